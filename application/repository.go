@@ -1,0 +1,64 @@
+// Package application runs the customer use cases: each one is a port the
+// HTTP adapter calls, and CustomerRepository is the port a store implements.
+package application
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/microbase-io/customer-service/domain"
+)
+
+// ErrUnavailable is what a repository returns when the store did not
+// answer in time or could not be reached; the caller may retry later.
+var ErrUnavailable = errors.New("customer store unavailable")
+
+// CustomerRepository stores customers. Every method is atomic on one
+// customer and honours the context's deadline. Not-found, duplicate-email and
+// version-conflict outcomes are reported with the domain's errors.
+type CustomerRepository interface {
+	// Create stores a new customer; domain.ErrDuplicateEmail when another
+	// customer has its email.
+	Create(ctx context.Context, c *domain.Customer) error
+
+	// Get returns the customer with that id.
+	Get(ctx context.Context, id string) (*domain.Customer, error)
+
+	// Patch applies patch to the stored customer, as Customer.Apply does,
+	// in one atomic step: when expectedVersion is set and differs from the
+	// stored version, nothing is written (domain.ErrVersionConflict); when
+	// the patch changes nothing, nothing is written and the stored customer
+	// is returned as it is. Otherwise the version is bumped, updatedAt set
+	// to now, and the new state returned. Fields the patch leaves alone are
+	// never overwritten, so concurrent patches of different fields all land.
+	Patch(ctx context.Context, id string, patch domain.CustomerPatch, expectedVersion *int64, now time.Time) (*domain.Customer, error)
+
+	// Update reads the customer, lets change modify it, and stores the
+	// result only if nobody wrote the customer in between; otherwise it
+	// reads again and retries, so concurrent writers never lose each other's
+	// changes. An error from change is returned as it is and nothing is
+	// written.
+	Update(ctx context.Context, id string, change func(*domain.Customer) error) (*domain.Customer, error)
+
+	// Delete removes the customer with that id.
+	Delete(ctx context.Context, id string) error
+
+	// FindByEmail returns the customer with that normalised email.
+	FindByEmail(ctx context.Context, email string) (*domain.Customer, error)
+
+	// List returns the customers matching q, ordered by creation time then
+	// id, so that paging with Skip never repeats or misses one.
+	List(ctx context.Context, q ListQuery) ([]*domain.Customer, error)
+}
+
+// ListQuery selects customers: each non-empty list matches any of its
+// values, and the lists combine with AND.
+type ListQuery struct {
+	IDs      []string
+	Emails   []string
+	Statuses []domain.Status
+	Tags     []string
+	Limit    int
+	Skip     int
+}

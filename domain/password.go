@@ -1,0 +1,34 @@
+package domain
+
+import "golang.org/x/crypto/bcrypt"
+
+// PasswordHash is a bcrypt hash; the plain password is never kept.
+type PasswordHash string
+
+// HashPassword checks the password policy (8 to 72 bytes: bcrypt reads no
+// further than 72, so a longer password would silently match any other with
+// the same prefix) and hashes it at the given bcrypt cost.
+func HashPassword(plain string, cost int) (PasswordHash, error) {
+	if err := checkPassword(plain); err != nil {
+		return "", err
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(plain), cost)
+	if err != nil {
+		return "", err
+	}
+	return PasswordHash(h), nil
+}
+
+func checkPassword(plain string) error {
+	if len(plain) < minPasswordBytes || len(plain) > maxPasswordBytes {
+		return broken("must be 8 to 72 bytes long")
+	}
+	return nil
+}
+
+// Matches reports whether plain is the password this hash was made from.
+// It takes bcrypt's full time whether or not it matches.
+func (h PasswordHash) Matches(plain string) bool {
+	err := bcrypt.CompareHashAndPassword([]byte(h), []byte(plain))
+	return err == nil
+}
