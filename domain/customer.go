@@ -10,7 +10,7 @@ import (
 // fields are unexported so that every change goes through a method that
 // keeps the rules; RestoreCustomer is the only other way in, for stores.
 //
-// Slices handed out (Tags, Addresses, Snapshot) are shared with the
+// Slices handed out (by Addresses and Snapshot) are shared with the
 // customer and must not be modified; the customer never modifies them in
 // place either, it replaces them.
 type Customer struct {
@@ -179,9 +179,6 @@ func (c *Customer) AddAddresses(inputs []AddressInput, now time.Time) ([]Address
 	if len(inputs) == 0 {
 		p.add("addresses", "must hold at least one address")
 	}
-	if len(c.addresses)+len(inputs) > MaxAddresses {
-		p.add("addresses", "a customer has at most "+strconv.Itoa(MaxAddresses)+" addresses")
-	}
 	added := newAddresses(c.addresses, inputs, "addresses", &p)
 	if err := p.err(); err != nil {
 		return nil, err
@@ -249,8 +246,12 @@ func (c *Customer) addressIndex(id string) int {
 }
 
 // newAddresses validates inputs into addresses whose fresh ids differ from
-// every id in existing.
+// every id in existing. The limit is checked here so that creating a
+// customer cannot exceed what adding addresses later may not.
 func newAddresses(existing []Address, inputs []AddressInput, field string, p *problems) []Address {
+	if len(existing)+len(inputs) > MaxAddresses {
+		p.add(field, "a customer has at most "+strconv.Itoa(MaxAddresses)+" addresses")
+	}
 	if len(inputs) == 0 {
 		return nil
 	}

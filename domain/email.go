@@ -14,15 +14,19 @@ import (
 //
 // Uniqueness is case-insensitive because the stored form is lower case.
 func NormalizeEmail(raw string) (string, error) {
-	email := strings.ToLower(strings.TrimSpace(raw))
+	email := strings.TrimSpace(raw)
 	if email == "" || len(email) > MaxEmailLength {
 		return "", &InvalidEmailError{Email: raw}
 	}
+	// The ASCII check comes before lower-casing: Unicode case mapping turns
+	// some non-ASCII letters into ASCII ones (KELVIN SIGN into "k", "İ" into
+	// "i"), which would let a look-alike through.
 	for i := 0; i < len(email); i++ {
 		if c := email[i]; c <= ' ' || c >= 0x7f {
 			return "", &InvalidEmailError{Email: raw}
 		}
 	}
+	email = strings.ToLower(email)
 	addr, err := mail.ParseAddress(email)
 	if err != nil || addr.Name != "" || addr.Address != email {
 		return "", &InvalidEmailError{Email: raw}

@@ -1,6 +1,9 @@
 package domain
 
-import "strings"
+import (
+	"errors"
+	"strings"
+)
 
 // Problem is one rule an argument broke, named by the argument.
 type Problem struct {
@@ -36,7 +39,8 @@ func JoinValidation(errs ...error) error {
 	var joined []Problem
 	var first error
 	for _, err := range errs {
-		if ve, ok := err.(*ValidationError); ok {
+		var ve *ValidationError
+		if errors.As(err, &ve) {
 			joined = append(joined, ve.Problems...)
 		} else if first == nil {
 			first = err

@@ -1,0 +1,73 @@
+package domain_test
+
+import (
+	"errors"
+	"slices"
+	"testing"
+
+	"github.com/microbase-io/customer-service/domain"
+)
+
+func TestValidationError_ListsEveryProblemAsFieldColonMessage(t *testing.T) {
+	err := &domain.ValidationError{Problems: []domain.Problem{
+		{Field: "status", Message: "must be ACTIVE or INACTIVE"},
+		{Field: "tags", Message: "each tag must not be empty"},
+	}}
+	want := []string{"status: must be ACTIVE or INACTIVE", "tags: each tag must not be empty"}
+	if got := err.Messages(); !slices.Equal(got, want) {
+		t.Errorf("Messages() = %q, want %q", got, want)
+	}
+	if got := err.Error(); got != "invalid input: status: must be ACTIVE or INACTIVE; tags: each tag must not be empty" {
+		t.Errorf("Error() = %q", got)
+	}
+	if !errors.Is(err, domain.ErrValidation) {
+		t.Error("a ValidationError must match ErrValidation")
+	}
+	if got := err.Problems[0].String(); got != want[0] {
+		t.Errorf("Problem.String() = %q, want %q", got, want[0])
+	}
+}
+
+func TestJoinValidation_MergesProblemsSoEveryBadArgumentIsNamed(t *testing.T) {
+	badID := domain.CheckID("customerId", "")
+	badAddressID := domain.CheckID("addressId", " x")
+	_, badEmail := domain.NormalizeEmail("nope")
+	_, badCountry := domain.NormalizeCountry("EU")
+	tests := []struct {
+		name         string
+		errs         []error
+		wantProblems []string // nil when the result is not a ValidationError
+		wantErr      error
+	}{
+		{name: "nothing", errs: nil},
+		{name: "only nils", errs: []error{nil, nil}},
+		{name: "one", errs: []error{nil, badID}, wantProblems: []string{"customerId: must not be empty"}},
+		{
+			name:         "several, in order",
+			errs:         []error{badID, nil, badAddressID},
+			wantProblems: []string{"customerId: must not be empty", "addressId: must not have surrounding spaces"},
+		},
+		{name: "field problems win over an invalid email", errs: []error{badEmail, badID}, wantProblems: []string{"customerId: must not be empty"}},
+		{name: "without field problems the first error is kept", errs: []error{nil, badEmail, badCountry}, wantErr: badEmail},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := domain.JoinValidation(tt.errs...)
+			switch {
+			case tt.wantProblems != nil:
+				wantProblems(t, err, tt.wantProblems...)
+			case err != tt.wantErr:
+				t.Errorf("JoinValidation = %v, want %v", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestJoinValidation_DoesNotChangeItsArguments(t *testing.T) {
+	a := domain.CheckID("customerId", "")
+	b := domain.CheckID("addressId", "")
+	_ = domain.JoinValidation(a, b)
+	if got := problems(t, a); len(got) != 1 {
+		t.Errorf("first argument now holds %q", got)
+	}
+}
