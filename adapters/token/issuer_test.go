@@ -1,0 +1,96 @@
+package token
+
+import (
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+func TestIssueWritesTheMicroBaseClaims(t *testing.T) {
+	iss, err := NewIssuer(secretA, "microbase")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := iss.Issue("service-a", []string{"read", "api"}, time.Hour, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed, err := jwt.NewParser(jwt.WithoutClaimsValidation()).Parse(tok, func(*jwt.Token) (any, error) { return secretA, nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if alg := parsed.Header["alg"]; alg != "HS256" {
+		t.Fatalf("alg = %v, want HS256", alg)
+	}
+	c := parsed.Claims.(jwt.MapClaims)
+	want := map[string]any{
+		"iss":   "microbase",
+		"sub":   "service-a",
+		"scope": "read api",
+		"iat":   float64(t0.Unix()),
+		"exp":   float64(t0.Add(time.Hour).Unix()),
+	}
+	for k, v := range want {
+		if c[k] != v {
+			t.Errorf("%s = %#v, want %#v", k, c[k], v)
+		}
+	}
+	if jti, _ := c["jti"].(string); len(jti) < 20 {
+		t.Errorf("jti = %q, want a long random id", jti)
+	}
+}
+
+func TestIssueGivesEachTokenItsOwnJTI(t *testing.T) {
+	iss, err := NewIssuer(secretA, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := t0
+	v := testVerifier(t, &clock, defaultCacheSize)
+	seen := map[string]bool{}
+	for range 50 {
+		tok, err := iss.Issue("s", []string{"api"}, time.Minute, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		claims, err := v.Verify("Bearer " + tok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if seen[claims.ID] {
+			t.Fatalf("jti %q issued twice", claims.ID)
+		}
+		seen[claims.ID] = true
+	}
+}
+
+func TestIssueRefusesWhatCouldNotRoundTrip(t *testing.T) {
+	iss, err := NewIssuer(secretA, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		scopes []string
+		ttl    time.Duration
+	}{
+		{"zero ttl", []string{"api"}, 0},
+		{"negative ttl", []string{"api"}, -time.Minute},
+		{"scope holding a space", []string{"read api"}, time.Minute},
+		{"empty scope", []string{""}, time.Minute},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tok, err := iss.Issue("s", tt.scopes, tt.ttl, t0); err == nil {
+				t.Fatalf("Issue = %q, want an error", tok)
+			}
+		})
+	}
+}
+
+func TestNewIssuerRefusesAnEmptySecret(t *testing.T) {
+	if _, err := NewIssuer(nil, "microbase"); err == nil {
+		t.Fatal("NewIssuer(nil) succeeded")
+	}
+}

@@ -1,0 +1,188 @@
+// Package token verifies and issues MicroBase bearer tokens: HS256 JWTs signed
+// with the deployment's shared secret and carrying a scope claim.
+package token
+
+import (
+	"bytes"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+const (
+	// leeway absorbs clock skew between the issuing host and this one: a
+	// token is accepted up to 30 s after its exp and from 30 s before its nbf.
+	leeway = 30 * time.Second
+
+	// maxTokenLength bounds the work an unauthenticated caller can cause;
+	// real tokens are a few hundred bytes.
+	maxTokenLength = 8 << 10
+
+	// defaultCacheSize is far above the number of tokens live at once in a
+	// deployment (one per calling service or user session), and costs at
+	// most a few hundred kilobytes.
+	defaultCacheSize = 1024
+)
+
+// Verifier checks the Authorization header of incoming requests. It is safe
+// for concurrent use.
+type Verifier struct {
+	parser  *jwt.Parser
+	keyfunc jwt.Keyfunc
+	scope   string
+	cache   *verifiedCache // nil disables caching
+	now     func() time.Time
+}
+
+// NewVerifier returns a Verifier accepting HS256 tokens signed with any of
+// secrets (several allow rotating the secret without downtime) and carrying
+// scope.
+func NewVerifier(secrets [][]byte, scope string) (*Verifier, error) {
+	return newVerifier(secrets, scope, defaultCacheSize)
+}
+
+func newVerifier(secrets [][]byte, scope string, cacheSize int) (*Verifier, error) {
+	if len(secrets) == 0 {
+		return nil, errors.New("token: no secret")
+	}
+	keys := make([]jwt.VerificationKey, len(secrets))
+	for i, s := range secrets {
+		if len(s) == 0 {
+			return nil, errors.New("token: empty secret")
+		}
+		keys[i] = bytes.Clone(s)
+	}
+	if scope == "" {
+		return nil, errors.New("token: empty scope")
+	}
+	if strings.ContainsFunc(scope, unicode.IsSpace) {
+		return nil, errors.New("token: scope must be a single word")
+	}
+
+	// Built once: a key set boxed per call, or a method value taken per
+	// call, would allocate on every request.
+	var keySet any = jwt.VerificationKeySet{Keys: keys}
+	v := &Verifier{
+		keyfunc: func(*jwt.Token) (any, error) { return keySet, nil },
+		scope:   scope,
+		now:     time.Now,
+	}
+	v.parser = jwt.NewParser(
+		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
+		jwt.WithLeeway(leeway),
+		jwt.WithTimeFunc(func() time.Time { return v.now() }),
+		// Canonical base64 only, so one signed token has one spelling.
+		jwt.WithStrictDecoding(),
+	)
+	if cacheSize > 0 {
+		v.cache = newVerifiedCache(cacheSize)
+	}
+	return v, nil
+}
+
+// Verify checks authorization, the raw Authorization header value
+// ("Bearer <jwt>", scheme in any letter case), and returns the token's claims.
+// The token must be HS256-signed with one of the Verifier's secrets, within
+// its exp and nbf (each with a 30 s leeway; a token without exp does not
+// expire) and carry the Verifier's scope as a whole word.
+//
+// Every error matches ErrInvalidToken and has a ReasonOf; none quotes the
+// token.
+func (v *Verifier) Verify(authorization string) (Claims, error) {
+	raw, err := bearerToken(authorization)
+	if err != nil {
+		return Claims{}, err
+	}
+	now := v.now()
+	if v.cache != nil {
+		if t, ok := v.cache.get(raw); ok {
+			if err := t.checkTime(now); err != nil {
+				v.cache.remove(raw)
+				return Claims{}, err
+			}
+			return t.claims, nil
+		}
+	}
+
+	t, err := v.verify(raw)
+	if err != nil {
+		return Claims{}, err
+	}
+	if v.cache != nil {
+		v.cache.put(raw, t)
+	}
+	return t.claims, nil
+}
+
+func (v *Verifier) verify(raw string) (verifiedToken, error) {
+	var c tokenClaims
+	if _, err := v.parser.ParseWithClaims(raw, &c, v.keyfunc); err != nil {
+		return verifiedToken{}, invalidTokenErrorFor(err)
+	}
+	if !slices.Contains(c.Scope, v.scope) {
+		return verifiedToken{}, errScope
+	}
+	t := verifiedToken{claims: Claims{
+		Subject: c.Subject,
+		Issuer:  c.Issuer,
+		ID:      c.ID,
+		scopes:  slices.Clip(c.Scope),
+	}}
+	if c.ExpiresAt != nil {
+		t.claims.ExpiresAt = c.ExpiresAt.Time
+	}
+	if c.NotBefore != nil {
+		t.notBefore = c.NotBefore.Time
+	}
+	return t, nil
+}
+
+// checkTime repeats, for a cached token, the exp and nbf checks jwt's
+// validator made when it was first verified, with the same bounds.
+func (t verifiedToken) checkTime(now time.Time) error {
+	if exp := t.claims.ExpiresAt; !exp.IsZero() && !now.Before(exp.Add(leeway)) {
+		return errExpired
+	}
+	if nbf := t.notBefore; !nbf.IsZero() && now.Before(nbf.Add(-leeway)) {
+		return errNotYetValid
+	}
+	return nil
+}
+
+func invalidTokenErrorFor(err error) error {
+	switch {
+	case errors.Is(err, jwt.ErrTokenExpired):
+		return errExpired
+	case errors.Is(err, jwt.ErrTokenNotValidYet):
+		return errNotYetValid
+	// jwt reports an alg outside WithValidMethods as an invalid signature,
+	// and a missing or unknown alg as unverifiable.
+	case errors.Is(err, jwt.ErrTokenSignatureInvalid), errors.Is(err, jwt.ErrTokenUnverifiable):
+		return errBadSignature
+	default:
+		return errMalformed
+	}
+}
+
+func bearerToken(authorization string) (string, error) {
+	authorization = strings.TrimSpace(authorization)
+	if authorization == "" {
+		return "", errMissing
+	}
+	scheme, raw, _ := strings.Cut(authorization, " ")
+	if !strings.EqualFold(scheme, "Bearer") {
+		return "", errMalformed
+	}
+	raw = strings.TrimLeft(raw, " ")
+	if raw == "" {
+		return "", errMissing
+	}
+	if len(raw) > maxTokenLength {
+		return "", errMalformed
+	}
+	return raw, nil
+}

@@ -1,0 +1,431 @@
+package token
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+var (
+	secretA = []byte("first-secret-0123456789abcdefghij")
+	secretB = []byte("second-secret-0123456789abcdefghi")
+	t0      = time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+)
+
+// testVerifier returns a Verifier whose clock reads *clock.
+func testVerifier(t testing.TB, clock *time.Time, cacheSize int, secrets ...[]byte) *Verifier {
+	t.Helper()
+	if len(secrets) == 0 {
+		secrets = [][]byte{secretA}
+	}
+	v, err := newVerifier(secrets, "api", cacheSize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.now = func() time.Time { return *clock }
+	return v
+}
+
+func sign(t testing.TB, method jwt.SigningMethod, key any, claims jwt.MapClaims) string {
+	t.Helper()
+	s, err := jwt.NewWithClaims(method, claims).SignedString(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// validClaims are accepted at t0; each case overrides what it tests.
+func validClaims(overrides jwt.MapClaims) jwt.MapClaims {
+	c := jwt.MapClaims{
+		"iss":   "microbase",
+		"sub":   "service-a",
+		"scope": "api",
+		"jti":   "jti-1",
+		"iat":   t0.Unix(),
+		"exp":   t0.Add(time.Hour).Unix(),
+	}
+	for k, v := range overrides {
+		if v == nil {
+			delete(c, k)
+		} else {
+			c[k] = v
+		}
+	}
+	return c
+}
+
+// withHeader swaps the header segment of a signed token, keeping its payload
+// and signature.
+func withHeader(tok, header string) string {
+	parts := strings.Split(tok, ".")
+	parts[0] = base64.RawURLEncoding.EncodeToString([]byte(header))
+	return strings.Join(parts, ".")
+}
+
+func withPayload(tok, payload string) string {
+	parts := strings.Split(tok, ".")
+	parts[1] = base64.RawURLEncoding.EncodeToString([]byte(payload))
+	return strings.Join(parts, ".")
+}
+
+func TestVerifyRefusesBadTokensWithAReason(t *testing.T) {
+	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ecKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := sign(t, jwt.SigningMethodHS256, secretA, validClaims(nil))
+	unsigned := sign(t, jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, validClaims(nil))
+
+	tests := []struct {
+		name   string
+		header string
+		want   Reason
+	}{
+		{"no header", "", ReasonMissing},
+		{"blank header", "   ", ReasonMissing},
+		{"Bearer with nothing", "Bearer", ReasonMissing},
+		{"Bearer with only spaces", "Bearer   ", ReasonMissing},
+		{"Basic scheme", "Basic dXNlcjpwYXNz", ReasonMalformed},
+		{"token without scheme", good, ReasonMalformed},
+		{"scheme glued to token", "Bearer" + good, ReasonMalformed},
+		{"garbage", "Bearer not-a-jwt", ReasonMalformed},
+		{"three garbage segments", "Bearer a.b.c", ReasonMalformed},
+		{"payload not JSON", "Bearer " + withPayload(good, "{nope"), ReasonMalformed},
+		{"scope neither string nor list", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": 42})), ReasonMalformed},
+		{"exp not a number", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"exp": "soon"})), ReasonMalformed},
+		{"oversized token", "Bearer " + strings.Repeat("a", maxTokenLength+1), ReasonMalformed},
+		{"alg none, unsigned", "Bearer " + unsigned, ReasonBadSignature},
+		{"HS256 with the wrong secret", "Bearer " + sign(t, jwt.SigningMethodHS256, []byte("not-our-secret"), validClaims(nil)), ReasonBadSignature},
+		{"HS512 with the right secret", "Bearer " + sign(t, jwt.SigningMethodHS512, secretA, validClaims(nil)), ReasonBadSignature},
+		{"RS256", "Bearer " + sign(t, jwt.SigningMethodRS256, rsaKey, validClaims(nil)), ReasonBadSignature},
+		{"ES256", "Bearer " + sign(t, jwt.SigningMethodES256, ecKey, validClaims(nil)), ReasonBadSignature},
+		{"alg changed to HS384 after signing", "Bearer " + withHeader(good, `{"alg":"HS384","typ":"JWT"}`), ReasonBadSignature},
+		{"alg changed to HS512 after signing", "Bearer " + withHeader(good, `{"alg":"HS512","typ":"JWT"}`), ReasonBadSignature},
+		{"alg changed to RS256 after signing", "Bearer " + withHeader(good, `{"alg":"RS256","typ":"JWT"}`), ReasonBadSignature},
+		{"alg changed to none after signing", "Bearer " + withHeader(good, `{"alg":"none","typ":"JWT"}`), ReasonBadSignature},
+		{"unknown alg", "Bearer " + withHeader(good, `{"alg":"XX999","typ":"JWT"}`), ReasonBadSignature},
+		{"no alg", "Bearer " + withHeader(good, `{"typ":"JWT"}`), ReasonBadSignature},
+		{"header changed after signing, alg kept", "Bearer " + withHeader(good, `{"alg":"HS256","typ":"JWT","kid":"x"}`), ReasonBadSignature},
+		{"payload changed after signing", "Bearer " + withPayload(good, `{"sub":"admin","scope":"api"}`), ReasonBadSignature},
+		{"signature dropped", "Bearer " + good[:strings.LastIndexByte(good, '.')+1], ReasonBadSignature},
+		{"expired beyond the leeway", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"exp": t0.Add(-leeway - time.Second).Unix()})), ReasonExpired},
+		{"expired at exactly the leeway", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"exp": t0.Add(-leeway).Unix()})), ReasonExpired},
+		{"nbf beyond the leeway", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"nbf": t0.Add(leeway + time.Second).Unix()})), ReasonNotYetValid},
+		{"no scope claim", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": nil})), ReasonScope},
+		{"empty scope", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": ""})), ReasonScope},
+		{"scope apix", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": "apix"})), ReasonScope},
+		{"scope xapi", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": "read xapi"})), ReasonScope},
+		{"scope in another letter case", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": "API"})), ReasonScope},
+		{"scope list without api", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": []string{"read", "apix"}})), ReasonScope},
+		{"scope list item holding two words", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": []string{"read api"}})), ReasonScope},
+	}
+	for _, cached := range []bool{false, true} {
+		for _, tt := range tests {
+			t.Run(fmt.Sprintf("%s/cache=%v", tt.name, cached), func(t *testing.T) {
+				clock := t0
+				size := 0
+				if cached {
+					size = defaultCacheSize
+				}
+				v := testVerifier(t, &clock, size)
+				// Twice: a refused token must not be remembered as good.
+				for range 2 {
+					claims, err := v.Verify(tt.header)
+					if !errors.Is(err, ErrInvalidToken) {
+						t.Fatalf("err = %v, want ErrInvalidToken", err)
+					}
+					if got := ReasonOf(err); got != tt.want {
+						t.Fatalf("reason = %q, want %q", got, tt.want)
+					}
+					if want := "invalid token: " + string(tt.want); err.Error() != want {
+						t.Fatalf("message = %q, want %q (no token content)", err.Error(), want)
+					}
+					if claims.Subject != "" || claims.ID != "" || claims.Scopes() != nil {
+						t.Fatalf("claims = %+v, want none", claims)
+					}
+				}
+				if v.cache != nil && v.cache.len() != 0 {
+					t.Fatalf("a refused token was cached")
+				}
+			})
+		}
+	}
+}
+
+func TestVerifyAcceptsGoodTokens(t *testing.T) {
+	tests := []struct {
+		name       string
+		header     string
+		wantScopes []string
+	}{
+		{"scope string with api among others", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": "read api"})), []string{"read", "api"}},
+		{"scope list holding api", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": []string{"api"}})), []string{"api"}},
+		{"scheme in lower case", "bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(nil)), []string{"api"}},
+		{"scheme in upper case, extra spaces", "  BEARER   " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(nil)) + " ", []string{"api"}},
+		{"signed with the second, rotated-in secret", "Bearer " + sign(t, jwt.SigningMethodHS256, secretB, validClaims(nil)), []string{"api"}},
+		{"expired but within the leeway", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"exp": t0.Add(-leeway + time.Second).Unix()})), []string{"api"}},
+		{"nbf ahead but within the leeway", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"nbf": t0.Add(leeway).Unix()})), []string{"api"}},
+		{"nbf past", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"nbf": t0.Add(-time.Minute).Unix()})), []string{"api"}},
+	}
+	for _, cached := range []bool{false, true} {
+		for _, tt := range tests {
+			t.Run(fmt.Sprintf("%s/cache=%v", tt.name, cached), func(t *testing.T) {
+				clock := t0
+				size := 0
+				if cached {
+					size = defaultCacheSize
+				}
+				v := testVerifier(t, &clock, size, secretA, secretB)
+				for range 2 { // the second call is a cache hit when cached
+					claims, err := v.Verify(tt.header)
+					if err != nil {
+						t.Fatalf("Verify: %v", err)
+					}
+					if claims.Subject != "service-a" || claims.Issuer != "microbase" || claims.ID != "jti-1" {
+						t.Fatalf("claims = %+v", claims)
+					}
+					if !slices.Equal(claims.Scopes(), tt.wantScopes) || !claims.HasScope("api") {
+						t.Fatalf("scopes = %q, want %q", claims.Scopes(), tt.wantScopes)
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestVerifyReportsExpiry(t *testing.T) {
+	clock := t0
+	v := testVerifier(t, &clock, defaultCacheSize)
+	claims, err := v.Verify("Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !claims.ExpiresAt.Equal(t0.Add(time.Hour)) {
+		t.Fatalf("ExpiresAt = %v, want %v", claims.ExpiresAt, t0.Add(time.Hour))
+	}
+}
+
+func TestScopesCannotBeChangedThroughClaims(t *testing.T) {
+	clock := t0
+	v := testVerifier(t, &clock, defaultCacheSize)
+	header := "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(nil))
+	first, err := v.Verify(header)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first.Scopes()[0] = "admin"
+	again, err := v.Verify(header)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(again.Scopes(), []string{"api"}) {
+		t.Fatalf("scopes = %q after a caller changed its copy", again.Scopes())
+	}
+}
+
+func TestCachedTokenIsRefusedOnceExpired(t *testing.T) {
+	clock := t0
+	v := testVerifier(t, &clock, defaultCacheSize)
+	iss, err := NewIssuer(secretA, "microbase")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := iss.Issue("service-a", []string{"api"}, 10*time.Second, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := "Bearer " + tok
+
+	steps := []struct {
+		at   time.Time
+		want Reason // "" for accepted
+	}{
+		{t0, ""},
+		{t0.Add(10*time.Second + leeway - time.Second), ""}, // cache hit, still within leeway
+		{t0.Add(10*time.Second + leeway), ReasonExpired},    // cache hit, now expired
+		{t0.Add(time.Hour), ReasonExpired},                  // dropped from the cache, refused again
+		{t0, ""},                                            // and nothing else changed
+	}
+	for i, s := range steps {
+		clock = s.at
+		_, err := v.Verify(header)
+		if got := ReasonOf(err); got != s.want || (s.want == "") != (err == nil) {
+			t.Fatalf("step %d at %v: err = %v, want reason %q", i, s.at, err, s.want)
+		}
+	}
+}
+
+func TestCachedTokenIsRefusedBeforeNbfWhenTheClockGoesBack(t *testing.T) {
+	clock := t0
+	v := testVerifier(t, &clock, defaultCacheSize)
+	header := "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"nbf": t0.Unix()}))
+	if _, err := v.Verify(header); err != nil {
+		t.Fatal(err)
+	}
+	clock = t0.Add(-leeway - time.Second)
+	if _, err := v.Verify(header); ReasonOf(err) != ReasonNotYetValid {
+		t.Fatalf("err = %v, want not_yet_valid", err)
+	}
+}
+
+func TestIssuedTokensVerifyAcrossRotation(t *testing.T) {
+	clock := t0
+	v := testVerifier(t, &clock, defaultCacheSize, secretA, secretB)
+	tests := []struct {
+		name   string
+		secret []byte
+		want   Reason
+	}{
+		{"first secret, the one that signs", secretA, ""},
+		{"second secret, still verifying", secretB, ""},
+		{"retired secret", []byte("retired-secret"), ReasonBadSignature},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			iss, err := NewIssuer(tt.secret, "microbase")
+			if err != nil {
+				t.Fatal(err)
+			}
+			tok, err := iss.Issue("service-a", []string{"read", "api"}, time.Minute, t0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			claims, err := v.Verify("Bearer " + tok)
+			if got := ReasonOf(err); got != tt.want {
+				t.Fatalf("reason = %q (err %v), want %q", got, err, tt.want)
+			}
+			if tt.want == "" && (claims.Subject != "service-a" || !claims.HasScope("read") || claims.ID == "") {
+				t.Fatalf("claims = %+v", claims)
+			}
+		})
+	}
+}
+
+func TestCacheStaysWithinItsBound(t *testing.T) {
+	clock := t0
+	v := testVerifier(t, &clock, 3)
+	var headers []string
+	for i := range 10 {
+		headers = append(headers, "Bearer "+sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"jti": fmt.Sprint(i)})))
+	}
+	for round := range 3 {
+		for i, h := range headers {
+			claims, err := v.Verify(h)
+			if err != nil || claims.ID != fmt.Sprint(i) {
+				t.Fatalf("round %d token %d: claims %+v, err %v", round, i, claims, err)
+			}
+			if n := v.cache.len(); n > 3 {
+				t.Fatalf("cache holds %d entries, bound is 3", n)
+			}
+		}
+	}
+}
+
+func TestVerifyIsSafeForConcurrentUse(t *testing.T) {
+	clock := t0
+	v := testVerifier(t, &clock, 4)
+	var headers []string
+	for i := range 8 {
+		headers = append(headers, "Bearer "+sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"jti": fmt.Sprint(i)})))
+	}
+	bad := "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": "apix"}))
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for g := range 16 {
+		wg.Go(func() {
+			for i := range 200 {
+				h := headers[(g+i)%len(headers)]
+				if _, err := v.Verify(h); err != nil {
+					errs <- err
+					return
+				}
+				if _, err := v.Verify(bad); ReasonOf(err) != ReasonScope {
+					errs <- fmt.Errorf("bad token: %v", err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+}
+
+func TestNewVerifierRefusesUnusableConfig(t *testing.T) {
+	tests := []struct {
+		name    string
+		secrets [][]byte
+		scope   string
+	}{
+		{"no secret", nil, "api"},
+		{"an empty secret", [][]byte{secretA, {}}, "api"},
+		{"empty scope", [][]byte{secretA}, ""},
+		{"scope of two words", [][]byte{secretA}, "read api"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if v, err := NewVerifier(tt.secrets, tt.scope); err == nil {
+				t.Fatalf("NewVerifier = %v, want an error", v)
+			}
+		})
+	}
+}
+
+func TestVerifierKeepsItsOwnCopyOfTheSecrets(t *testing.T) {
+	secret := []byte("mutable-secret")
+	v, err := NewVerifier([][]byte{secret}, "api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	iss, err := NewIssuer(secret, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := iss.Issue("s", []string{"api"}, time.Hour, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	copy(secret, "XXXXXX")
+	if _, err := v.Verify("Bearer " + tok); err != nil {
+		t.Fatalf("Verify after the caller reused its buffer: %v", err)
+	}
+}
+
+func TestReasonOf(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want Reason
+	}{
+		{"nil", nil, ""},
+		{"unrelated error", errors.New("boom"), ""},
+		{"bare sentinel", ErrInvalidToken, ""},
+		{"Verify error", errExpired, ReasonExpired},
+		{"wrapped Verify error", fmt.Errorf("auth: %w", errScope), ReasonScope},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ReasonOf(tt.err); got != tt.want {
+				t.Fatalf("ReasonOf = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
