@@ -1,0 +1,180 @@
+// Package memory is a CustomerRepository held in process memory. It backs
+// the application's unit tests and the HTTP benchmarks, and runs the same
+// contract suite as the MongoDB adapter so that it cannot drift from it.
+package memory
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/microbase-io/customer-service/application"
+	"github.com/microbase-io/customer-service/domain"
+)
+
+// emailIndex is the name the MongoDB adapter gives its unique index; the
+// fake reports the same so that answers are identical.
+const emailIndex = "email_1"
+
+// Repository keeps snapshots, never live aggregates, so a caller holding a
+// *domain.Customer cannot change stored state behind the repository's back.
+type Repository struct {
+	mu        sync.RWMutex
+	customers map[string]domain.CustomerSnapshot
+	byEmail   map[string]string
+}
+
+var _ application.CustomerRepository = (*Repository)(nil)
+
+func NewRepository() *Repository {
+	return &Repository{
+		customers: make(map[string]domain.CustomerSnapshot),
+		byEmail:   make(map[string]string),
+	}
+}
+
+func (r *Repository) Create(ctx context.Context, c *domain.Customer) error {
+	if err := ctx.Err(); err != nil {
+		return application.ErrUnavailable
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := c.Snapshot()
+	if _, taken := r.byEmail[s.Email]; taken {
+		return &domain.DuplicateEmailError{Index: emailIndex, Email: s.Email}
+	}
+	r.customers[s.ID] = s
+	r.byEmail[s.Email] = s.ID
+	return nil
+}
+
+func (r *Repository) Get(ctx context.Context, id string) (*domain.Customer, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, application.ErrUnavailable
+	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	s, ok := r.customers[id]
+	if !ok {
+		return nil, &domain.CustomerNotFoundError{ID: id}
+	}
+	return domain.RestoreCustomer(s), nil
+}
+
+func (r *Repository) Patch(ctx context.Context, id string, patch domain.CustomerPatch, expectedVersion *int64, now time.Time) (*domain.Customer, error) {
+	return r.modify(ctx, id, func(c *domain.Customer) (bool, error) {
+		if err := c.CheckVersion(expectedVersion); err != nil {
+			return false, err
+		}
+		return c.Apply(patch, now), nil
+	})
+}
+
+func (r *Repository) Update(ctx context.Context, id string, change func(*domain.Customer) error) (*domain.Customer, error) {
+	return r.modify(ctx, id, func(c *domain.Customer) (bool, error) {
+		before := c.Version()
+		if err := change(c); err != nil {
+			return false, err
+		}
+		return c.Version() != before, nil
+	})
+}
+
+// modify runs change under the write lock, which makes read-decide-write
+// atomic here; it stores the result only when change reports a change.
+func (r *Repository) modify(ctx context.Context, id string, change func(*domain.Customer) (bool, error)) (*domain.Customer, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, application.ErrUnavailable
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	old, ok := r.customers[id]
+	if !ok {
+		return nil, &domain.CustomerNotFoundError{ID: id}
+	}
+	c := domain.RestoreCustomer(old)
+	changed, err := change(c)
+	if err != nil || !changed {
+		return c, err
+	}
+	s := c.Snapshot()
+	if s.Email != old.Email {
+		if _, taken := r.byEmail[s.Email]; taken {
+			return nil, &domain.DuplicateEmailError{Index: emailIndex, Email: s.Email}
+		}
+		delete(r.byEmail, old.Email)
+		r.byEmail[s.Email] = id
+	}
+	r.customers[id] = s
+	return c, nil
+}
+
+func (r *Repository) Delete(ctx context.Context, id string) error {
+	if err := ctx.Err(); err != nil {
+		return application.ErrUnavailable
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s, ok := r.customers[id]
+	if !ok {
+		return &domain.CustomerNotFoundError{ID: id}
+	}
+	delete(r.customers, id)
+	delete(r.byEmail, s.Email)
+	return nil
+}
+
+func (r *Repository) FindByEmail(ctx context.Context, email string) (*domain.Customer, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, application.ErrUnavailable
+	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	id, ok := r.byEmail[email]
+	if !ok {
+		return nil, &domain.CustomerNotFoundError{}
+	}
+	return domain.RestoreCustomer(r.customers[id]), nil
+}
+
+func (r *Repository) List(ctx context.Context, q application.ListQuery) ([]*domain.Customer, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, application.ErrUnavailable
+	}
+	r.mu.RLock()
+	matched := make([]domain.CustomerSnapshot, 0, len(r.customers))
+	for _, s := range r.customers {
+		if matches(s, q) {
+			matched = append(matched, s)
+		}
+	}
+	r.mu.RUnlock()
+	slices.SortFunc(matched, func(a, b domain.CustomerSnapshot) int {
+		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
+	})
+	if q.Skip >= len(matched) {
+		return nil, nil
+	}
+	matched = matched[q.Skip:]
+	if q.Limit > 0 && q.Limit < len(matched) {
+		matched = matched[:q.Limit]
+	}
+	out := make([]*domain.Customer, len(matched))
+	for i, s := range matched {
+		out[i] = domain.RestoreCustomer(s)
+	}
+	return out, nil
+}
+
+func matches(s domain.CustomerSnapshot, q application.ListQuery) bool {
+	anyOf := func(values []string, v string) bool { return len(values) == 0 || slices.Contains(values, v) }
+	if !anyOf(q.IDs, s.ID) || !anyOf(q.Emails, s.Email) {
+		return false
+	}
+	if len(q.Statuses) > 0 && !slices.ContainsFunc(q.Statuses, func(st domain.Status) bool { return st.String() == s.Status }) {
+		return false
+	}
+	return len(q.Tags) == 0 || slices.ContainsFunc(s.Tags, func(t string) bool { return slices.Contains(q.Tags, t) })
+}

@@ -1,0 +1,61 @@
+package mongodb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/topology"
+
+	"github.com/microbase-io/customer-service/application"
+	"github.com/microbase-io/customer-service/domain"
+)
+
+// uniqueViolations are the messages FerretDB gives when an update, replace
+// or findAndModify breaks a unique index: it answers InternalError (code 1)
+// with its backend's text instead of MongoDB's E11000 (code 11000), which
+// it reserves for inserts. Real MongoDB never sends these.
+var uniqueViolations = []string{
+	"UNIQUE constraint failed",                       // SQLite backend
+	"duplicate key value violates unique constraint", // PostgreSQL backend
+}
+
+// translate turns a driver error into the application's language. It is
+// the only place that knows how servers report their failures. email is
+// the value a duplicate-key violation would be about.
+func translate(err error, email string) error {
+	switch {
+	case err == nil:
+		return nil
+	case isDuplicateKey(err):
+		return &domain.DuplicateEmailError{Index: emailIndex, Email: email}
+	case isUnavailable(err):
+		return fmt.Errorf("%w: %w", application.ErrUnavailable, err)
+	}
+	return fmt.Errorf("mongodb: %w", err)
+}
+
+func isDuplicateKey(err error) bool {
+	if mongo.IsDuplicateKeyError(err) {
+		return true
+	}
+	var se mongo.ServerError
+	if errors.As(err, &se) {
+		for _, msg := range uniqueViolations {
+			if se.HasErrorMessage(msg) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isUnavailable covers every way of not getting an answer: the deadline
+// passed, no server could be selected, the connection broke, or the caller
+// went away (nobody is left to read a different answer).
+func isUnavailable(err error) bool {
+	return mongo.IsTimeout(err) || mongo.IsNetworkError(err) ||
+		errors.Is(err, context.Canceled) || errors.Is(err, mongo.ErrClientDisconnected) ||
+		errors.As(err, &topology.ServerSelectionError{})
+}

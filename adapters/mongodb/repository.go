@@ -1,0 +1,220 @@
+// Package mongodb stores customers in a MongoDB collection, one document
+// per customer with its addresses embedded. It speaks only standard MongoDB
+// and is tested against FerretDB as well, whose gaps it avoids (no
+// positional operator or arrayFilters; see Update).
+package mongodb
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/microbase-io/customer-service/application"
+	"github.com/microbase-io/customer-service/domain"
+)
+
+// CollectionName is the collection the Node.js service used.
+const CollectionName = "customers"
+
+// Repository implements application.CustomerRepository.
+type Repository struct {
+	coll *mongo.Collection
+}
+
+var _ application.CustomerRepository = (*Repository)(nil)
+
+// NewRepository uses the customers collection of db. Call EnsureIndexes
+// once before serving.
+func NewRepository(db *mongo.Database) *Repository {
+	return &Repository{coll: db.Collection(CollectionName)}
+}
+
+func (r *Repository) Create(ctx context.Context, c *domain.Customer) error {
+	_, err := r.coll.InsertOne(ctx, toDocument(c))
+	return translate(err, c.Email())
+}
+
+func (r *Repository) Get(ctx context.Context, id string) (*domain.Customer, error) {
+	return r.findOne(ctx, bson.D{{Key: "_id", Value: id}}, id)
+}
+
+func (r *Repository) FindByEmail(ctx context.Context, email string) (*domain.Customer, error) {
+	return r.findOne(ctx, bson.D{{Key: "email", Value: email}}, "")
+}
+
+func (r *Repository) findOne(ctx context.Context, filter bson.D, id string) (*domain.Customer, error) {
+	var doc customerDocument
+	err := r.coll.FindOne(ctx, filter).Decode(&doc)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, &domain.CustomerNotFoundError{ID: id}
+	}
+	if err != nil {
+		return nil, translate(err, "")
+	}
+	return doc.toDomain(), nil
+}
+
+// Patch costs one round trip in the common case: the decision the domain
+// makes in Customer.Apply ("write only if some field differs") travels in
+// the filter of a findOneAndUpdate, together with the optional version, and
+// the update sets only the named fields, so concurrent patches of
+// different fields never overwrite each other. Only when nothing matched
+// does a second read tell "absent" from "stale" from "already so".
+func (r *Repository) Patch(ctx context.Context, id string, patch domain.CustomerPatch, expectedVersion *int64, now time.Time) (*domain.Customer, error) {
+	set := bson.D{}
+	differs := bson.A{}
+	field := func(name string, value any) {
+		set = append(set, bson.E{Key: name, Value: value})
+		differs = append(differs, bson.D{{Key: name, Value: bson.D{{Key: "$ne", Value: value}}}})
+	}
+	email, emailSet := patch.Email()
+	if emailSet {
+		field("email", email)
+	}
+	if v, ok := patch.FirstName(); ok {
+		field("firstName", v)
+	}
+	if v, ok := patch.LastName(); ok {
+		field("lastName", v)
+	}
+	if v, ok := patch.Status(); ok {
+		field("status", v.String())
+	}
+	if v, ok := patch.Tags(); ok {
+		field("tags", nonNil(v))
+	}
+	set = append(set, bson.E{Key: "updatedAt", Value: now})
+
+	filter := bson.D{{Key: "_id", Value: id}, {Key: "$or", Value: differs}}
+	if expectedVersion != nil {
+		filter = append(filter, versionIs(*expectedVersion))
+	}
+	update := bson.D{
+		{Key: "$set", Value: set},
+		{Key: "$inc", Value: bson.D{{Key: "version", Value: int64(1)}}},
+	}
+	var doc customerDocument
+	err := r.coll.FindOneAndUpdate(ctx, filter, update,
+		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&doc)
+	if err == nil {
+		return doc.toDomain(), nil
+	}
+	if !errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, translate(err, email)
+	}
+	current, err := r.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := current.CheckVersion(expectedVersion); err != nil {
+		return nil, err
+	}
+	return current, nil
+}
+
+// Update is an optimistic read-decide-write: the write is conditional on
+// the version read, and a concurrent writer makes it read and decide again.
+// The whole addresses array is written back, because FerretDB implements
+// neither the positional operator nor arrayFilters and the version filter
+// makes a whole-array write safe anyway.
+func (r *Repository) Update(ctx context.Context, id string, change func(*domain.Customer) error) (*domain.Customer, error) {
+	for {
+		c, err := r.Get(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		read := c.Version()
+		if err := change(c); err != nil {
+			return nil, err
+		}
+		if c.Version() == read {
+			return c, nil
+		}
+		doc := toDocument(c)
+		res, err := r.coll.UpdateOne(ctx,
+			bson.D{{Key: "_id", Value: id}, versionIs(read)},
+			bson.D{{Key: "$set", Value: bson.D{
+				{Key: "email", Value: doc.Email},
+				{Key: "firstName", Value: doc.FirstName},
+				{Key: "lastName", Value: doc.LastName},
+				{Key: "status", Value: doc.Status},
+				{Key: "tags", Value: doc.Tags},
+				{Key: "addresses", Value: doc.Addresses},
+				{Key: "version", Value: doc.Version},
+				{Key: "updatedAt", Value: doc.UpdatedAt},
+			}}})
+		if err != nil {
+			return nil, translate(err, doc.Email)
+		}
+		if res.MatchedCount == 1 {
+			return c, nil
+		}
+		// Someone wrote in between (or deleted it: the next Get says so).
+		if err := ctx.Err(); err != nil {
+			return nil, translate(err, "")
+		}
+	}
+}
+
+// versionIs matches a stored version; version 0 also matches documents
+// that have no version field yet (written by the Node.js service).
+func versionIs(v int64) bson.E {
+	if v == 0 {
+		return bson.E{Key: "version", Value: bson.D{{Key: "$in", Value: bson.A{int64(0), nil}}}}
+	}
+	return bson.E{Key: "version", Value: v}
+}
+
+func (r *Repository) Delete(ctx context.Context, id string) error {
+	res, err := r.coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
+	if err != nil {
+		return translate(err, "")
+	}
+	if res.DeletedCount == 0 {
+		return &domain.CustomerNotFoundError{ID: id}
+	}
+	return nil
+}
+
+// List sorts by creation time and then by id, which is unique, so the
+// order is total and paging with skip is stable.
+func (r *Repository) List(ctx context.Context, q application.ListQuery) ([]*domain.Customer, error) {
+	filter := bson.D{}
+	anyOf := func(field string, values []string) {
+		if len(values) > 0 {
+			filter = append(filter, bson.E{Key: field, Value: bson.D{{Key: "$in", Value: values}}})
+		}
+	}
+	anyOf("_id", q.IDs)
+	anyOf("email", q.Emails)
+	statuses := make([]string, len(q.Statuses))
+	for i, s := range q.Statuses {
+		statuses[i] = s.String()
+	}
+	anyOf("status", statuses)
+	anyOf("tags", q.Tags)
+
+	opts := options.Find().
+		SetSort(bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}).
+		SetSkip(int64(q.Skip))
+	if q.Limit > 0 {
+		opts.SetLimit(int64(q.Limit))
+	}
+	cur, err := r.coll.Find(ctx, filter, opts)
+	if err != nil {
+		return nil, translate(err, "")
+	}
+	var docs []customerDocument
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, translate(err, "")
+	}
+	out := make([]*domain.Customer, len(docs))
+	for i := range docs {
+		out[i] = docs[i].toDomain()
+	}
+	return out, nil
+}

@@ -1,0 +1,527 @@
+// Package contract is the behaviour every application.CustomerRepository
+// must show, written once and run against each implementation: the
+// in-memory fake, the MongoDB adapter on the embedded store, and the
+// MongoDB adapter on a database container (FerretDB, or real MongoDB when
+// MONGO_IMAGE says so).
+package contract
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/microbase-io/customer-service/application"
+	"github.com/microbase-io/customer-service/domain"
+)
+
+// NewRepository returns an empty repository for one test.
+type NewRepository func(t *testing.T) application.CustomerRepository
+
+// RunCustomerRepository runs the whole suite; each subtest gets its own
+// empty repository.
+func RunCustomerRepository(t *testing.T, newRepo NewRepository) {
+	tests := []struct {
+		name string
+		run  func(t *testing.T, repo application.CustomerRepository)
+	}{
+		{"CreatedCustomerReadsBackUnchanged", createdCustomerReadsBackUnchanged},
+		{"CreateWithTakenEmailIsDuplicateKey", createWithTakenEmailIsDuplicateKey},
+		{"GetUnknownIDIsNotFound", getUnknownIDIsNotFound},
+		{"PatchChangesOnlyNamedFields", patchChangesOnlyNamedFields},
+		{"PatchThatChangesNothingWritesNothing", patchThatChangesNothingWritesNothing},
+		{"PatchWithEmptyTagsClearsThem", patchWithEmptyTagsClearsThem},
+		{"PatchWithStaleVersionIsConflictAndWritesNothing", patchWithStaleVersionIsConflict},
+		{"PatchWithCurrentVersionSucceeds", patchWithCurrentVersionSucceeds},
+		{"PatchToTakenEmailIsDuplicateKey", patchToTakenEmailIsDuplicateKey},
+		{"PatchUnknownIDIsNotFound", patchUnknownIDIsNotFound},
+		{"ConcurrentPatchesOfDifferentFieldsAllSurvive", concurrentPatchesOfDifferentFieldsAllSurvive},
+		{"UpdateStoresWhatTheChangeDid", updateStoresWhatTheChangeDid},
+		{"UpdateWhoseChangeFailsWritesNothing", updateWhoseChangeFailsWritesNothing},
+		{"ConcurrentAddressAdditionsAllSurvive", concurrentAddressAdditionsAllSurvive},
+		{"AddressUpdateRacingPatchKeepsBoth", addressUpdateRacingPatchKeepsBoth},
+		{"UpdateToTakenEmailIsDuplicateKey", updateToTakenEmailIsDuplicateKey},
+		{"DeleteRemovesAndFreesTheEmail", deleteRemovesAndFreesTheEmail},
+		{"FindByEmailFindsTheOwner", findByEmailFindsTheOwner},
+		{"ListFiltersCombineWithAnd", listFiltersCombineWithAnd},
+		{"ListPagesReturnEachCustomerOnce", listPagesReturnEachCustomerOnce},
+		{"ExpiredDeadlineIsUnavailable", expiredDeadlineIsUnavailable},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.run(t, newRepo(t))
+		})
+	}
+}
+
+var clock = struct {
+	sync.Mutex
+	t time.Time
+}{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+
+// now gives strictly increasing, millisecond-precise times, so creation
+// order is well defined and survives a round trip through BSON dates.
+func now() time.Time {
+	clock.Lock()
+	defer clock.Unlock()
+	clock.t = clock.t.Add(time.Millisecond)
+	return clock.t
+}
+
+func ctx(t *testing.T) context.Context {
+	c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	return c
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func newCustomer(t *testing.T, email string, tags ...string) *domain.Customer {
+	t.Helper()
+	c, err := domain.NewCustomer(domain.NewCustomerInput{
+		Email: email, Password: "correct horse", FirstName: "Ada", LastName: "Lovelace",
+		Tags: tags,
+		Addresses: []domain.AddressInput{{
+			Name: "Work", FirstName: "Ada", Address1: "1650 Bolman Court", PostCode: "61701",
+			City: "Bloomington", State: "Illinois", Country: "US", Phone: ptr(int64(2173203531)),
+		}},
+	}, bcrypt.MinCost, now())
+	if err != nil {
+		t.Fatalf("NewCustomer: %v", err)
+	}
+	return c
+}
+
+func mustCreate(t *testing.T, repo application.CustomerRepository, email string, tags ...string) *domain.Customer {
+	t.Helper()
+	c := newCustomer(t, email, tags...)
+	if err := repo.Create(ctx(t), c); err != nil {
+		t.Fatalf("Create(%s): %v", email, err)
+	}
+	return c
+}
+
+func mustGet(t *testing.T, repo application.CustomerRepository, id string) domain.CustomerSnapshot {
+	t.Helper()
+	c, err := repo.Get(ctx(t), id)
+	if err != nil {
+		t.Fatalf("Get(%s): %v", id, err)
+	}
+	return c.Snapshot()
+}
+
+func mustPatch(t *testing.T, ch domain.CustomerChanges) domain.CustomerPatch {
+	t.Helper()
+	p, err := domain.NewCustomerPatch(ch)
+	if err != nil {
+		t.Fatalf("NewCustomerPatch: %v", err)
+	}
+	return p
+}
+
+func equalSnapshots(a, b domain.CustomerSnapshot) bool {
+	return a.ID == b.ID && a.Email == b.Email && a.PasswordHash == b.PasswordHash &&
+		a.FirstName == b.FirstName && a.LastName == b.LastName && a.Status == b.Status &&
+		slices.Equal(a.Tags, b.Tags) && slices.EqualFunc(a.Addresses, b.Addresses, equalAddresses) &&
+		a.Version == b.Version && a.CreatedAt.Equal(b.CreatedAt) && a.UpdatedAt.Equal(b.UpdatedAt)
+}
+
+func equalAddresses(a, b domain.Address) bool {
+	phoneA, phoneB := a.Phone, b.Phone
+	a.Phone, b.Phone = nil, nil
+	samePhone := (phoneA == nil && phoneB == nil) || (phoneA != nil && phoneB != nil && *phoneA == *phoneB)
+	return a == b && samePhone
+}
+
+func wantErr(t *testing.T, err, target error) {
+	t.Helper()
+	if !errors.Is(err, target) {
+		t.Fatalf("error = %v, want %v", err, target)
+	}
+}
+
+func createdCustomerReadsBackUnchanged(t *testing.T, repo application.CustomerRepository) {
+	c := mustCreate(t, repo, "ada@example.com", "VIP", "GOLD")
+	if got := mustGet(t, repo, c.ID()); !equalSnapshots(got, c.Snapshot()) {
+		t.Fatalf("read back %+v\nwant %+v", got, c.Snapshot())
+	}
+}
+
+func createWithTakenEmailIsDuplicateKey(t *testing.T, repo application.CustomerRepository) {
+	mustCreate(t, repo, "ada@example.com")
+	err := repo.Create(ctx(t), newCustomer(t, "ada@example.com"))
+	var dup *domain.DuplicateEmailError
+	if !errors.As(err, &dup) || dup.Index != "email_1" || dup.Email != "ada@example.com" {
+		t.Fatalf("error = %#v, want DuplicateEmailError{email_1, ada@example.com}", err)
+	}
+}
+
+func getUnknownIDIsNotFound(t *testing.T, repo application.CustomerRepository) {
+	_, err := repo.Get(ctx(t), "HkhhuXESl")
+	var nf *domain.CustomerNotFoundError
+	if !errors.As(err, &nf) || nf.ID != "HkhhuXESl" {
+		t.Fatalf("error = %#v, want CustomerNotFoundError{HkhhuXESl}", err)
+	}
+}
+
+func patchChangesOnlyNamedFields(t *testing.T, repo application.CustomerRepository) {
+	c := mustCreate(t, repo, "ada@example.com", "VIP")
+	at := now()
+	got, err := repo.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{
+		FirstName: ptr("Augusta"), Status: ptr("INACTIVE"),
+	}), nil, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := c.Snapshot()
+	want.FirstName, want.Status, want.Version, want.UpdatedAt = "Augusta", "INACTIVE", 1, at
+	if !equalSnapshots(got.Snapshot(), want) {
+		t.Fatalf("Patch returned %+v\nwant %+v", got.Snapshot(), want)
+	}
+	if stored := mustGet(t, repo, c.ID()); !equalSnapshots(stored, want) {
+		t.Fatalf("stored %+v\nwant %+v", stored, want)
+	}
+}
+
+func patchThatChangesNothingWritesNothing(t *testing.T, repo application.CustomerRepository) {
+	c := mustCreate(t, repo, "ada@example.com", "VIP")
+	got, err := repo.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{
+		Email: ptr("ADA@example.com "), FirstName: ptr("Ada"), Tags: &[]string{"VIP"},
+	}), nil, now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !equalSnapshots(got.Snapshot(), c.Snapshot()) {
+		t.Fatalf("Patch returned %+v\nwant it unchanged %+v", got.Snapshot(), c.Snapshot())
+	}
+	if stored := mustGet(t, repo, c.ID()); !equalSnapshots(stored, c.Snapshot()) {
+		t.Fatalf("stored %+v, want version and updatedAt untouched", stored)
+	}
+}
+
+func patchWithEmptyTagsClearsThem(t *testing.T, repo application.CustomerRepository) {
+	c := mustCreate(t, repo, "ada@example.com", "VIP", "GOLD")
+	if _, err := repo.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{Tags: &[]string{}}), nil, now()); err != nil {
+		t.Fatal(err)
+	}
+	if stored := mustGet(t, repo, c.ID()); len(stored.Tags) != 0 || stored.Version != 1 {
+		t.Fatalf("stored tags %q version %d, want none at version 1", stored.Tags, stored.Version)
+	}
+}
+
+func patchWithStaleVersionIsConflict(t *testing.T, repo application.CustomerRepository) {
+	c := mustCreate(t, repo, "ada@example.com")
+	if _, err := repo.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), ptr(int64(0)), now()); err != nil {
+		t.Fatal(err)
+	}
+	_, err := repo.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("Byron")}), ptr(int64(0)), now())
+	var vc *domain.VersionConflictError
+	if !errors.As(err, &vc) || vc.Expected != 0 || vc.Actual != 1 {
+		t.Fatalf("error = %#v, want VersionConflictError{expected 0, actual 1}", err)
+	}
+	if stored := mustGet(t, repo, c.ID()); stored.LastName != "King" || stored.Version != 1 {
+		t.Fatalf("stored lastName %q version %d, want King at 1", stored.LastName, stored.Version)
+	}
+	// A stale version is a conflict even when the patch would change nothing.
+	_, err = repo.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), ptr(int64(0)), now())
+	wantErr(t, err, domain.ErrVersionConflict)
+}
+
+func patchWithCurrentVersionSucceeds(t *testing.T, repo application.CustomerRepository) {
+	c := mustCreate(t, repo, "ada@example.com")
+	for v := int64(0); v < 3; v++ {
+		got, err := repo.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr(fmt.Sprint("King", v))}), &v, now())
+		if err != nil {
+			t.Fatalf("patch at version %d: %v", v, err)
+		}
+		if got.Version() != v+1 {
+			t.Fatalf("version after patch = %d, want %d", got.Version(), v+1)
+		}
+	}
+}
+
+func patchToTakenEmailIsDuplicateKey(t *testing.T, repo application.CustomerRepository) {
+	mustCreate(t, repo, "ada@example.com")
+	c := mustCreate(t, repo, "grace@example.com")
+	_, err := repo.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{Email: ptr("Ada@Example.com"), FirstName: ptr("Grace")}), nil, now())
+	var dup *domain.DuplicateEmailError
+	if !errors.As(err, &dup) || dup.Index != "email_1" || dup.Email != "ada@example.com" {
+		t.Fatalf("error = %#v, want DuplicateEmailError{email_1, ada@example.com}", err)
+	}
+	if stored := mustGet(t, repo, c.ID()); !equalSnapshots(stored, c.Snapshot()) {
+		t.Fatalf("stored %+v, want nothing written", stored)
+	}
+}
+
+func patchUnknownIDIsNotFound(t *testing.T, repo application.CustomerRepository) {
+	_, err := repo.Patch(ctx(t), "nobody", mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), nil, now())
+	wantErr(t, err, domain.ErrCustomerNotFound)
+	_, err = repo.Patch(ctx(t), "nobody", mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), ptr(int64(0)), now())
+	wantErr(t, err, domain.ErrCustomerNotFound)
+}
+
+// Five writers, one per field, ten patches each, all at once: every
+// writer's last value must be stored and the version must count all fifty.
+func concurrentPatchesOfDifferentFieldsAllSurvive(t *testing.T, repo application.CustomerRepository) {
+	c := mustCreate(t, repo, "ada@example.com")
+	const rounds = 10
+	changes := []func(i int) domain.CustomerChanges{
+		func(i int) domain.CustomerChanges {
+			return domain.CustomerChanges{Email: ptr(fmt.Sprintf("ada%d@example.com", i))}
+		},
+		func(i int) domain.CustomerChanges {
+			return domain.CustomerChanges{FirstName: ptr(fmt.Sprint("First", i))}
+		},
+		func(i int) domain.CustomerChanges {
+			return domain.CustomerChanges{LastName: ptr(fmt.Sprint("Last", i))}
+		},
+		func(i int) domain.CustomerChanges {
+			return domain.CustomerChanges{Status: ptr([]string{"INACTIVE", "ACTIVE"}[i%2])}
+		},
+		func(i int) domain.CustomerChanges { return domain.CustomerChanges{Tags: &[]string{fmt.Sprint("T", i)}} },
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, len(changes)*rounds)
+	for _, change := range changes {
+		wg.Go(func() {
+			for i := range rounds {
+				p, err := domain.NewCustomerPatch(change(i))
+				if err == nil {
+					_, err = repo.Patch(ctx(t), c.ID(), p, nil, now())
+				}
+				if err != nil {
+					errs <- err
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("concurrent patch: %v", err)
+	}
+	last := rounds - 1
+	got := mustGet(t, repo, c.ID())
+	if got.Email != fmt.Sprintf("ada%d@example.com", last) || got.FirstName != fmt.Sprint("First", last) ||
+		got.LastName != fmt.Sprint("Last", last) || got.Status != "ACTIVE" || !slices.Equal(got.Tags, []string{fmt.Sprint("T", last)}) {
+		t.Fatalf("stored %+v, want every writer's last value", got)
+	}
+	if got.Version != int64(len(changes)*rounds) {
+		t.Fatalf("version = %d, want %d (one per patch)", got.Version, len(changes)*rounds)
+	}
+}
+
+var workAddress = domain.AddressInput{
+	Name: "Home", FirstName: "Ada", Address1: "12 St James's Square", PostCode: "SW1Y 4JH",
+	City: "London", State: "London", Country: "gb",
+}
+
+func updateStoresWhatTheChangeDid(t *testing.T, repo application.CustomerRepository) {
+	c := mustCreate(t, repo, "ada@example.com")
+	var added []domain.Address
+	got, err := repo.Update(ctx(t), c.ID(), func(c *domain.Customer) (err error) {
+		added, err = c.AddAddresses([]domain.AddressInput{workAddress}, now())
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := mustGet(t, repo, c.ID())
+	if !equalSnapshots(stored, got.Snapshot()) || len(stored.Addresses) != 2 || stored.Addresses[1].ID != added[0].ID ||
+		stored.Addresses[1].Country != "GB" || stored.Version != 1 {
+		t.Fatalf("stored %+v, want the added address at version 1", stored)
+	}
+	if _, err := repo.Update(ctx(t), "nobody", func(*domain.Customer) error { return nil }); !errors.Is(err, domain.ErrCustomerNotFound) {
+		t.Fatalf("Update(unknown) error = %v, want not found", err)
+	}
+}
+
+func updateWhoseChangeFailsWritesNothing(t *testing.T, repo application.CustomerRepository) {
+	c := mustCreate(t, repo, "ada@example.com")
+	_, err := repo.Update(ctx(t), c.ID(), func(c *domain.Customer) error {
+		return c.RemoveAddress("no-such-address", now())
+	})
+	wantErr(t, err, domain.ErrAddressNotFound)
+	if stored := mustGet(t, repo, c.ID()); !equalSnapshots(stored, c.Snapshot()) {
+		t.Fatalf("stored %+v, want nothing written", stored)
+	}
+}
+
+func concurrentAddressAdditionsAllSurvive(t *testing.T, repo application.CustomerRepository) {
+	c := mustCreate(t, repo, "ada@example.com")
+	const writers = 20
+	var wg sync.WaitGroup
+	for i := range writers {
+		wg.Go(func() {
+			in := workAddress
+			in.Name = fmt.Sprint("Address ", i)
+			_, err := repo.Update(ctx(t), c.ID(), func(c *domain.Customer) error {
+				_, err := c.AddAddresses([]domain.AddressInput{in}, now())
+				return err
+			})
+			if err != nil {
+				t.Errorf("writer %d: %v", i, err)
+			}
+		})
+	}
+	wg.Wait()
+	got := mustGet(t, repo, c.ID())
+	if len(got.Addresses) != writers+1 || got.Version != writers {
+		t.Fatalf("stored %d addresses at version %d, want %d at %d", len(got.Addresses), got.Version, writers+1, writers)
+	}
+	names := map[string]bool{}
+	for _, a := range got.Addresses {
+		names[a.Name] = true
+	}
+	for i := range writers {
+		if !names[fmt.Sprint("Address ", i)] {
+			t.Errorf("address %d lost", i)
+		}
+	}
+}
+
+func addressUpdateRacingPatchKeepsBoth(t *testing.T, repo application.CustomerRepository) {
+	for round := range 10 {
+		c := mustCreate(t, repo, fmt.Sprintf("race%d@example.com", round))
+		addressID := c.Addresses()[0].ID
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			_, err := repo.Update(ctx(t), c.ID(), func(c *domain.Customer) error {
+				in := workAddress
+				in.City = "Paris"
+				in.Country = "FR"
+				_, err := c.ReplaceAddress(addressID, in, now())
+				return err
+			})
+			if err != nil {
+				t.Errorf("address update: %v", err)
+			}
+		})
+		wg.Go(func() {
+			if _, err := repo.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), nil, now()); err != nil {
+				t.Errorf("patch: %v", err)
+			}
+		})
+		wg.Wait()
+		got := mustGet(t, repo, c.ID())
+		if got.LastName != "King" || got.Addresses[0].City != "Paris" || got.Version != 2 {
+			t.Fatalf("round %d: stored lastName %q city %q version %d, want both writes at version 2",
+				round, got.LastName, got.Addresses[0].City, got.Version)
+		}
+	}
+}
+
+func updateToTakenEmailIsDuplicateKey(t *testing.T, repo application.CustomerRepository) {
+	mustCreate(t, repo, "ada@example.com")
+	c := mustCreate(t, repo, "grace@example.com")
+	_, err := repo.Update(ctx(t), c.ID(), func(c *domain.Customer) error {
+		c.Apply(mustPatch(t, domain.CustomerChanges{Email: ptr("ada@example.com")}), now())
+		return nil
+	})
+	var dup *domain.DuplicateEmailError
+	if !errors.As(err, &dup) || dup.Index != "email_1" || dup.Email != "ada@example.com" {
+		t.Fatalf("error = %#v, want DuplicateEmailError{email_1, ada@example.com}", err)
+	}
+}
+
+func deleteRemovesAndFreesTheEmail(t *testing.T, repo application.CustomerRepository) {
+	c := mustCreate(t, repo, "ada@example.com")
+	if err := repo.Delete(ctx(t), c.ID()); err != nil {
+		t.Fatal(err)
+	}
+	_, err := repo.Get(ctx(t), c.ID())
+	wantErr(t, err, domain.ErrCustomerNotFound)
+	wantErr(t, repo.Delete(ctx(t), c.ID()), domain.ErrCustomerNotFound)
+	mustCreate(t, repo, "ada@example.com")
+}
+
+func findByEmailFindsTheOwner(t *testing.T, repo application.CustomerRepository) {
+	c := mustCreate(t, repo, "ada@example.com")
+	mustCreate(t, repo, "grace@example.com")
+	got, err := repo.FindByEmail(ctx(t), "ada@example.com")
+	if err != nil || got.ID() != c.ID() {
+		t.Fatalf("FindByEmail = %v, %v; want customer %s", got, err, c.ID())
+	}
+	_, err = repo.FindByEmail(ctx(t), "nobody@example.com")
+	wantErr(t, err, domain.ErrCustomerNotFound)
+}
+
+func listFiltersCombineWithAnd(t *testing.T, repo application.CustomerRepository) {
+	ada := mustCreate(t, repo, "ada@example.com", "VIP", "GOLD")
+	grace := mustCreate(t, repo, "grace@example.com", "VIP")
+	alan := mustCreate(t, repo, "alan@example.com", "GOLD")
+	if _, err := repo.Patch(ctx(t), alan.ID(), mustPatch(t, domain.CustomerChanges{Status: ptr("INACTIVE")}), nil, now()); err != nil {
+		t.Fatal(err)
+	}
+	ids := func(cs []*domain.Customer) []string {
+		out := []string{}
+		for _, c := range cs {
+			out = append(out, c.ID())
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		q    application.ListQuery
+		want []string
+	}{
+		{"no filter lists all in creation order", application.ListQuery{}, []string{ada.ID(), grace.ID(), alan.ID()}},
+		{"ids match any", application.ListQuery{IDs: []string{alan.ID(), ada.ID(), "nobody"}}, []string{ada.ID(), alan.ID()}},
+		{"emails match any", application.ListQuery{Emails: []string{"grace@example.com"}}, []string{grace.ID()}},
+		{"status", application.ListQuery{Statuses: []domain.Status{domain.StatusInactive}}, []string{alan.ID()}},
+		{"tags match any", application.ListQuery{Tags: []string{"GOLD", "NONE"}}, []string{ada.ID(), alan.ID()}},
+		{"filters combine with and", application.ListQuery{Tags: []string{"VIP"}, Statuses: []domain.Status{domain.StatusActive}, IDs: []string{grace.ID(), alan.ID()}}, []string{grace.ID()}},
+		{"nothing matches", application.ListQuery{Emails: []string{"nobody@example.com"}}, []string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.q.Limit = 10
+			got, err := repo.List(ctx(t), tt.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(ids(got), tt.want) {
+				t.Fatalf("List = %v, want %v", ids(got), tt.want)
+			}
+		})
+	}
+}
+
+func listPagesReturnEachCustomerOnce(t *testing.T, repo application.CustomerRepository) {
+	const total = 25
+	want := make([]string, 0, total)
+	for i := range total {
+		want = append(want, mustCreate(t, repo, fmt.Sprintf("c%02d@example.com", i)).ID())
+	}
+	var got []string
+	for skip := 0; ; skip += 10 {
+		page, err := repo.List(ctx(t), application.ListQuery{Limit: 10, Skip: skip})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range page {
+			got = append(got, c.ID())
+		}
+		if len(page) < 10 {
+			break
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("pages gave %v\nwant each customer once, in creation order %v", got, want)
+	}
+}
+
+func expiredDeadlineIsUnavailable(t *testing.T, repo application.CustomerRepository) {
+	c := mustCreate(t, repo, "ada@example.com")
+	expired, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel()
+	_, err := repo.Get(expired, c.ID())
+	wantErr(t, err, application.ErrUnavailable)
+	_, err = repo.Patch(expired, c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), nil, now())
+	wantErr(t, err, application.ErrUnavailable)
+}

@@ -1,0 +1,59 @@
+// Package mongotest gives tests a MongoDB adapter on a fresh database of
+// any server (the embedded store, a container, a real MongoDB), so the
+// repository contract runs unchanged against each.
+package mongotest
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"github.com/microbase-io/customer-service/adapters/mongodb"
+	"github.com/microbase-io/customer-service/application"
+)
+
+// OperationTimeout bounds each database call in tests, as the service's
+// request timeout does in production.
+const OperationTimeout = 10 * time.Second
+
+var databases atomic.Int64
+
+// Connect returns a client for uri, disconnected when the test ends.
+func Connect(t testing.TB, uri string) *mongo.Client {
+	t.Helper()
+	client, err := mongodb.NewClient(uri, OperationTimeout)
+	if err != nil {
+		t.Fatalf("connect %s: %v", uri, err)
+	}
+	t.Cleanup(func() { _ = client.Disconnect(context.Background()) })
+	return client
+}
+
+// FreshDatabase returns a database no other test uses, dropped afterwards.
+func FreshDatabase(t testing.TB, client *mongo.Client) *mongo.Database {
+	t.Helper()
+	db := client.Database(fmt.Sprintf("test_%d_%d", time.Now().UnixNano(), databases.Add(1)))
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), OperationTimeout)
+		defer cancel()
+		_ = db.Drop(ctx)
+	})
+	return db
+}
+
+// NewRepository returns a MongoDB repository with its indexes on a fresh
+// database of the server client talks to.
+func NewRepository(t *testing.T, client *mongo.Client) application.CustomerRepository {
+	t.Helper()
+	repo := mongodb.NewRepository(FreshDatabase(t, client))
+	ctx, cancel := context.WithTimeout(context.Background(), OperationTimeout)
+	defer cancel()
+	if err := repo.EnsureIndexes(ctx); err != nil {
+		t.Fatalf("EnsureIndexes: %v", err)
+	}
+	return repo
+}
