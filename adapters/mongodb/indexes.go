@@ -12,18 +12,48 @@ import (
 // data of a duplicate_key error.
 const emailIndex = "email_1"
 
-// EnsureIndexes creates the indexes the service relies on. Creating an
-// index that already exists with the same keys and options is a no-op, so
-// every instance runs this at start. The email index is what makes emails
-// unique (stored lower case, so uniqueness ignores letter case, without a
-// collation, which FerretDB lacks); the others keep list filters and its
-// sort from scanning the collection.
+// indexes are the indexes the service relies on. The email index is what
+// makes emails unique (stored lower case, so uniqueness ignores letter
+// case without a collation, which FerretDB lacks); the others keep list
+// filters and its sort from scanning the collection.
+var indexes = []struct {
+	name   string
+	keys   bson.D
+	unique bool
+}{
+	{emailIndex, bson.D{{Key: "email", Value: 1}}, true},
+	{"status_1", bson.D{{Key: "status", Value: 1}}, false},
+	{"tags_1", bson.D{{Key: "tags", Value: 1}}, false},
+	{"createdAt_1__id_1", bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}, false},
+}
+
+// EnsureIndexes creates the indexes that do not exist yet; every instance
+// runs it at start. It asks first instead of relying on createIndexes
+// being a no-op for existing indexes, as MongoDB's is, because FerretDB
+// v1.24 panics (and drops the connection) when asked to create several
+// indexes some of which exist.
 func (r *Repository) EnsureIndexes(ctx context.Context) error {
-	_, err := r.coll.Indexes().CreateMany(ctx, []mongo.IndexModel{
-		{Keys: bson.D{{Key: "email", Value: 1}}, Options: options.Index().SetName(emailIndex).SetUnique(true)},
-		{Keys: bson.D{{Key: "status", Value: 1}}, Options: options.Index().SetName("status_1")},
-		{Keys: bson.D{{Key: "tags", Value: 1}}, Options: options.Index().SetName("tags_1")},
-		{Keys: bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("createdAt_1__id_1")},
-	})
+	specs, err := r.coll.Indexes().ListSpecifications(ctx)
+	if err != nil {
+		return translate(err, "")
+	}
+	existing := make(map[string]bool, len(specs))
+	for _, s := range specs {
+		existing[s.Name] = true
+	}
+	var missing []mongo.IndexModel
+	for _, ix := range indexes {
+		if !existing[ix.name] {
+			opts := options.Index().SetName(ix.name)
+			if ix.unique {
+				opts.SetUnique(true)
+			}
+			missing = append(missing, mongo.IndexModel{Keys: ix.keys, Options: opts})
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	_, err = r.coll.Indexes().CreateMany(ctx, missing)
 	return translate(err, "")
 }

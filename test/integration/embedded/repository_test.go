@@ -46,3 +46,7 @@ func TestMongoDBAdapterKeepsTheRepositoryContractOnTheEmbeddedStore(t *testing.T
 		return mongotest.NewRepository(t, c)
 	})
 }
+
+func TestMongoDBAdapterSpecificsOnTheEmbeddedStore(t *testing.T) {
+	mongotest.RunAdapterChecks(t, client(t))
+}

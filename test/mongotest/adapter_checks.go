@@ -1,0 +1,113 @@
+package mongotest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"github.com/microbase-io/customer-service/adapters/mongodb"
+	"github.com/microbase-io/customer-service/domain"
+)
+
+// RunAdapterChecks runs what only the MongoDB adapter has to get right, on
+// top of the repository contract: its indexes and its compatibility with
+// the Node.js service's documents.
+func RunAdapterChecks(t *testing.T, client *mongo.Client) {
+	t.Run("EnsureIndexesIsIdempotent", func(t *testing.T) { ensureIndexesIsIdempotent(t, client) })
+	t.Run("NodeDocumentsReadAndUpdate", func(t *testing.T) { nodeDocumentsReadAndUpdate(t, client) })
+}
+
+func ctx(t *testing.T) context.Context {
+	c, cancel := context.WithTimeout(context.Background(), OperationTimeout)
+	t.Cleanup(cancel)
+	return c
+}
+
+func ensureIndexesIsIdempotent(t *testing.T, client *mongo.Client) {
+	db := FreshDatabase(t, client)
+	repo := mongodb.NewRepository(db)
+	for i := range 3 {
+		if err := repo.EnsureIndexes(ctx(t)); err != nil {
+			t.Fatalf("EnsureIndexes, run %d: %v", i+1, err)
+		}
+	}
+	specs, err := db.Collection(mongodb.CollectionName).Indexes().ListSpecifications(ctx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	unique := map[string]bool{}
+	for _, s := range specs {
+		unique[s.Name] = s.Unique != nil && *s.Unique
+	}
+	if !unique["email_1"] || len(specs) != 5 {
+		t.Fatalf("indexes %v, want _id_ plus email_1 (unique), status_1, tags_1, createdAt_1__id_1", unique)
+	}
+}
+
+// nodeDocument is a customer as the Node.js service (mongoose) wrote it:
+// no version field, mongoose's __v, a shortid _id.
+func nodeDocument() bson.D {
+	created := time.Date(2017, 1, 2, 3, 4, 5, 0, time.UTC)
+	return bson.D{
+		{Key: "_id", Value: "HkhhuXESl"},
+		{Key: "email", Value: "john.doe@gmail.com"},
+		{Key: "password", Value: "$2a$10$abcdefghijklmnopqrstuuJ4Vm3ZmYt0fhNcXuUa1Oqk4yUCcm2u6"},
+		{Key: "firstName", Value: "John"},
+		{Key: "lastName", Value: "Doe"},
+		{Key: "status", Value: "ACTIVE"},
+		{Key: "tags", Value: bson.A{"VIP"}},
+		{Key: "addresses", Value: bson.A{bson.D{
+			{Key: "name", Value: "Work"}, {Key: "firstName", Value: "John"}, {Key: "address_1", Value: "1650 Bolman Court"},
+			{Key: "postCode", Value: "61701"}, {Key: "city", Value: "Bloomington"}, {Key: "state", Value: "Illinois"},
+			{Key: "country", Value: "US"}, {Key: "phone", Value: float64(2173203531)}, {Key: "id", Value: "r1h2uQ4rx"},
+		}}},
+		{Key: "createdAt", Value: created},
+		{Key: "updatedAt", Value: created},
+		{Key: "__v", Value: int32(0)},
+	}
+}
+
+func nodeDocumentsReadAndUpdate(t *testing.T, client *mongo.Client) {
+	db := FreshDatabase(t, client)
+	repo := mongodb.NewRepository(db)
+	if err := repo.EnsureIndexes(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	coll := db.Collection(mongodb.CollectionName)
+	if _, err := coll.InsertOne(ctx(t), nodeDocument()); err != nil {
+		t.Fatal(err)
+	}
+	c, err := repo.Get(ctx(t), "HkhhuXESl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := c.Snapshot()
+	if s.Version != 0 || s.Email != "john.doe@gmail.com" || len(s.Addresses) != 1 || s.Addresses[0].ID != "r1h2uQ4rx" ||
+		s.Addresses[0].Phone == nil || *s.Addresses[0].Phone != 2173203531 {
+		t.Fatalf("read %+v, want the Node.js document at version 0", s)
+	}
+
+	zero := int64(0)
+	patch, _ := domain.NewCustomerPatch(domain.CustomerChanges{LastName: ptr("Smith")})
+	if _, err := repo.Patch(ctx(t), "HkhhuXESl", patch, &zero, time.Now().UTC()); err != nil {
+		t.Fatalf("patch at version 0 of a document without version: %v", err)
+	}
+	if _, err := repo.Update(ctx(t), "HkhhuXESl", func(c *domain.Customer) error {
+		return c.RemoveAddress("r1h2uQ4rx", time.Now().UTC())
+	}); err != nil {
+		t.Fatalf("update: %v", err)
+	}
+	var raw bson.M
+	if err := coll.FindOne(ctx(t), bson.D{{Key: "_id", Value: "HkhhuXESl"}}).Decode(&raw); err != nil {
+		t.Fatal(err)
+	}
+	if raw["lastName"] != "Smith" || raw["version"] != int64(2) || raw["__v"] != int32(0) ||
+		raw["password"] != "$2a$10$abcdefghijklmnopqrstuuJ4Vm3ZmYt0fhNcXuUa1Oqk4yUCcm2u6" {
+		t.Fatalf("stored %v, want lastName Smith at version 2, password and __v untouched", raw)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
