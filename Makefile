@@ -1,0 +1,46 @@
+# Targets a newcomer needs: `make run` starts the service on its embedded
+# store, `make test` runs every test CI runs.
+
+GO        ?= go
+BIN       := bin/customer-service
+PKGS      := ./...
+# Test containers are cleaned up by the tests themselves: the reaper image
+# testcontainers-go would start cannot be pulled everywhere.
+export TESTCONTAINERS_RYUK_DISABLED := true
+
+.PHONY: run build test lint fuzz test-images
+
+## run: build and start the service on the embedded store (console logs)
+run: build
+	CUSTOMER_LOG_FORMAT=console ./$(BIN)
+
+## build: static binary in bin/customer-service
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) .
+
+## test: every test, with the race detector
+test: test-images
+	$(GO) test -race -count=1 -timeout 40m $(PKGS)
+
+## lint: formatting and vet
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
+	$(GO) vet $(PKGS)
+
+## fuzz: run each fuzz target for FUZZTIME (default 30s)
+FUZZTIME ?= 30s
+fuzz:
+	$(GO) test -run='^$$' -fuzz='^FuzzNormalizeEmail$$' -fuzztime=$(FUZZTIME) ./domain/
+	$(GO) test -run='^$$' -fuzz='^FuzzNormalizeCountry$$' -fuzztime=$(FUZZTIME) ./domain/
+	$(GO) test -run='^$$' -fuzz='^FuzzNewCustomerPatch$$' -fuzztime=$(FUZZTIME) ./domain/
+	$(GO) test -run='^$$' -fuzz='^FuzzParseArguments$$' -fuzztime=$(FUZZTIME) ./adapters/httpapi/
+
+## test-images: the database image container tests start (skipped without Docker)
+test-images:
+	@if docker info >/dev/null 2>&1; then \
+		rm -rf bin/testdb-image && mkdir -p bin/testdb-image/data && \
+		CGO_ENABLED=0 $(GO) build -trimpath -ldflags='-s -w' -o bin/testdb-image/mongoserver ./test/mongoserver && \
+		docker build -q -f test/mongoserver/Dockerfile -t customer-service-testdb:dev bin/testdb-image; \
+	else \
+		echo "test-images: no Docker engine answers; container tests will skip"; \
+	fi

@@ -1,0 +1,21 @@
+package httpapi
+
+import (
+	"context"
+
+	"github.com/microbase-io/customer-service/application"
+)
+
+func customerInfo(uc application.GetCustomer) func(context.Context, *arguments) (any, error) {
+	return func(ctx context.Context, args *arguments) (any, error) {
+		id := requiredStr(args, "id")
+		if err := args.err(); err != nil {
+			return nil, err
+		}
+		c, err := uc.Handle(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return customerPayload{OK: true, Customer: toCustomerJSON(c)}, nil
+	}
+}

@@ -1,0 +1,100 @@
+package httpapi
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"go.uber.org/zap"
+
+	"github.com/microbase-io/customer-service/adapters/token"
+)
+
+// RequestIDHeader carries MicroBase's correlation chain.
+const RequestIDHeader = "X-Request-Id"
+
+// maxIncomingRequestID bounds what a caller can make us echo and log.
+const maxIncomingRequestID = 200
+
+// requestInfo is what one request's handlers tell the access log.
+type requestInfo struct {
+	requestID   string
+	method      string
+	errorCode   string
+	authFailure token.Reason
+}
+
+const requestInfoKey = "httpapi.request"
+
+func requestInfoOf(c *gin.Context) *requestInfo {
+	if v, ok := c.Get(requestInfoKey); ok {
+		return v.(*requestInfo)
+	}
+	info := &requestInfo{}
+	c.Set(requestInfoKey, info)
+	return info
+}
+
+// observe gives each request its id, turns a panic into a 500
+// internal_error answer, and writes one access log line.
+func (rt *router) observe(c *gin.Context) {
+	start := time.Now()
+	info := requestInfoOf(c)
+	info.requestID = chainRequestID(c.GetHeader(RequestIDHeader))
+	c.Header(RequestIDHeader, info.requestID)
+
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			rt.log.Error("panic while serving a request",
+				zap.String("request_id", info.requestID), zap.String("method", info.method),
+				zap.String("panic", fmt.Sprint(p)), zap.ByteString("stack", debug.Stack()))
+			if !c.Writer.Written() {
+				info.errorCode = errInternal.code
+				writeJSON(c, errInternal.status, errorJSON{Error: errInternal.code})
+			}
+			c.Abort()
+		}
+		fields := []zap.Field{
+			zap.String("request_id", info.requestID),
+			zap.String("http_method", c.Request.Method),
+			zap.String("path", c.Request.URL.Path),
+			zap.String("method", info.method),
+			zap.Int("status", c.Writer.Status()),
+			zap.Duration("duration", time.Since(start)),
+		}
+		if info.errorCode != "" {
+			fields = append(fields, zap.String("error", info.errorCode))
+		}
+		if info.authFailure != "" {
+			fields = append(fields, zap.String("auth_failure", string(info.authFailure)))
+		}
+		rt.log.Info("request", fields...)
+	}()
+	c.Next()
+}
+
+// chainRequestID appends a new id to the caller's, as MicroBase does, so
+// one id follows a call across services. An incoming id that is too long
+// or holds characters outside a safe set is dropped rather than logged.
+func chainRequestID(incoming string) string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	id := base64.RawURLEncoding.EncodeToString(b[:])
+	if incoming == "" || len(incoming) > maxIncomingRequestID {
+		return id
+	}
+	for i := 0; i < len(incoming); i++ {
+		c := incoming[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == ':' || c == '.') {
+			return id
+		}
+	}
+	return incoming + ":" + id
+}

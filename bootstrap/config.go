@@ -1,0 +1,96 @@
+// Package bootstrap wires the service together with fx: configuration,
+// logging, the database (an external MongoDB or the embedded store), the
+// repository, the use cases and the HTTP server. It is the only package
+// that knows every piece.
+package bootstrap
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/microbase-io/customer-service/configs"
+)
+
+// Config is every setting of the service. configs/config.yaml documents
+// each one; the CUSTOMER_* names are a contract with deployments.
+type Config struct {
+	HTTPAddr        string        `yaml:"http_addr" env:"CUSTOMER_HTTP_ADDR"`
+	MongoDBURI      string        `yaml:"mongodb_uri" env:"CUSTOMER_MONGODB_URI"`
+	MongoDBDatabase string        `yaml:"mongodb_database" env:"CUSTOMER_MONGODB_DATABASE"`
+	DataDir         string        `yaml:"data_dir" env:"CUSTOMER_DATA_DIR"`
+	TokenSecret     string        `yaml:"token_secret" env:"CUSTOMER_TOKEN_SECRET"`
+	TokenScope      string        `yaml:"token_scope" env:"CUSTOMER_TOKEN_SCOPE"`
+	LogFormat       string        `yaml:"log_format" env:"CUSTOMER_LOG_FORMAT"`
+	LogLevel        string        `yaml:"log_level" env:"CUSTOMER_LOG_LEVEL"`
+	BcryptCost      int           `yaml:"bcrypt_cost" env:"CUSTOMER_BCRYPT_COST"`
+	RequestTimeout  time.Duration `yaml:"request_timeout" env:"CUSTOMER_REQUEST_TIMEOUT"`
+	ShutdownTimeout time.Duration `yaml:"shutdown_timeout" env:"CUSTOMER_SHUTDOWN_TIMEOUT"`
+	MaxBodyBytes    int64         `yaml:"max_body_bytes" env:"CUSTOMER_MAX_BODY_BYTES"`
+}
+
+// ConfigFileVariable names an optional YAML file read over the defaults.
+const ConfigFileVariable = "CUSTOMER_CONFIG_FILE"
+
+// LoadConfig reads the compiled-in defaults, then the file named by
+// CUSTOMER_CONFIG_FILE if any, then the environment; later sources win.
+// environ is the environment as os.Environ gives it.
+func LoadConfig(environ []string) (Config, error) {
+	var cfg Config
+	if err := yaml.Unmarshal(configs.Defaults, &cfg); err != nil {
+		return Config{}, fmt.Errorf("config defaults: %w", err)
+	}
+	vars := env.ToMap(environ)
+	if path := vars[ConfigFileVariable]; path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return Config{}, fmt.Errorf("config file: %w", err)
+		}
+		if err := yaml.Unmarshal(b, &cfg); err != nil {
+			return Config{}, fmt.Errorf("config file %s: %w", path, err)
+		}
+	}
+	if err := env.ParseWithOptions(&cfg, env.Options{Environment: vars}); err != nil {
+		return Config{}, fmt.Errorf("config environment: %w", err)
+	}
+	return cfg, cfg.validate()
+}
+
+func (c Config) validate() error {
+	var errs []error
+	if c.LogFormat != "json" && c.LogFormat != "console" {
+		errs = append(errs, errors.New("CUSTOMER_LOG_FORMAT must be json or console"))
+	}
+	if c.BcryptCost < 4 || c.BcryptCost > 31 {
+		errs = append(errs, errors.New("CUSTOMER_BCRYPT_COST must be between 4 and 31"))
+	}
+	if c.RequestTimeout <= 0 || c.ShutdownTimeout <= 0 {
+		errs = append(errs, errors.New("CUSTOMER_REQUEST_TIMEOUT and CUSTOMER_SHUTDOWN_TIMEOUT must be positive"))
+	}
+	if c.MaxBodyBytes <= 0 {
+		errs = append(errs, errors.New("CUSTOMER_MAX_BODY_BYTES must be positive"))
+	}
+	if c.MongoDBDatabase == "" || strings.TrimSpace(c.TokenScope) == "" {
+		errs = append(errs, errors.New("CUSTOMER_MONGODB_DATABASE and CUSTOMER_TOKEN_SCOPE must not be empty"))
+	}
+	return errors.Join(errs...)
+}
+
+// Embedded reports whether the service runs on its embedded store.
+func (c Config) Embedded() bool { return c.MongoDBURI == "" }
+
+// TokenSecrets splits the configured secrets; empty entries are dropped.
+func (c Config) TokenSecrets() [][]byte {
+	var secrets [][]byte
+	for s := range strings.SplitSeq(c.TokenSecret, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			secrets = append(secrets, []byte(s))
+		}
+	}
+	return secrets
+}

@@ -1,0 +1,75 @@
+package bootstrap
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"go.uber.org/fx"
+	"go.uber.org/zap"
+
+	"github.com/microbase-io/customer-service/adapters/httpapi"
+	"github.com/microbase-io/customer-service/adapters/token"
+	"github.com/microbase-io/customer-service/application"
+)
+
+// HTTPModule provides the public API server.
+var HTTPModule = fx.Module("http",
+	fx.Provide(
+		newVerifier,
+		newUseCases,
+		newRouter,
+		newServer,
+	),
+	fx.Invoke(func(*httpapi.Server) {}),
+)
+
+// developmentTokenLifetime is long enough that a developer pastes the
+// logged token once per working session at most.
+const developmentTokenLifetime = 30 * 24 * time.Hour
+
+func newVerifier(cfg Config, log *zap.Logger) (*token.Verifier, error) {
+	secrets, development, err := TokenSecrets(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if development {
+		// Only ever with the embedded store: a token for a secret that
+		// exists on this machine alone, so a newcomer can call the API.
+		issuer, err := token.NewIssuer(secrets[0], "customer-service")
+		if err != nil {
+			return nil, err
+		}
+		tok, err := issuer.Issue("developer", []string{cfg.TokenScope}, developmentTokenLifetime, time.Now())
+		if err != nil {
+			return nil, err
+		}
+		log.Warn("no CUSTOMER_TOKEN_SECRET: using the development secret in the data directory; a development token follows",
+			zap.String("authorization", "Bearer "+tok))
+	}
+	return token.NewVerifier(secrets, cfg.TokenScope)
+}
+
+func newUseCases(create application.CreateCustomer, get application.GetCustomer, update application.UpdateCustomer) httpapi.UseCases {
+	return httpapi.UseCases{CreateCustomer: create, GetCustomer: get, UpdateCustomer: update}
+}
+
+func newRouter(cfg Config, uc httpapi.UseCases, verifier *token.Verifier, log *zap.Logger) http.Handler {
+	return httpapi.NewRouter(httpapi.Config{
+		MaxBodyBytes:   cfg.MaxBodyBytes,
+		RequestTimeout: cfg.RequestTimeout,
+	}, uc, verifier, log.Named("http"))
+}
+
+func newServer(lc fx.Lifecycle, cfg Config, handler http.Handler, log *zap.Logger) *httpapi.Server {
+	srv := httpapi.NewServer(cfg.HTTPAddr, handler, log.Named("http"))
+	lc.Append(fx.Hook{
+		OnStart: srv.Start,
+		OnStop: func(ctx context.Context) error {
+			ctx, cancel := context.WithTimeout(ctx, cfg.ShutdownTimeout)
+			defer cancel()
+			return srv.Stop(ctx)
+		},
+	})
+	return srv
+}

@@ -1,0 +1,71 @@
+// Command customer-service is the MicroBase customer service.
+//
+//	customer-service          serve the API (configured by CUSTOMER_* variables)
+//	customer-service token    print a token signed with the configured secret
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/microbase-io/customer-service/adapters/token"
+	"github.com/microbase-io/customer-service/bootstrap"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	cfg, err := bootstrap.LoadConfig(os.Environ())
+	if err != nil {
+		fmt.Fprintln(stderr, "customer-service: config:", err)
+		return 2
+	}
+	command := "serve"
+	if len(args) > 0 {
+		command, args = args[0], args[1:]
+	}
+	switch command {
+	case "serve":
+		return bootstrap.Run(cfg)
+	case "token":
+		return printToken(cfg, args, stdout, stderr)
+	default:
+		fmt.Fprintf(stderr, "customer-service: unknown command %q (want serve or token)\n", command)
+		return 2
+	}
+}
+
+// printToken lets a user call the API with curl: the token is signed with
+// the secret the service verifies with (the development secret too).
+func printToken(cfg bootstrap.Config, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("token", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	subject := fs.String("sub", "cli", "subject (sub claim)")
+	scope := fs.String("scope", cfg.TokenScope, "space-separated scopes")
+	ttl := fs.Duration("ttl", time.Hour, "lifetime")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	secrets, _, err := bootstrap.TokenSecrets(cfg)
+	if err != nil {
+		fmt.Fprintln(stderr, "customer-service token:", err)
+		return 1
+	}
+	issuer, err := token.NewIssuer(secrets[0], "customer-service")
+	if err == nil {
+		var tok string
+		tok, err = issuer.Issue(*subject, strings.Fields(*scope), *ttl, time.Now())
+		if err == nil {
+			fmt.Fprintln(stdout, tok)
+			return 0
+		}
+	}
+	fmt.Fprintln(stderr, "customer-service token:", err)
+	return 1
+}

@@ -1,0 +1,146 @@
+// Package servicetest boots the real service (the same fx graph main
+// runs) inside a test, on a random port, and calls it over HTTP with a
+// real token.
+package servicetest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/fx"
+	"go.uber.org/fx/fxtest"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest"
+
+	"github.com/microbase-io/customer-service/adapters/httpapi"
+	"github.com/microbase-io/customer-service/adapters/token"
+	"github.com/microbase-io/customer-service/bootstrap"
+)
+
+// Secret signs the tokens of services started here.
+const Secret = "test-secret-of-at-least-32-bytes!"
+
+// Service is a running instance.
+type Service struct {
+	URL    string // base URL of the methods, ending in "/"
+	Token  string // a valid token for it
+	App    *fxtest.App
+	Config bootstrap.Config
+}
+
+// Start runs the service with the defaults, a fresh embedded store, a
+// known secret, and the environment overrides given as "KEY=value".
+// It stops when the test ends.
+func Start(t testing.TB, env ...string) *Service {
+	t.Helper()
+	base := []string{
+		"CUSTOMER_HTTP_ADDR=127.0.0.1:0",
+		"CUSTOMER_DATA_DIR=" + t.TempDir(),
+		"CUSTOMER_TOKEN_SECRET=" + Secret,
+		"CUSTOMER_BCRYPT_COST=4",
+		"CUSTOMER_LOG_LEVEL=warn",
+	}
+	cfg, err := bootstrap.LoadConfig(append(base, env...))
+	if err != nil {
+		t.Fatalf("config: %v", err)
+	}
+	var srv *httpapi.Server
+	app := fxtest.New(t, bootstrap.Options(cfg), fx.Populate(&srv),
+		// Logs reach the test output only when the test fails.
+		fx.Decorate(func() *zap.Logger { return zaptest.NewLogger(t) }))
+	app.RequireStart()
+	t.Cleanup(app.RequireStop)
+	return &Service{
+		URL:    fmt.Sprintf("http://%s%s", srv.Addr(), httpapi.BasePath),
+		Token:  Token(t, Secret, cfg.TokenScope),
+		App:    app,
+		Config: cfg,
+	}
+}
+
+// Token issues a token for secret with the given scopes.
+func Token(t testing.TB, secret string, scopes ...string) string {
+	t.Helper()
+	issuer, err := token.NewIssuer([]byte(secret), "servicetest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := issuer.Issue("tester", scopes, time.Hour, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+// Answer is a decoded response.
+type Answer struct {
+	Status int
+	Header http.Header
+	Raw    []byte
+	Body   map[string]any
+}
+
+// Call POSTs args as JSON to method with the service's token.
+func (s *Service) Call(t testing.TB, method string, args any) Answer {
+	t.Helper()
+	b, err := json.Marshal(args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest(http.MethodPost, s.URL+method, bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+s.Token)
+	return Do(t, req)
+}
+
+// Do sends req and decodes the JSON answer.
+func Do(t testing.TB, req *http.Request) Answer {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(req.Context(), 30*time.Second)
+	defer cancel()
+	resp, err := http.DefaultClient.Do(req.WithContext(ctx))
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := Answer{Status: resp.StatusCode, Header: resp.Header, Raw: raw}
+	if err := json.Unmarshal(raw, &a.Body); err != nil {
+		t.Fatalf("%s %s answered %d with non-JSON %q", req.Method, req.URL, resp.StatusCode, raw)
+	}
+	if strings.Contains(string(raw), `"password"`) {
+		t.Fatalf("%s answered a password field: %s", req.URL, raw)
+	}
+	return a
+}
+
+// Customer returns the "customer" object of a successful answer.
+func (a Answer) Customer(t testing.TB) map[string]any {
+	t.Helper()
+	c, ok := a.Body["customer"].(map[string]any)
+	if a.Status != http.StatusOK || a.Body["ok"] != true || !ok {
+		t.Fatalf("answer %d %s, want ok with a customer", a.Status, a.Raw)
+	}
+	return c
+}
+
+// Error checks a failure answer's status and code.
+func (a Answer) Error(t testing.TB, status int, code string) {
+	t.Helper()
+	if a.Status != status || a.Body["ok"] != false || a.Body["error"] != code {
+		t.Fatalf("answer %d %s, want %d %s", a.Status, a.Raw, status, code)
+	}
+}
