@@ -35,7 +35,7 @@ func newMongoClient(lc fx.Lifecycle, cfg Config, log *zap.Logger) (*mongo.Client
 		// FerretDB logs every connection at info and dumps wire messages
 		// at warn when a client hangs up; only its errors concern users.
 		quiet := log.Named("embedded").WithOptions(zap.IncreaseLevel(zapcore.ErrorLevel))
-		store, err := embedded.Start(cfg.DataDir, slog.New(zapslog.NewHandler(quiet.Core())))
+		store, err := embedded.Start(embedded.Options{DataDir: cfg.DataDir, Logger: slog.New(zapslog.NewHandler(quiet.Core()))})
 		if err != nil {
 			return nil, err
 		}

@@ -25,7 +25,7 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		panic(err)
 	}
-	store, err := embedded.Start(dir, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	store, err := embedded.Start(embedded.Options{DataDir: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		panic(err)
 	}
