@@ -8,7 +8,7 @@ PKGS      := ./...
 # testcontainers-go would start cannot be pulled everywhere.
 export TESTCONTAINERS_RYUK_DISABLED := true
 
-.PHONY: run build test lint fuzz test-images
+.PHONY: run build test lint fuzz test-images image
 
 ## run: build and start the service on the embedded store (console logs)
 run: build
@@ -35,9 +35,16 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzNewCustomerPatch$$' -fuzztime=$(FUZZTIME) ./domain/
 	$(GO) test -run='^$$' -fuzz='^FuzzParseArguments$$' -fuzztime=$(FUZZTIME) ./adapters/httpapi/
 
-## test-images: the database image container tests start (skipped without Docker)
+## image: the service image customer-service:dev (FROM scratch, offline)
+image:
+	rm -rf bin/image && mkdir -p bin/image/data
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags='-s -w' -o bin/image/customer-service .
+	docker build -q -f Dockerfile -t customer-service:dev bin/image
+
+## test-images: the images container tests start (skipped without Docker)
 test-images:
 	@if docker info >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory image && \
 		rm -rf bin/testdb-image && mkdir -p bin/testdb-image/data && \
 		CGO_ENABLED=0 $(GO) build -trimpath -ldflags='-s -w' -o bin/testdb-image/mongoserver ./test/mongoserver && \
 		docker build -q -f test/mongoserver/Dockerfile -t customer-service-testdb:dev bin/testdb-image; \

@@ -1,7 +1,8 @@
 // Command customer-service is the MicroBase customer service.
 //
-//	customer-service          serve the API (configured by CUSTOMER_* variables)
-//	customer-service token    print a token signed with the configured secret
+//	customer-service              serve the API (configured by CUSTOMER_* variables)
+//	customer-service token        print a token signed with the configured secret
+//	customer-service healthcheck  exit 0 when the local service answers micro.ping
 package main
 
 import (
@@ -11,6 +12,10 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	// Root certificates for TLS to a managed MongoDB from an image that
+	// has none (FROM scratch); the system's roots win where they exist.
+	_ "golang.org/x/crypto/x509roots/fallback"
 
 	"github.com/microbase-io/customer-service/adapters/token"
 	"github.com/microbase-io/customer-service/bootstrap"
@@ -35,8 +40,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return bootstrap.Run(cfg)
 	case "token":
 		return printToken(cfg, args, stdout, stderr)
+	case "healthcheck":
+		return healthcheck(cfg, stderr)
 	default:
-		fmt.Fprintf(stderr, "customer-service: unknown command %q (want serve or token)\n", command)
+		fmt.Fprintf(stderr, "customer-service: unknown command %q (want serve, token or healthcheck)\n", command)
 		return 2
 	}
 }

@@ -27,10 +27,15 @@ import (
 // Secret signs the tokens of services started here.
 const Secret = "test-secret-of-at-least-32-bytes!"
 
-// Service is a running instance.
+// Client calls a service over HTTP with a token.
+type Client struct {
+	URL   string // base URL of the methods, ending in "/"
+	Token string // a valid token for it
+}
+
+// Service is a running in-process instance.
 type Service struct {
-	URL    string // base URL of the methods, ending in "/"
-	Token  string // a valid token for it
+	Client
 	App    *fxtest.App
 	Config bootstrap.Config
 }
@@ -58,8 +63,10 @@ func Start(t testing.TB, env ...string) *Service {
 	app.RequireStart()
 	t.Cleanup(app.RequireStop)
 	return &Service{
-		URL:    fmt.Sprintf("http://%s%s", srv.Addr(), httpapi.BasePath),
-		Token:  Token(t, Secret, cfg.TokenScope),
+		Client: Client{
+			URL:   fmt.Sprintf("http://%s%s", srv.Addr(), httpapi.BasePath),
+			Token: Token(t, Secret, cfg.TokenScope),
+		},
 		App:    app,
 		Config: cfg,
 	}
@@ -88,7 +95,7 @@ type Answer struct {
 }
 
 // Call POSTs args as JSON to method with the service's token.
-func (s *Service) Call(t testing.TB, method string, args any) Answer {
+func (s Client) Call(t testing.TB, method string, args any) Answer {
 	t.Helper()
 	b, err := json.Marshal(args)
 	if err != nil {
