@@ -15,5 +15,14 @@ var ApplicationModule = fx.Module("application",
 		},
 		application.NewGetCustomer,
 		application.NewUpdateCustomer,
+		application.NewRemoveCustomer,
+		application.NewListCustomers,
+		func(repo application.CustomerRepository, cfg Config) (application.CheckCredentials, error) {
+			return application.NewCheckCredentials(repo, cfg.BcryptCost)
+		},
+		application.NewAddAddresses,
+		application.NewGetAddress,
+		application.NewUpdateAddress,
+		application.NewRemoveAddress,
 	),
 )

@@ -50,8 +50,34 @@ func newVerifier(cfg Config, log *zap.Logger) (*token.Verifier, error) {
 	return token.NewVerifier(secrets, cfg.TokenScope)
 }
 
-func newUseCases(create application.CreateCustomer, get application.GetCustomer, update application.UpdateCustomer) httpapi.UseCases {
-	return httpapi.UseCases{CreateCustomer: create, GetCustomer: get, UpdateCustomer: update}
+// useCaseParams gathers every use case the HTTP adapter calls.
+type useCaseParams struct {
+	fx.In
+	Create           application.CreateCustomer
+	Get              application.GetCustomer
+	Update           application.UpdateCustomer
+	Remove           application.RemoveCustomer
+	List             application.ListCustomers
+	CheckCredentials application.CheckCredentials
+	AddAddresses     application.AddAddresses
+	GetAddress       application.GetAddress
+	UpdateAddress    application.UpdateAddress
+	RemoveAddress    application.RemoveAddress
+}
+
+func newUseCases(p useCaseParams) httpapi.UseCases {
+	return httpapi.UseCases{
+		CreateCustomer:   p.Create,
+		GetCustomer:      p.Get,
+		UpdateCustomer:   p.Update,
+		RemoveCustomer:   p.Remove,
+		ListCustomers:    p.List,
+		CheckCredentials: p.CheckCredentials,
+		AddAddresses:     p.AddAddresses,
+		GetAddress:       p.GetAddress,
+		UpdateAddress:    p.UpdateAddress,
+		RemoveAddress:    p.RemoveAddress,
+	}
 }
 
 func newRouter(cfg Config, uc httpapi.UseCases, verifier *token.Verifier, log *zap.Logger) http.Handler {

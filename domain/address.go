@@ -18,6 +18,20 @@ type Address struct {
 	Instructions string
 }
 
+// Equal reports whether a and b hold the same values (Phone is compared
+// by value, not by pointer).
+func (a Address) Equal(b Address) bool {
+	phoneA, phoneB := a.Phone, b.Phone
+	a.Phone, b.Phone = nil, nil
+	if a != b {
+		return false
+	}
+	if phoneA == nil || phoneB == nil {
+		return phoneA == phoneB
+	}
+	return *phoneA == *phoneB
+}
+
 // AddressInput is an address as a caller sends it, before validation.
 type AddressInput struct {
 	Name         string

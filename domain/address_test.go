@@ -139,3 +139,77 @@ func TestNewAddress_FieldProblemsWinOverAnInvalidCountry(t *testing.T) {
 	_, err := domain.NewAddress("a", in, "address.")
 	wantProblems(t, err, "address.city: must not be empty")
 }
+
+func TestAddress_EqualComparesPhoneByValue(t *testing.T) {
+	base, err := domain.NewAddress("a", validAddressInput(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	with := func(change func(*domain.Address)) domain.Address {
+		a := base
+		change(&a)
+		return a
+	}
+	tests := []struct {
+		name string
+		a, b domain.Address
+		want bool
+	}{
+		{"same values", base, with(func(*domain.Address) {}), true},
+		{"equal phones in different variables", with(func(a *domain.Address) { a.Phone = ptr(int64(42)) }), with(func(a *domain.Address) { a.Phone = ptr(int64(42)) }), true},
+		{"different phones", with(func(a *domain.Address) { a.Phone = ptr(int64(42)) }), with(func(a *domain.Address) { a.Phone = ptr(int64(43)) }), false},
+		{"a phone and none", with(func(a *domain.Address) { a.Phone = ptr(int64(42)) }), base, false},
+		{"another city", base, with(func(a *domain.Address) { a.City = "Paris" }), false},
+		{"another id", base, with(func(a *domain.Address) { a.ID = "b" }), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.a.Equal(tt.b); got != tt.want {
+				t.Errorf("Equal = %v, want %v", got, tt.want)
+			}
+			if got := tt.b.Equal(tt.a); got != tt.want {
+				t.Errorf("Equal is not symmetric: %v", got)
+			}
+		})
+	}
+}
+
+func TestCheckAddressInputs_ReportsWhatAddAddressesWould(t *testing.T) {
+	badCity := validAddressInput()
+	badCity.City = " "
+	badCountry := validAddressInput()
+	badCountry.Country = "UK"
+	tooMany := make([]domain.AddressInput, domain.MaxAddresses+1)
+	for i := range tooMany {
+		tooMany[i] = validAddressInput()
+	}
+	tests := []struct {
+		name         string
+		inputs       []domain.AddressInput
+		wantProblems []string
+		wantErr      error
+	}{
+		{name: "valid", inputs: []domain.AddressInput{validAddressInput(), validAddressInput()}},
+		{name: "empty list", inputs: []domain.AddressInput{}, wantProblems: []string{"addresses: must hold at least one address"}},
+		{name: "bad field named by its index", inputs: []domain.AddressInput{validAddressInput(), badCity},
+			wantProblems: []string{"addresses[1].city: must not be empty"}},
+		{name: "more than a customer may hold", inputs: tooMany,
+			wantProblems: []string{"addresses: a customer has at most 50 addresses"}},
+		{name: "invalid country alone", inputs: []domain.AddressInput{badCountry}, wantErr: domain.ErrInvalidCountry},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := domain.CheckAddressInputs(tt.inputs)
+			switch {
+			case tt.wantProblems != nil:
+				wantProblems(t, err, tt.wantProblems...)
+			case tt.wantErr != nil:
+				if !errors.Is(err, tt.wantErr) || errors.Is(err, domain.ErrValidation) {
+					t.Errorf("error = %v, want %v alone", err, tt.wantErr)
+				}
+			case err != nil:
+				t.Errorf("error = %v, want none", err)
+			}
+		})
+	}
+}

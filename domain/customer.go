@@ -41,6 +41,25 @@ type NewCustomerInput struct {
 // NewCustomer validates in, hashes the password at the given bcrypt cost
 // and returns a customer at version 0 with fresh ids.
 func NewCustomer(in NewCustomerInput, bcryptCost int, now time.Time) (*Customer, error) {
+	c, err := newCustomer(in, now)
+	if err != nil {
+		return nil, err
+	}
+	c.password, err = HashPassword(in.Password, bcryptCost)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// CheckNewCustomer reports every rule the input breaks, as NewCustomer would,
+// without the cost of hashing the password.
+func CheckNewCustomer(in NewCustomerInput) error {
+	_, err := newCustomer(in, time.Time{})
+	return err
+}
+
+func newCustomer(in NewCustomerInput, now time.Time) (*Customer, error) {
 	var p problems
 	c := &Customer{
 		id:        NewID(),
@@ -63,14 +82,7 @@ func NewCustomer(in NewCustomerInput, bcryptCost int, now time.Time) (*Customer,
 	c.tags, err = NormalizeTags(in.Tags)
 	p.check("tags", err)
 	c.addresses = newAddresses(nil, in.Addresses, "addresses", &p)
-	if err := p.err(); err != nil {
-		return nil, err
-	}
-	c.password, err = HashPassword(in.Password, bcryptCost)
-	if err != nil {
-		return nil, err
-	}
-	return c, nil
+	return c, p.err()
 }
 
 // CustomerSnapshot is every fact about a customer as plain data, for stores
@@ -176,9 +188,7 @@ func (c *Customer) CheckVersion(expected *int64) error {
 // address of this customer has. It returns the new addresses.
 func (c *Customer) AddAddresses(inputs []AddressInput, now time.Time) ([]Address, error) {
 	var p problems
-	if len(inputs) == 0 {
-		p.add("addresses", "must hold at least one address")
-	}
+	requireAddresses(inputs, &p)
 	added := newAddresses(c.addresses, inputs, "addresses", &p)
 	if err := p.err(); err != nil {
 		return nil, err
@@ -197,7 +207,9 @@ func (c *Customer) Address(id string) (Address, error) {
 }
 
 // ReplaceAddress validates in and puts it in place of the address with
-// that id, keeping the id and the address's position.
+// that id, keeping the id and the address's position. Replacing an address
+// with an equal one changes nothing, as an update that changes nothing
+// does, so a store need not write it.
 func (c *Customer) ReplaceAddress(id string, in AddressInput, now time.Time) (Address, error) {
 	i := c.addressIndex(id)
 	if i < 0 {
@@ -206,6 +218,9 @@ func (c *Customer) ReplaceAddress(id string, in AddressInput, now time.Time) (Ad
 	a, err := NewAddress(id, in, "address.")
 	if err != nil {
 		return Address{}, err
+	}
+	if a.Equal(c.addresses[i]) {
+		return a, nil
 	}
 	addresses := slices.Clone(c.addresses)
 	addresses[i] = a
@@ -243,6 +258,23 @@ func (c *Customer) touch(now time.Time) {
 
 func (c *Customer) addressIndex(id string) int {
 	return slices.IndexFunc(c.addresses, func(a Address) bool { return a.ID == id })
+}
+
+// CheckAddressInputs validates addresses a caller wants to add, with the
+// messages AddAddresses gives, short of the limit of addresses per
+// customer, which needs the customer. A use case calls it to refuse bad
+// input before reading the store.
+func CheckAddressInputs(inputs []AddressInput) error {
+	var p problems
+	requireAddresses(inputs, &p)
+	newAddresses(nil, inputs, "addresses", &p)
+	return p.err()
+}
+
+func requireAddresses(inputs []AddressInput, p *problems) {
+	if len(inputs) == 0 {
+		p.add("addresses", "must hold at least one address")
+	}
 }
 
 // newAddresses validates inputs into addresses whose fresh ids differ from

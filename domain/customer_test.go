@@ -411,6 +411,24 @@ func TestCustomer_ReplaceAddressKeepsItsIDAndPosition(t *testing.T) {
 	}
 }
 
+func TestCustomer_ReplaceAddressWithAnEqualOneChangesNothing(t *testing.T) {
+	c := customerWithAddresses(t, 2)
+	before := c.Snapshot()
+	in := validAddressInput()
+	in.City = " " + in.City + " " // the same once normalised
+
+	got, err := c.ReplaceAddress("a1", in, later)
+	if err != nil {
+		t.Fatalf("ReplaceAddress: %v", err)
+	}
+	if got.ID != "a1" || !got.Equal(before.Addresses[1]) {
+		t.Errorf("returned %+v, want the address as it is", got)
+	}
+	if !reflect.DeepEqual(c.Snapshot(), before) {
+		t.Errorf("customer changed to %+v, want version %d and updatedAt kept", c.Snapshot(), before.Version)
+	}
+}
+
 func TestCustomer_ReplaceAddressRefusesUnknownIDOrBadInput(t *testing.T) {
 	badCity := validAddressInput()
 	badCity.City = "\x00"

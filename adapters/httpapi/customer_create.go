@@ -27,7 +27,7 @@ func customerCreate(uc application.CreateCustomer) func(context.Context, *argume
 			}
 		}
 		if err := args.err(); err != nil {
-			return nil, err
+			return nil, withRuleProblems(err, domain.CheckNewCustomer(in))
 		}
 		c, err := uc.Handle(ctx, in)
 		if err != nil {

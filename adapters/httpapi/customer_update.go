@@ -25,7 +25,8 @@ func customerUpdate(uc application.UpdateCustomer) func(context.Context, *argume
 			Version: args.integer("version"),
 		}
 		if err := args.err(); err != nil {
-			return nil, err
+			_, patchErr := domain.NewCustomerPatch(cmd.Changes)
+			return nil, withRuleProblems(err, domain.CheckID("id", cmd.ID), patchErr)
 		}
 		c, err := uc.Handle(ctx, cmd)
 		if err != nil {

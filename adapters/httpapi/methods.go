@@ -1,5 +1,11 @@
 package httpapi
 
+import (
+	"errors"
+
+	"github.com/microbase-io/customer-service/domain"
+)
+
 // methods maps each RPC method name to its handler. A method that is not
 // here answers 404 unknown_method.
 func methods(uc UseCases) map[string]method {
@@ -8,6 +14,15 @@ func methods(uc UseCases) map[string]method {
 		"customer.create": {handle: customerCreate(uc.CreateCustomer)},
 		"customer.info":   {handle: customerInfo(uc.GetCustomer)},
 		"customer.update": {handle: customerUpdate(uc.UpdateCustomer)},
+		"customer.remove": {handle: customerRemove(uc.RemoveCustomer)},
+		"customer.list":   {handle: customerList(uc.ListCustomers)},
+
+		"customer.checkCredentials": {handle: customerCheckCredentials(uc.CheckCredentials)},
+
+		"customer.address.create": {handle: customerAddressCreate(uc.AddAddresses)},
+		"customer.address.info":   {handle: customerAddressInfo(uc.GetAddress)},
+		"customer.address.update": {handle: customerAddressUpdate(uc.UpdateAddress)},
+		"customer.address.remove": {handle: customerAddressRemove(uc.RemoveAddress)},
 	}
 }
 
@@ -23,8 +38,33 @@ func requiredStr(args *arguments, name string) string {
 	return *v
 }
 
+// withRuleProblems adds to the problems of arguments that could not be read
+// (wrong type, missing) the rules broken by those that could, which the use
+// case would only report on the next attempt: one answer names every bad
+// argument. An argument already named keeps its first message.
+func withRuleProblems(argsErr error, ruleErrs ...error) error {
+	var joined *domain.ValidationError
+	if !errors.As(domain.JoinValidation(append([]error{argsErr}, ruleErrs...)...), &joined) {
+		return argsErr
+	}
+	named := make(map[string]bool, len(joined.Problems))
+	problems := make([]domain.Problem, 0, len(joined.Problems))
+	for _, p := range joined.Problems {
+		if !named[p.Field] {
+			named[p.Field] = true
+			problems = append(problems, p)
+		}
+	}
+	return &domain.ValidationError{Problems: problems}
+}
+
 // customerPayload is the answer of the methods that return a customer.
 type customerPayload struct {
 	OK       bool         `json:"ok"`
 	Customer customerJSON `json:"customer"`
+}
+
+// okPayload is the answer of the methods that return nothing but success.
+type okPayload struct {
+	OK bool `json:"ok"`
 }

@@ -30,9 +30,16 @@ type Config struct {
 
 // UseCases are the application ports the methods call.
 type UseCases struct {
-	CreateCustomer application.CreateCustomer
-	GetCustomer    application.GetCustomer
-	UpdateCustomer application.UpdateCustomer
+	CreateCustomer   application.CreateCustomer
+	GetCustomer      application.GetCustomer
+	UpdateCustomer   application.UpdateCustomer
+	RemoveCustomer   application.RemoveCustomer
+	ListCustomers    application.ListCustomers
+	CheckCredentials application.CheckCredentials
+	AddAddresses     application.AddAddresses
+	GetAddress       application.GetAddress
+	UpdateAddress    application.UpdateAddress
+	RemoveAddress    application.RemoveAddress
 }
 
 // method is one RPC method: its handler reads the arguments and returns
@@ -57,6 +64,9 @@ func NewRouter(cfg Config, uc UseCases, verifier *token.Verifier, log *zap.Logge
 	// Proxies and clients of a MicroBase deployment are not ours to trust
 	// for addresses; the access log records the peer address as is.
 	engine.ForwardedByClientIP = false
+	// gin would answer "micro.ping/" with a bare redirect: no envelope, no
+	// request id, no access log line. Every answer here is the envelope.
+	engine.RedirectTrailingSlash = false
 	engine.Use(rt.observe)
 	engine.GET(BasePath+":method", rt.dispatch)
 	engine.POST(BasePath+":method", rt.dispatch)
@@ -67,7 +77,7 @@ func NewRouter(cfg Config, uc UseCases, verifier *token.Verifier, log *zap.Logge
 
 // Methods lists the names of the methods served, for documentation checks.
 func Methods() []string {
-	names := make([]string, 0, 8)
+	names := make([]string, 0, 16)
 	for name := range methods(UseCases{}) {
 		names = append(names, name)
 	}

@@ -1,0 +1,28 @@
+package httpapi
+
+import (
+	"context"
+
+	"github.com/microbase-io/customer-service/application"
+	"github.com/microbase-io/customer-service/domain"
+)
+
+type addressPayload struct {
+	OK      bool        `json:"ok"`
+	Address addressJSON `json:"address"`
+}
+
+func customerAddressInfo(uc application.GetAddress) func(context.Context, *arguments) (any, error) {
+	return func(ctx context.Context, args *arguments) (any, error) {
+		customerID := requiredStr(args, "customerId")
+		addressID := requiredStr(args, "addressId")
+		if err := args.err(); err != nil {
+			return nil, withRuleProblems(err, domain.CheckID("customerId", customerID), domain.CheckID("addressId", addressID))
+		}
+		a, err := uc.Handle(ctx, customerID, addressID)
+		if err != nil {
+			return nil, err
+		}
+		return addressPayload{OK: true, Address: toAddressJSON(a)}, nil
+	}
+}

@@ -1,0 +1,155 @@
+package application_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/microbase-io/customer-service/adapters/memory"
+	"github.com/microbase-io/customer-service/application"
+	"github.com/microbase-io/customer-service/domain"
+)
+
+// credentialsCost is not bcrypt.MinCost, so that a stand-in hash made at
+// some fixed low cost, rather than at the cost the use case was given,
+// would be caught.
+const credentialsCost = bcrypt.MinCost + 1
+
+func seedForCredentials(t testing.TB) *memory.Repository {
+	t.Helper()
+	repo := memory.NewRepository()
+	create := application.NewCreateCustomer(repo, credentialsCost, application.SystemClock{})
+	for _, in := range []domain.NewCustomerInput{
+		{Email: "ada@example.com", Password: "s3cret-pass", FirstName: "Ada", LastName: "Lovelace"},
+		{Email: "grace@example.com", Password: "s3cret-pass", FirstName: "Grace", LastName: "Hopper", Status: ptr("INACTIVE")},
+	} {
+		if _, err := create.Handle(context.Background(), in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return repo
+}
+
+func TestCheckCredentials_FailuresAreAlikeAndEachCostsOneBcryptComparison(t *testing.T) {
+	tests := []struct {
+		name      string
+		cred      application.Credentials
+		wantErr   error
+		wantDecoy bool // checked against the stand-in, not a stored customer
+	}{
+		{"right password", application.Credentials{Email: "ada@example.com", Password: "s3cret-pass"}, nil, false},
+		{"email matched after normalisation", application.Credentials{Email: " ADA@Example.com", Password: "s3cret-pass"}, nil, false},
+		{"wrong password", application.Credentials{Email: "ada@example.com", Password: "wrong-pass"}, domain.ErrBadCredentials, false},
+		{"inactive customer, right password", application.Credentials{Email: "grace@example.com", Password: "s3cret-pass"}, domain.ErrBadCredentials, false},
+		{"unknown email", application.Credentials{Email: "nobody@example.com", Password: "s3cret-pass"}, domain.ErrBadCredentials, true},
+		{"not an email", application.Credentials{Email: "ada at example", Password: "s3cret-pass"}, domain.ErrBadCredentials, true},
+		{"password too long to create", application.Credentials{Email: "ada@example.com", Password: string(make([]byte, 100))}, domain.ErrBadCredentials, false},
+	}
+	repo := seedForCredentials(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			uc, err := application.NewCheckCredentials(repo, credentialsCost)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var checked []*domain.Customer
+			uc = application.WatchPasswordChecks(uc, func(c *domain.Customer) { checked = append(checked, c) })
+
+			if err := uc.Handle(context.Background(), tt.cred); err != tt.wantErr {
+				t.Fatalf("Handle = %v, want %v", err, tt.wantErr)
+			}
+			if len(checked) != 1 {
+				t.Fatalf("%d password checks, want exactly 1", len(checked))
+			}
+			hash := checked[0].PasswordHash()
+			cost, err := bcrypt.Cost([]byte(hash))
+			if err != nil || cost != credentialsCost {
+				t.Fatalf("checked against a hash of cost %d (%v), want a real bcrypt hash of cost %d", cost, err, credentialsCost)
+			}
+			if isDecoy := checked[0].ID() == ""; isDecoy != tt.wantDecoy {
+				t.Fatalf("checked against customer %q, want the stand-in: %v", checked[0].ID(), tt.wantDecoy)
+			}
+		})
+	}
+}
+
+func TestCheckCredentials_EmptyArgumentsAreAValidationError(t *testing.T) {
+	uc, err := application.NewCheckCredentials(seedForCredentials(t), credentialsCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = uc.Handle(context.Background(), application.Credentials{})
+	var ve *domain.ValidationError
+	if !errors.As(err, &ve) || !slices.Equal(ve.Messages(), []string{"email: must not be empty", "password: must not be empty"}) {
+		t.Fatalf("Handle = %v, want both arguments named", err)
+	}
+}
+
+func TestCheckCredentials_StoreFailureIsNotBadCredentials(t *testing.T) {
+	uc, err := application.NewCheckCredentials(seedForCredentials(t), credentialsCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := uc.Handle(ctx, application.Credentials{Email: "ada@example.com", Password: "s3cret-pass"}); !errors.Is(err, application.ErrUnavailable) {
+		t.Fatalf("Handle = %v, want ErrUnavailable", err)
+	}
+}
+
+func TestNewCheckCredentials_RefusesACostBcryptRefuses(t *testing.T) {
+	if _, err := application.NewCheckCredentials(memory.NewRepository(), bcrypt.MaxCost+1); err == nil {
+		t.Fatal("want an error for a cost bcrypt refuses")
+	}
+}
+
+func TestCredentials_PrintWithoutThePassword(t *testing.T) {
+	cred := application.Credentials{Email: "ada@example.com", Password: "s3cret-pass"}
+	for _, format := range []string{"%v", "%+v", "%#v", "%s"} {
+		if got := fmt.Sprintf(format, cred); strings.Contains(got, cred.Password) || !strings.Contains(got, cred.Email) {
+			t.Errorf("%s printed %q, want the email and not the password", format, got)
+		}
+	}
+}
+
+// BenchmarkCheckCredentials shows, at the default cost, that each way of
+// failing takes about as long as the others (compare the ns/op of the
+// sub-benchmarks); it asserts nothing, timings being the machine's.
+func BenchmarkCheckCredentials(b *testing.B) {
+	repo := memory.NewRepository()
+	const cost = bcrypt.DefaultCost
+	create := application.NewCreateCustomer(repo, cost, application.SystemClock{})
+	for _, in := range []domain.NewCustomerInput{
+		{Email: "ada@example.com", Password: "s3cret-pass", FirstName: "Ada", LastName: "Lovelace"},
+		{Email: "grace@example.com", Password: "s3cret-pass", FirstName: "Grace", LastName: "Hopper", Status: ptr("INACTIVE")},
+	} {
+		if _, err := create.Handle(context.Background(), in); err != nil {
+			b.Fatal(err)
+		}
+	}
+	uc, err := application.NewCheckCredentials(repo, cost)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, bc := range []struct {
+		name string
+		cred application.Credentials
+	}{
+		{"unknown-email", application.Credentials{Email: "nobody@example.com", Password: "s3cret-pass"}},
+		{"wrong-password", application.Credentials{Email: "ada@example.com", Password: "wrong-pass"}},
+		{"inactive", application.Credentials{Email: "grace@example.com", Password: "s3cret-pass"}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				if err := uc.Handle(context.Background(), bc.cred); !errors.Is(err, domain.ErrBadCredentials) {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,43 @@
+package application
+
+import (
+	"context"
+	"errors"
+
+	"github.com/microbase-io/customer-service/domain"
+)
+
+// RemoveAddress answers customer.address.remove with the customer as it is
+// without the address.
+type RemoveAddress interface {
+	Handle(ctx context.Context, customerID, addressID string) (*domain.Customer, error)
+}
+
+type removeAddress struct {
+	repo  CustomerRepository
+	clock Clock
+}
+
+func NewRemoveAddress(repo CustomerRepository, clock Clock) RemoveAddress {
+	return removeAddress{repo: repo, clock: clock}
+}
+
+func (uc removeAddress) Handle(ctx context.Context, customerID, addressID string) (*domain.Customer, error) {
+	if err := domain.JoinValidation(domain.CheckID("customerId", customerID), domain.CheckID("addressId", addressID)); err != nil {
+		return nil, err
+	}
+	c, err := uc.repo.Update(ctx, customerID, func(c *domain.Customer) error {
+		return c.RemoveAddress(addressID, uc.clock.Now())
+	})
+	return c, addressNotFound(err, customerID, addressID)
+}
+
+// addressNotFound reports an absent customer as an absent address: the
+// MicroBase contract of customer.address.update and .remove has one error,
+// customer_address_not_found, for both.
+func addressNotFound(err error, customerID, addressID string) error {
+	if errors.Is(err, domain.ErrCustomerNotFound) {
+		return &domain.AddressNotFoundError{CustomerID: customerID, AddressID: addressID}
+	}
+	return err
+}

@@ -1,0 +1,32 @@
+package application_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/microbase-io/customer-service/application"
+	"github.com/microbase-io/customer-service/domain"
+)
+
+func TestRemoveCustomer_DeletesOnceThenIsNotFound(t *testing.T) {
+	repo, _, c := seed(t)
+	uc := application.NewRemoveCustomer(repo)
+	if err := uc.Handle(context.Background(), c.ID()); err != nil {
+		t.Fatalf("first removal: %v", err)
+	}
+	if _, err := repo.Get(context.Background(), c.ID()); !errors.Is(err, domain.ErrCustomerNotFound) {
+		t.Fatalf("after removal Get = %v, want not found", err)
+	}
+	var nf *domain.CustomerNotFoundError
+	if err := uc.Handle(context.Background(), c.ID()); !errors.As(err, &nf) || nf.ID != c.ID() {
+		t.Fatalf("second removal = %v, want customer %s not found", err, c.ID())
+	}
+}
+
+func TestRemoveCustomer_ChecksTheIDBeforeTheStore(t *testing.T) {
+	repo, _, _ := seed(t)
+	if err := application.NewRemoveCustomer(repo).Handle(context.Background(), ""); !errors.Is(err, domain.ErrValidation) {
+		t.Fatalf("error = %v, want validation error", err)
+	}
+}

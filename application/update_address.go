@@ -1,0 +1,46 @@
+package application
+
+import (
+	"context"
+
+	"github.com/microbase-io/customer-service/domain"
+)
+
+// UpdateAddressCommand is a customer.address.update call: the address
+// with AddressID is replaced by Address.
+type UpdateAddressCommand struct {
+	CustomerID string
+	AddressID  string
+	Address    domain.AddressInput
+}
+
+// UpdateAddress answers customer.address.update with the whole customer.
+type UpdateAddress interface {
+	Handle(ctx context.Context, cmd UpdateAddressCommand) (*domain.Customer, error)
+}
+
+type updateAddress struct {
+	repo  CustomerRepository
+	clock Clock
+}
+
+func NewUpdateAddress(repo CustomerRepository, clock Clock) UpdateAddress {
+	return updateAddress{repo: repo, clock: clock}
+}
+
+// Handle validates the new address before reading the store. The write is
+// the repository's read-decide-write, so an address update racing a
+// customer.update keeps both changes.
+func (uc updateAddress) Handle(ctx context.Context, cmd UpdateAddressCommand) (*domain.Customer, error) {
+	_, addressErr := domain.NewAddress(cmd.AddressID, cmd.Address, "address.")
+	if err := domain.JoinValidation(
+		domain.CheckID("customerId", cmd.CustomerID), domain.CheckID("address.id", cmd.AddressID), addressErr,
+	); err != nil {
+		return nil, err
+	}
+	c, err := uc.repo.Update(ctx, cmd.CustomerID, func(c *domain.Customer) error {
+		_, err := c.ReplaceAddress(cmd.AddressID, cmd.Address, uc.clock.Now())
+		return err
+	})
+	return c, addressNotFound(err, cmd.CustomerID, cmd.AddressID)
+}
