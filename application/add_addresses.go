@@ -33,8 +33,11 @@ func (uc addAddresses) Handle(ctx context.Context, cmd AddAddressesCommand) (*do
 	if err := domain.JoinValidation(domain.CheckID("customerId", cmd.CustomerID), domain.CheckAddressInputs(cmd.Addresses)); err != nil {
 		return nil, err
 	}
-	return uc.repo.Update(ctx, cmd.CustomerID, func(c *domain.Customer) error {
-		_, err := c.AddAddresses(cmd.Addresses, uc.clock.Now())
-		return err
+	return uc.repo.Update(ctx, cmd.CustomerID, func(c *domain.Customer) (NewEvent, error) {
+		now := uc.clock.Now()
+		added, err := c.AddAddresses(cmd.Addresses, now)
+		return newEvent(EventAddressCreated, map[string]any{
+			"customerId": cmd.CustomerID, "addresses": addressesArgs(added),
+		}, now), err
 	})
 }

@@ -23,11 +23,12 @@ func NewCreateCustomer(repo CustomerRepository, bcryptCost int, clock Clock) Cre
 }
 
 func (uc createCustomer) Handle(ctx context.Context, in domain.NewCustomerInput) (*domain.Customer, error) {
-	c, err := domain.NewCustomer(in, uc.bcryptCost, uc.clock.Now())
+	now := uc.clock.Now()
+	c, err := domain.NewCustomer(in, uc.bcryptCost, now)
 	if err != nil {
 		return nil, err
 	}
-	if err := uc.repo.Create(ctx, c); err != nil {
+	if err := uc.repo.Create(ctx, c, newEvent(EventCreated, createdArgs(c), now)); err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -26,8 +26,11 @@ func (uc removeAddress) Handle(ctx context.Context, customerID, addressID string
 	if err := domain.JoinValidation(domain.CheckID("customerId", customerID), domain.CheckID("addressId", addressID)); err != nil {
 		return nil, err
 	}
-	c, err := uc.repo.Update(ctx, customerID, func(c *domain.Customer) error {
-		return c.RemoveAddress(addressID, uc.clock.Now())
+	c, err := uc.repo.Update(ctx, customerID, func(c *domain.Customer) (NewEvent, error) {
+		now := uc.clock.Now()
+		return newEvent(EventAddressRemoved, map[string]any{
+			"customerId": customerID, "addressId": addressID,
+		}, now), c.RemoveAddress(addressID, now)
 	})
 	return c, addressNotFound(err, customerID, addressID)
 }

@@ -11,9 +11,14 @@ type RemoveCustomer interface {
 	Handle(ctx context.Context, id string) error
 }
 
-type removeCustomer struct{ repo CustomerRepository }
+type removeCustomer struct {
+	repo  CustomerRepository
+	clock Clock
+}
 
-func NewRemoveCustomer(repo CustomerRepository) RemoveCustomer { return removeCustomer{repo: repo} }
+func NewRemoveCustomer(repo CustomerRepository, clock Clock) RemoveCustomer {
+	return removeCustomer{repo: repo, clock: clock}
+}
 
 // Handle deletes the customer; a second removal finds nothing to delete
 // and says so (domain.ErrCustomerNotFound) rather than succeeding quietly.
@@ -21,5 +26,5 @@ func (uc removeCustomer) Handle(ctx context.Context, id string) error {
 	if err := domain.CheckID("id", id); err != nil {
 		return err
 	}
-	return uc.repo.Delete(ctx, id)
+	return uc.repo.Delete(ctx, id, newEvent(EventRemoved, map[string]any{"id": id}, uc.clock.Now()))
 }

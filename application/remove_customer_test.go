@@ -10,8 +10,8 @@ import (
 )
 
 func TestRemoveCustomer_DeletesOnceThenIsNotFound(t *testing.T) {
-	repo, _, c := seed(t)
-	uc := application.NewRemoveCustomer(repo)
+	repo, clock, c := seed(t)
+	uc := application.NewRemoveCustomer(repo, clock)
 	if err := uc.Handle(context.Background(), c.ID()); err != nil {
 		t.Fatalf("first removal: %v", err)
 	}
@@ -26,7 +26,7 @@ func TestRemoveCustomer_DeletesOnceThenIsNotFound(t *testing.T) {
 
 func TestRemoveCustomer_ChecksTheIDBeforeTheStore(t *testing.T) {
 	repo, _, _ := seed(t)
-	if err := application.NewRemoveCustomer(repo).Handle(context.Background(), ""); !errors.Is(err, domain.ErrValidation) {
+	if err := application.NewRemoveCustomer(repo, application.SystemClock{}).Handle(context.Background(), ""); !errors.Is(err, domain.ErrValidation) {
 		t.Fatalf("error = %v, want validation error", err)
 	}
 }

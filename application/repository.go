@@ -17,10 +17,13 @@ var ErrUnavailable = errors.New("customer store unavailable")
 // CustomerRepository stores customers. Every method is atomic on one
 // customer and honours the context's deadline. Not-found, duplicate-email and
 // version-conflict outcomes are reported with the domain's errors.
+//
+// Every write records its event in the same atomic step (see NewEvent and
+// Outbox); a write that changes nothing records nothing.
 type CustomerRepository interface {
 	// Create stores a new customer; domain.ErrDuplicateEmail when another
 	// customer has its email.
-	Create(ctx context.Context, c *domain.Customer) error
+	Create(ctx context.Context, c *domain.Customer, ev NewEvent) error
 
 	// Get returns the customer with that id.
 	Get(ctx context.Context, id string) (*domain.Customer, error)
@@ -32,17 +35,20 @@ type CustomerRepository interface {
 	// is returned as it is. Otherwise the version is bumped, updatedAt set
 	// to now, and the new state returned. Fields the patch leaves alone are
 	// never overwritten, so concurrent patches of different fields all land.
-	Patch(ctx context.Context, id string, patch domain.CustomerPatch, expectedVersion *int64, now time.Time) (*domain.Customer, error)
+	Patch(ctx context.Context, id string, patch domain.CustomerPatch, expectedVersion *int64, now time.Time, ev NewEvent) (*domain.Customer, error)
 
 	// Update reads the customer, lets change modify it, and stores the
 	// result only if nobody wrote the customer in between; otherwise it
 	// reads again and retries, so concurrent writers never lose each other's
-	// changes. An error from change is returned as it is and nothing is
-	// written.
-	Update(ctx context.Context, id string, change func(*domain.Customer) error) (*domain.Customer, error)
+	// changes. change returns the event of what it did; when it leaves the
+	// customer unchanged nothing is written. An error from change is
+	// returned as it is and nothing is written.
+	Update(ctx context.Context, id string, change func(*domain.Customer) (NewEvent, error)) (*domain.Customer, error)
 
-	// Delete removes the customer with that id.
-	Delete(ctx context.Context, id string) error
+	// Delete removes the customer with that id: at once for every read and
+	// for the uniqueness of its email; the stored record goes once its
+	// events are published.
+	Delete(ctx context.Context, id string, ev NewEvent) error
 
 	// FindByEmail returns the customer with that normalised email.
 	FindByEmail(ctx context.Context, email string) (*domain.Customer, error)

@@ -38,9 +38,12 @@ func (uc updateAddress) Handle(ctx context.Context, cmd UpdateAddressCommand) (*
 	); err != nil {
 		return nil, err
 	}
-	c, err := uc.repo.Update(ctx, cmd.CustomerID, func(c *domain.Customer) error {
-		_, err := c.ReplaceAddress(cmd.AddressID, cmd.Address, uc.clock.Now())
-		return err
+	c, err := uc.repo.Update(ctx, cmd.CustomerID, func(c *domain.Customer) (NewEvent, error) {
+		now := uc.clock.Now()
+		a, err := c.ReplaceAddress(cmd.AddressID, cmd.Address, now)
+		return newEvent(EventAddressUpdated, map[string]any{
+			"customerId": cmd.CustomerID, "address": addressArgs(a),
+		}, now), err
 	})
 	return c, addressNotFound(err, cmd.CustomerID, cmd.AddressID)
 }

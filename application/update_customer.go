@@ -49,5 +49,6 @@ func (uc updateCustomer) Handle(ctx context.Context, cmd UpdateCustomerCommand) 
 		}
 		return c, nil
 	}
-	return uc.repo.Patch(ctx, cmd.ID, patch, cmd.Version, uc.clock.Now())
+	now := uc.clock.Now()
+	return uc.repo.Patch(ctx, cmd.ID, patch, cmd.Version, now, newEvent(EventUpdated, updatedArgs(cmd.ID, patch), now))
 }

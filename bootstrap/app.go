@@ -28,5 +28,6 @@ func Options(cfg Config) fx.Option {
 		DatabaseModule,
 		ApplicationModule,
 		HTTPModule,
+		eventsModule(cfg),
 	)
 }

@@ -32,6 +32,9 @@ type Config struct {
 	RequestTimeout  time.Duration `yaml:"request_timeout" env:"CUSTOMER_REQUEST_TIMEOUT"`
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout" env:"CUSTOMER_SHUTDOWN_TIMEOUT"`
 	MaxBodyBytes    int64         `yaml:"max_body_bytes" env:"CUSTOMER_MAX_BODY_BYTES"`
+	AMQPURL         string        `yaml:"amqp_url" env:"CUSTOMER_AMQP_URL"`
+	AMQPExchange    string        `yaml:"amqp_exchange" env:"CUSTOMER_AMQP_EXCHANGE"`
+	OutboxLease     time.Duration `yaml:"outbox_lease" env:"CUSTOMER_OUTBOX_LEASE"`
 }
 
 // ConfigFileVariable names an optional YAML file read over the defaults.
@@ -69,8 +72,8 @@ func (c Config) validate() error {
 	if c.BcryptCost < 4 || c.BcryptCost > 31 {
 		errs = append(errs, errors.New("CUSTOMER_BCRYPT_COST must be between 4 and 31"))
 	}
-	if c.RequestTimeout <= 0 || c.ShutdownTimeout <= 0 {
-		errs = append(errs, errors.New("CUSTOMER_REQUEST_TIMEOUT and CUSTOMER_SHUTDOWN_TIMEOUT must be positive"))
+	if c.RequestTimeout <= 0 || c.ShutdownTimeout <= 0 || c.OutboxLease <= 0 {
+		errs = append(errs, errors.New("CUSTOMER_REQUEST_TIMEOUT, CUSTOMER_SHUTDOWN_TIMEOUT and CUSTOMER_OUTBOX_LEASE must be positive"))
 	}
 	if c.MaxBodyBytes <= 0 {
 		errs = append(errs, errors.New("CUSTOMER_MAX_BODY_BYTES must be positive"))

@@ -22,7 +22,7 @@ var DatabaseModule = fx.Module("database",
 	fx.Provide(
 		newMongoClient,
 		newMongoDatabase,
-		fx.Annotate(newRepository, fx.As(new(application.CustomerRepository))),
+		fx.Annotate(newRepository, fx.As(new(application.CustomerRepository)), fx.As(new(application.Outbox))),
 	),
 )
 

@@ -45,7 +45,7 @@ func newFullAPI(t *testing.T, wrap ...func(*memory.Repository) application.Custo
 		CreateCustomer:   application.NewCreateCustomer(repo, bcrypt.MinCost, clock),
 		GetCustomer:      application.NewGetCustomer(repo),
 		UpdateCustomer:   application.NewUpdateCustomer(repo, clock),
-		RemoveCustomer:   application.NewRemoveCustomer(repo),
+		RemoveCustomer:   application.NewRemoveCustomer(repo, clock),
 		ListCustomers:    application.NewListCustomers(repo),
 		CheckCredentials: check,
 		AddAddresses:     application.NewAddAddresses(repo, clock),

@@ -1,6 +1,7 @@
-// Package memory is a CustomerRepository held in process memory. It backs
-// the application's unit tests and the HTTP benchmarks, and runs the same
-// contract suite as the MongoDB adapter so that it cannot drift from it.
+// Package memory is a CustomerRepository and Outbox held in process
+// memory. It backs the application's unit tests and the HTTP benchmarks,
+// and runs the same contract suite as the MongoDB adapter so that it
+// cannot drift from it.
 package memory
 
 import (
@@ -18,24 +19,46 @@ import (
 // fake reports the same so that answers are identical.
 const emailIndex = "email_1"
 
+// record is one stored customer with its unpublished events. A removed
+// customer stays, invisible to reads, until its events are published.
+type record struct {
+	customer   domain.CustomerSnapshot
+	outbox     []application.NewEvent
+	removed    bool
+	leaseOwner string
+	leaseUntil time.Time
+}
+
 // Repository keeps snapshots, never live aggregates, so a caller holding a
 // *domain.Customer cannot change stored state behind the repository's back.
 type Repository struct {
-	mu        sync.RWMutex
-	customers map[string]domain.CustomerSnapshot
-	byEmail   map[string]string
+	mu      sync.RWMutex
+	records map[string]*record
+	byEmail map[string]string
 }
 
-var _ application.CustomerRepository = (*Repository)(nil)
+var (
+	_ application.CustomerRepository = (*Repository)(nil)
+	_ application.Outbox             = (*Repository)(nil)
+)
 
 func NewRepository() *Repository {
 	return &Repository{
-		customers: make(map[string]domain.CustomerSnapshot),
-		byEmail:   make(map[string]string),
+		records: make(map[string]*record),
+		byEmail: make(map[string]string),
 	}
 }
 
-func (r *Repository) Create(ctx context.Context, c *domain.Customer) error {
+// live returns the visible record with that id.
+func (r *Repository) live(id string) (*record, bool) {
+	rec, ok := r.records[id]
+	if !ok || rec.removed {
+		return nil, false
+	}
+	return rec, true
+}
+
+func (r *Repository) Create(ctx context.Context, c *domain.Customer, ev application.NewEvent) error {
 	if err := ctx.Err(); err != nil {
 		return application.ErrUnavailable
 	}
@@ -45,7 +68,7 @@ func (r *Repository) Create(ctx context.Context, c *domain.Customer) error {
 	if _, taken := r.byEmail[s.Email]; taken {
 		return &domain.DuplicateEmailError{Index: emailIndex, Email: s.Email}
 	}
-	r.customers[s.ID] = s
+	r.records[s.ID] = &record{customer: s, outbox: []application.NewEvent{ev}}
 	r.byEmail[s.Email] = s.ID
 	return nil
 }
@@ -56,73 +79,79 @@ func (r *Repository) Get(ctx context.Context, id string) (*domain.Customer, erro
 	}
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	s, ok := r.customers[id]
+	rec, ok := r.live(id)
 	if !ok {
 		return nil, &domain.CustomerNotFoundError{ID: id}
 	}
-	return domain.RestoreCustomer(s), nil
+	return domain.RestoreCustomer(rec.customer), nil
 }
 
-func (r *Repository) Patch(ctx context.Context, id string, patch domain.CustomerPatch, expectedVersion *int64, now time.Time) (*domain.Customer, error) {
-	return r.modify(ctx, id, func(c *domain.Customer) (bool, error) {
+func (r *Repository) Patch(ctx context.Context, id string, patch domain.CustomerPatch, expectedVersion *int64, now time.Time, ev application.NewEvent) (*domain.Customer, error) {
+	return r.modify(ctx, id, func(c *domain.Customer) (application.NewEvent, bool, error) {
 		if err := c.CheckVersion(expectedVersion); err != nil {
-			return false, err
+			return ev, false, err
 		}
-		return c.Apply(patch, now), nil
+		return ev, c.Apply(patch, now), nil
 	})
 }
 
-func (r *Repository) Update(ctx context.Context, id string, change func(*domain.Customer) error) (*domain.Customer, error) {
-	return r.modify(ctx, id, func(c *domain.Customer) (bool, error) {
+func (r *Repository) Update(ctx context.Context, id string, change func(*domain.Customer) (application.NewEvent, error)) (*domain.Customer, error) {
+	return r.modify(ctx, id, func(c *domain.Customer) (application.NewEvent, bool, error) {
 		before := c.Version()
-		if err := change(c); err != nil {
-			return false, err
-		}
-		return c.Version() != before, nil
+		ev, err := change(c)
+		return ev, c.Version() != before, err
 	})
 }
 
 // modify runs change under the write lock, which makes read-decide-write
-// atomic here; it stores the result only when change reports a change.
-func (r *Repository) modify(ctx context.Context, id string, change func(*domain.Customer) (bool, error)) (*domain.Customer, error) {
+// atomic here; it stores the result and its event only when change
+// reports a change.
+func (r *Repository) modify(ctx context.Context, id string, change func(*domain.Customer) (application.NewEvent, bool, error)) (*domain.Customer, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, application.ErrUnavailable
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	old, ok := r.customers[id]
+	rec, ok := r.live(id)
 	if !ok {
 		return nil, &domain.CustomerNotFoundError{ID: id}
 	}
-	c := domain.RestoreCustomer(old)
-	changed, err := change(c)
-	if err != nil || !changed {
-		return c, err
+	c := domain.RestoreCustomer(rec.customer)
+	ev, changed, err := change(c)
+	if err != nil {
+		return nil, err
+	}
+	if !changed {
+		return c, nil
 	}
 	s := c.Snapshot()
-	if s.Email != old.Email {
+	if s.Email != rec.customer.Email {
 		if _, taken := r.byEmail[s.Email]; taken {
 			return nil, &domain.DuplicateEmailError{Index: emailIndex, Email: s.Email}
 		}
-		delete(r.byEmail, old.Email)
+		delete(r.byEmail, rec.customer.Email)
 		r.byEmail[s.Email] = id
 	}
-	r.customers[id] = s
+	rec.customer = s
+	rec.outbox = append(rec.outbox, ev)
 	return c, nil
 }
 
-func (r *Repository) Delete(ctx context.Context, id string) error {
+func (r *Repository) Delete(ctx context.Context, id string, ev application.NewEvent) error {
 	if err := ctx.Err(); err != nil {
 		return application.ErrUnavailable
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	s, ok := r.customers[id]
+	rec, ok := r.live(id)
 	if !ok {
 		return &domain.CustomerNotFoundError{ID: id}
 	}
-	delete(r.customers, id)
-	delete(r.byEmail, s.Email)
+	delete(r.byEmail, rec.customer.Email)
+	rec.removed = true
+	rec.customer.Version++
+	rec.customer.UpdatedAt = ev.At
+	rec.outbox = append(rec.outbox, ev)
 	return nil
 }
 
@@ -136,7 +165,7 @@ func (r *Repository) FindByEmail(ctx context.Context, email string) (*domain.Cus
 	if !ok {
 		return nil, &domain.CustomerNotFoundError{}
 	}
-	return domain.RestoreCustomer(r.customers[id]), nil
+	return domain.RestoreCustomer(r.records[id].customer), nil
 }
 
 func (r *Repository) List(ctx context.Context, q application.ListQuery) ([]*domain.Customer, error) {
@@ -144,10 +173,10 @@ func (r *Repository) List(ctx context.Context, q application.ListQuery) ([]*doma
 		return nil, application.ErrUnavailable
 	}
 	r.mu.RLock()
-	matched := make([]domain.CustomerSnapshot, 0, len(r.customers))
-	for _, s := range r.customers {
-		if matches(s, q) {
-			matched = append(matched, s)
+	matched := make([]domain.CustomerSnapshot, 0, len(r.records))
+	for _, rec := range r.records {
+		if !rec.removed && matches(rec.customer, q) {
+			matched = append(matched, rec.customer)
 		}
 	}
 	r.mu.RUnlock()

@@ -11,6 +11,11 @@ import (
 // updatedAt) so that both read each other's data. version is ours; a
 // document without it (written by the Node.js service) is at version 0.
 // Mongoose's __v is left as it is: nothing reads it.
+//
+// The outbox fields are ours too (see outbox.go): the events of writes not
+// yet published, and who is publishing them. A removed customer stays as a
+// tombstone (removed: true, its email replaced so that it no longer counts
+// as taken) until its events are out.
 type customerDocument struct {
 	ID        string            `bson:"_id"`
 	Email     string            `bson:"email"`
@@ -23,6 +28,17 @@ type customerDocument struct {
 	Version   int64             `bson:"version"`
 	CreatedAt time.Time         `bson:"createdAt"`
 	UpdatedAt time.Time         `bson:"updatedAt"`
+
+	Removed      bool   `bson:"removed,omitempty"`
+	RemovedEmail string `bson:"removedEmail,omitempty"`
+}
+
+// newCustomerDocument is a customer as first inserted, with its CREATE
+// event. Reads decode customerDocument, which skips the outbox.
+type newCustomerDocument struct {
+	Customer      customerDocument `bson:",inline"`
+	Outbox        []outboxEntry    `bson:"outbox"`
+	OutboxPending bool             `bson:"outboxPending"`
 }
 
 type addressDocument struct {
@@ -80,9 +96,13 @@ func (d *customerDocument) toDomain() *domain.Customer {
 	for i, a := range d.Addresses {
 		addresses[i] = domain.Address(a)
 	}
+	email := d.Email
+	if d.Removed {
+		email = d.RemovedEmail
+	}
 	return domain.RestoreCustomer(domain.CustomerSnapshot{
 		ID:           d.ID,
-		Email:        d.Email,
+		Email:        email,
 		PasswordHash: domain.PasswordHash(d.Password),
 		FirstName:    d.FirstName,
 		LastName:     d.LastName,

@@ -17,14 +17,17 @@ const emailIndex = "email_1"
 // case without a collation, which FerretDB lacks); the others keep list
 // filters and its sort from scanning the collection.
 var indexes = []struct {
-	name   string
-	keys   bson.D
-	unique bool
+	name           string
+	keys           bson.D
+	unique, sparse bool
 }{
-	{emailIndex, bson.D{{Key: "email", Value: 1}}, true},
-	{"status_1", bson.D{{Key: "status", Value: 1}}, false},
-	{"tags_1", bson.D{{Key: "tags", Value: 1}}, false},
-	{"createdAt_1__id_1", bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}, false},
+	{name: emailIndex, keys: bson.D{{Key: "email", Value: 1}}, unique: true},
+	{name: "status_1", keys: bson.D{{Key: "status", Value: 1}}},
+	{name: "tags_1", keys: bson.D{{Key: "tags", Value: 1}}},
+	{name: "createdAt_1__id_1", keys: bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}},
+	// Relays look for customers with events to publish; sparse, since the
+	// field exists only while some wait.
+	{name: "outboxPending_1", keys: bson.D{{Key: "outboxPending", Value: 1}}, sparse: true},
 }
 
 // EnsureIndexes creates the indexes that do not exist yet; every instance
@@ -47,6 +50,9 @@ func (r *Repository) EnsureIndexes(ctx context.Context) error {
 			opts := options.Index().SetName(ix.name)
 			if ix.unique {
 				opts.SetUnique(true)
+			}
+			if ix.sparse {
+				opts.SetSparse(true)
 			}
 			missing = append(missing, mongo.IndexModel{Keys: ix.keys, Options: opts})
 		}

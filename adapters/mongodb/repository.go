@@ -33,22 +33,33 @@ func NewRepository(db *mongo.Database) *Repository {
 	return &Repository{coll: db.Collection(CollectionName)}
 }
 
-func (r *Repository) Create(ctx context.Context, c *domain.Customer) error {
-	_, err := r.coll.InsertOne(ctx, toDocument(c))
+// notRemoved keeps tombstones (removed customers whose events are not
+// all published yet) out of every read and write of customers.
+var notRemoved = bson.E{Key: "removed", Value: bson.D{{Key: "$ne", Value: true}}}
+
+// customerFields leaves the outbox out of what customer reads fetch.
+var customerFields = bson.D{{Key: "outbox", Value: 0}, {Key: "outboxLease", Value: 0}}
+
+func (r *Repository) Create(ctx context.Context, c *domain.Customer, ev application.NewEvent) error {
+	_, err := r.coll.InsertOne(ctx, newCustomerDocument{
+		Customer:      toDocument(c),
+		Outbox:        []outboxEntry{toOutboxEntry(ev)},
+		OutboxPending: true,
+	})
 	return translate(err, c.Email())
 }
 
 func (r *Repository) Get(ctx context.Context, id string) (*domain.Customer, error) {
-	return r.findOne(ctx, bson.D{{Key: "_id", Value: id}}, id)
+	return r.findOne(ctx, bson.D{{Key: "_id", Value: id}, notRemoved}, id)
 }
 
 func (r *Repository) FindByEmail(ctx context.Context, email string) (*domain.Customer, error) {
-	return r.findOne(ctx, bson.D{{Key: "email", Value: email}}, "")
+	return r.findOne(ctx, bson.D{{Key: "email", Value: email}, notRemoved}, "")
 }
 
 func (r *Repository) findOne(ctx context.Context, filter bson.D, id string) (*domain.Customer, error) {
 	var doc customerDocument
-	err := r.coll.FindOne(ctx, filter).Decode(&doc)
+	err := r.coll.FindOne(ctx, filter, options.FindOne().SetProjection(customerFields)).Decode(&doc)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, &domain.CustomerNotFoundError{ID: id}
 	}
@@ -62,9 +73,10 @@ func (r *Repository) findOne(ctx context.Context, filter bson.D, id string) (*do
 // makes in Customer.Apply ("write only if some field differs") travels in
 // the filter of a findOneAndUpdate, together with the optional version, and
 // the update sets only the named fields, so concurrent patches of
-// different fields never overwrite each other. Only when nothing matched
-// does a second read tell "absent" from "stale" from "already so".
-func (r *Repository) Patch(ctx context.Context, id string, patch domain.CustomerPatch, expectedVersion *int64, now time.Time) (*domain.Customer, error) {
+// different fields never overwrite each other; the event goes into the
+// outbox in the same update. Only when nothing matched does a second read
+// tell "absent" from "stale" from "already so".
+func (r *Repository) Patch(ctx context.Context, id string, patch domain.CustomerPatch, expectedVersion *int64, now time.Time, ev application.NewEvent) (*domain.Customer, error) {
 	set := bson.D{}
 	differs := bson.A{}
 	field := func(name string, value any) {
@@ -87,18 +99,21 @@ func (r *Repository) Patch(ctx context.Context, id string, patch domain.Customer
 	if v, ok := patch.Tags(); ok {
 		field("tags", nonNil(v))
 	}
-	set = append(set, bson.E{Key: "updatedAt", Value: now})
+	set = append(set, bson.E{Key: "updatedAt", Value: now}, bson.E{Key: "outboxPending", Value: true})
 
-	filter := bson.D{{Key: "_id", Value: id}, {Key: "$or", Value: differs}}
+	filter := bson.D{{Key: "_id", Value: id}, notRemoved, {Key: "$or", Value: differs}}
 	if expectedVersion != nil {
 		filter = append(filter, versionIs(*expectedVersion))
 	}
 	update := bson.D{
 		{Key: "$set", Value: set},
 		{Key: "$inc", Value: bson.D{{Key: "version", Value: int64(1)}}},
+		{Key: "$push", Value: bson.D{{Key: "outbox", Value: toOutboxEntry(ev)}}},
 	}
 	var doc customerDocument
 	err := r.coll.FindOneAndUpdate(ctx, filter, update,
+		// No projection: FerretDB does not implement it for findAndModify;
+		// decoding skips the outbox anyway.
 		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&doc)
 	if err == nil {
 		return doc.toDomain(), nil
@@ -121,14 +136,15 @@ func (r *Repository) Patch(ctx context.Context, id string, patch domain.Customer
 // The whole addresses array is written back, because FerretDB implements
 // neither the positional operator nor arrayFilters and the version filter
 // makes a whole-array write safe anyway.
-func (r *Repository) Update(ctx context.Context, id string, change func(*domain.Customer) error) (*domain.Customer, error) {
+func (r *Repository) Update(ctx context.Context, id string, change func(*domain.Customer) (application.NewEvent, error)) (*domain.Customer, error) {
 	for {
 		c, err := r.Get(ctx, id)
 		if err != nil {
 			return nil, err
 		}
 		read := c.Version()
-		if err := change(c); err != nil {
+		ev, err := change(c)
+		if err != nil {
 			return nil, err
 		}
 		if c.Version() == read {
@@ -136,17 +152,21 @@ func (r *Repository) Update(ctx context.Context, id string, change func(*domain.
 		}
 		doc := toDocument(c)
 		res, err := r.coll.UpdateOne(ctx,
-			bson.D{{Key: "_id", Value: id}, versionIs(read)},
-			bson.D{{Key: "$set", Value: bson.D{
-				{Key: "email", Value: doc.Email},
-				{Key: "firstName", Value: doc.FirstName},
-				{Key: "lastName", Value: doc.LastName},
-				{Key: "status", Value: doc.Status},
-				{Key: "tags", Value: doc.Tags},
-				{Key: "addresses", Value: doc.Addresses},
-				{Key: "version", Value: doc.Version},
-				{Key: "updatedAt", Value: doc.UpdatedAt},
-			}}})
+			bson.D{{Key: "_id", Value: id}, notRemoved, versionIs(read)},
+			bson.D{
+				{Key: "$set", Value: bson.D{
+					{Key: "email", Value: doc.Email},
+					{Key: "firstName", Value: doc.FirstName},
+					{Key: "lastName", Value: doc.LastName},
+					{Key: "status", Value: doc.Status},
+					{Key: "tags", Value: doc.Tags},
+					{Key: "addresses", Value: doc.Addresses},
+					{Key: "version", Value: doc.Version},
+					{Key: "updatedAt", Value: doc.UpdatedAt},
+					{Key: "outboxPending", Value: true},
+				}},
+				{Key: "$push", Value: bson.D{{Key: "outbox", Value: toOutboxEntry(ev)}}},
+			})
 		if err != nil {
 			return nil, translate(err, doc.Email)
 		}
@@ -169,21 +189,46 @@ func versionIs(v int64) bson.E {
 	return bson.E{Key: "version", Value: v}
 }
 
-func (r *Repository) Delete(ctx context.Context, id string) error {
-	res, err := r.coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
-	if err != nil {
-		return translate(err, "")
+// Delete turns the customer into a tombstone rather than deleting it, so
+// that its REMOVE event (and any event still waiting) is published; the
+// relay deletes the document afterwards. The email is replaced by a value
+// no valid email can equal ("removed:" and the id, without an @), which
+// frees it for a new customer at once, and kept aside for the events.
+func (r *Repository) Delete(ctx context.Context, id string, ev application.NewEvent) error {
+	for {
+		c, err := r.Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		res, err := r.coll.UpdateOne(ctx,
+			bson.D{{Key: "_id", Value: id}, notRemoved, versionIs(c.Version())},
+			bson.D{
+				{Key: "$set", Value: bson.D{
+					{Key: "removed", Value: true},
+					{Key: "removedEmail", Value: c.Email()},
+					{Key: "email", Value: "removed:" + id},
+					{Key: "version", Value: c.Version() + 1},
+					{Key: "updatedAt", Value: ev.At},
+					{Key: "outboxPending", Value: true},
+				}},
+				{Key: "$push", Value: bson.D{{Key: "outbox", Value: toOutboxEntry(ev)}}},
+			})
+		if err != nil {
+			return translate(err, "")
+		}
+		if res.MatchedCount == 1 {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return translate(err, "")
+		}
 	}
-	if res.DeletedCount == 0 {
-		return &domain.CustomerNotFoundError{ID: id}
-	}
-	return nil
 }
 
 // List sorts by creation time and then by id, which is unique, so the
 // order is total and paging with skip is stable.
 func (r *Repository) List(ctx context.Context, q application.ListQuery) ([]*domain.Customer, error) {
-	filter := bson.D{}
+	filter := bson.D{notRemoved}
 	anyOf := func(field string, values []string) {
 		if len(values) > 0 {
 			filter = append(filter, bson.E{Key: field, Value: bson.D{{Key: "$in", Value: values}}})
@@ -199,6 +244,7 @@ func (r *Repository) List(ctx context.Context, q application.ListQuery) ([]*doma
 	anyOf("tags", q.Tags)
 
 	opts := options.Find().
+		SetProjection(customerFields).
 		SetSort(bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}).
 		SetSkip(int64(q.Skip))
 	if q.Limit > 0 {

@@ -7,6 +7,7 @@ package contract
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -20,15 +21,23 @@ import (
 	"github.com/microbase-io/customer-service/domain"
 )
 
-// NewRepository returns an empty repository for one test.
-type NewRepository func(t *testing.T) application.CustomerRepository
+// Store is what a storage adapter implements: the repository and the
+// outbox its writes fill.
+type Store interface {
+	application.CustomerRepository
+	application.Outbox
+}
 
-// RunCustomerRepository runs the whole suite; each subtest gets its own
-// empty repository.
+// NewRepository returns an empty store for one test.
+type NewRepository func(t *testing.T) Store
+
+// RunCustomerRepository runs the whole suite, the outbox's included; each
+// subtest gets its own empty store.
 func RunCustomerRepository(t *testing.T, newRepo NewRepository) {
+	t.Run("Outbox", func(t *testing.T) { RunOutbox(t, newRepo) })
 	tests := []struct {
 		name string
-		run  func(t *testing.T, repo application.CustomerRepository)
+		run  func(t *testing.T, repo Store)
 	}{
 		{"CreatedCustomerReadsBackUnchanged", createdCustomerReadsBackUnchanged},
 		{"CreateWithTakenEmailIsDuplicateKey", createWithTakenEmailIsDuplicateKey},
@@ -81,6 +90,11 @@ func ctx(t *testing.T) context.Context {
 
 func ptr[T any](v T) *T { return &v }
 
+// event is a fresh event of type t, as a use case would record it.
+func event(t application.EventType) application.NewEvent {
+	return application.NewEvent{ID: domain.NewID(), Type: t, At: now(), Args: json.RawMessage(`{"kind":"` + string(t) + `"}`)}
+}
+
 func newCustomer(t *testing.T, email string, tags ...string) *domain.Customer {
 	t.Helper()
 	c, err := domain.NewCustomer(domain.NewCustomerInput{
@@ -97,16 +111,16 @@ func newCustomer(t *testing.T, email string, tags ...string) *domain.Customer {
 	return c
 }
 
-func mustCreate(t *testing.T, repo application.CustomerRepository, email string, tags ...string) *domain.Customer {
+func mustCreate(t *testing.T, repo Store, email string, tags ...string) *domain.Customer {
 	t.Helper()
 	c := newCustomer(t, email, tags...)
-	if err := repo.Create(ctx(t), c); err != nil {
+	if err := repo.Create(ctx(t), c, event(application.EventCreated)); err != nil {
 		t.Fatalf("Create(%s): %v", email, err)
 	}
 	return c
 }
 
-func mustGet(t *testing.T, repo application.CustomerRepository, id string) domain.CustomerSnapshot {
+func mustGet(t *testing.T, repo Store, id string) domain.CustomerSnapshot {
 	t.Helper()
 	c, err := repo.Get(ctx(t), id)
 	if err != nil {
@@ -145,23 +159,23 @@ func wantErr(t *testing.T, err, target error) {
 	}
 }
 
-func createdCustomerReadsBackUnchanged(t *testing.T, repo application.CustomerRepository) {
+func createdCustomerReadsBackUnchanged(t *testing.T, repo Store) {
 	c := mustCreate(t, repo, "ada@example.com", "VIP", "GOLD")
 	if got := mustGet(t, repo, c.ID()); !equalSnapshots(got, c.Snapshot()) {
 		t.Fatalf("read back %+v\nwant %+v", got, c.Snapshot())
 	}
 }
 
-func createWithTakenEmailIsDuplicateKey(t *testing.T, repo application.CustomerRepository) {
+func createWithTakenEmailIsDuplicateKey(t *testing.T, repo Store) {
 	mustCreate(t, repo, "ada@example.com")
-	err := repo.Create(ctx(t), newCustomer(t, "ada@example.com"))
+	err := repo.Create(ctx(t), newCustomer(t, "ada@example.com"), event(application.EventCreated))
 	var dup *domain.DuplicateEmailError
 	if !errors.As(err, &dup) || dup.Index != "email_1" || dup.Email != "ada@example.com" {
 		t.Fatalf("error = %#v, want DuplicateEmailError{email_1, ada@example.com}", err)
 	}
 }
 
-func getUnknownIDIsNotFound(t *testing.T, repo application.CustomerRepository) {
+func getUnknownIDIsNotFound(t *testing.T, repo Store) {
 	_, err := repo.Get(ctx(t), "HkhhuXESl")
 	var nf *domain.CustomerNotFoundError
 	if !errors.As(err, &nf) || nf.ID != "HkhhuXESl" {
@@ -169,12 +183,12 @@ func getUnknownIDIsNotFound(t *testing.T, repo application.CustomerRepository) {
 	}
 }
 
-func patchChangesOnlyNamedFields(t *testing.T, repo application.CustomerRepository) {
+func patchChangesOnlyNamedFields(t *testing.T, repo Store) {
 	c := mustCreate(t, repo, "ada@example.com", "VIP")
 	at := now()
 	got, err := repo.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{
 		FirstName: ptr("Augusta"), Status: ptr("INACTIVE"),
-	}), nil, at)
+	}), nil, at, event(application.EventUpdated))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,11 +202,11 @@ func patchChangesOnlyNamedFields(t *testing.T, repo application.CustomerReposito
 	}
 }
 
-func patchThatChangesNothingWritesNothing(t *testing.T, repo application.CustomerRepository) {
+func patchThatChangesNothingWritesNothing(t *testing.T, repo Store) {
 	c := mustCreate(t, repo, "ada@example.com", "VIP")
 	got, err := repo.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{
 		Email: ptr("ADA@example.com "), FirstName: ptr("Ada"), Tags: &[]string{"VIP"},
-	}), nil, now())
+	}), nil, now(), event(application.EventUpdated))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,9 +218,9 @@ func patchThatChangesNothingWritesNothing(t *testing.T, repo application.Custome
 	}
 }
 
-func patchWithEmptyTagsClearsThem(t *testing.T, repo application.CustomerRepository) {
+func patchWithEmptyTagsClearsThem(t *testing.T, repo Store) {
 	c := mustCreate(t, repo, "ada@example.com", "VIP", "GOLD")
-	if _, err := repo.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{Tags: &[]string{}}), nil, now()); err != nil {
+	if _, err := repo.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{Tags: &[]string{}}), nil, now(), event(application.EventUpdated)); err != nil {
 		t.Fatal(err)
 	}
 	if stored := mustGet(t, repo, c.ID()); len(stored.Tags) != 0 || stored.Version != 1 {
@@ -214,12 +228,12 @@ func patchWithEmptyTagsClearsThem(t *testing.T, repo application.CustomerReposit
 	}
 }
 
-func patchWithStaleVersionIsConflict(t *testing.T, repo application.CustomerRepository) {
+func patchWithStaleVersionIsConflict(t *testing.T, repo Store) {
 	c := mustCreate(t, repo, "ada@example.com")
-	if _, err := repo.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), ptr(int64(0)), now()); err != nil {
+	if _, err := repo.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), ptr(int64(0)), now(), event(application.EventUpdated)); err != nil {
 		t.Fatal(err)
 	}
-	_, err := repo.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("Byron")}), ptr(int64(0)), now())
+	_, err := repo.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("Byron")}), ptr(int64(0)), now(), event(application.EventUpdated))
 	var vc *domain.VersionConflictError
 	if !errors.As(err, &vc) || vc.Expected != 0 || vc.Actual != 1 {
 		t.Fatalf("error = %#v, want VersionConflictError{expected 0, actual 1}", err)
@@ -228,14 +242,14 @@ func patchWithStaleVersionIsConflict(t *testing.T, repo application.CustomerRepo
 		t.Fatalf("stored lastName %q version %d, want King at 1", stored.LastName, stored.Version)
 	}
 	// A stale version is a conflict even when the patch would change nothing.
-	_, err = repo.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), ptr(int64(0)), now())
+	_, err = repo.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), ptr(int64(0)), now(), event(application.EventUpdated))
 	wantErr(t, err, domain.ErrVersionConflict)
 }
 
-func patchWithCurrentVersionSucceeds(t *testing.T, repo application.CustomerRepository) {
+func patchWithCurrentVersionSucceeds(t *testing.T, repo Store) {
 	c := mustCreate(t, repo, "ada@example.com")
 	for v := int64(0); v < 3; v++ {
-		got, err := repo.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr(fmt.Sprint("King", v))}), &v, now())
+		got, err := repo.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr(fmt.Sprint("King", v))}), &v, now(), event(application.EventUpdated))
 		if err != nil {
 			t.Fatalf("patch at version %d: %v", v, err)
 		}
@@ -245,10 +259,10 @@ func patchWithCurrentVersionSucceeds(t *testing.T, repo application.CustomerRepo
 	}
 }
 
-func patchToTakenEmailIsDuplicateKey(t *testing.T, repo application.CustomerRepository) {
+func patchToTakenEmailIsDuplicateKey(t *testing.T, repo Store) {
 	mustCreate(t, repo, "ada@example.com")
 	c := mustCreate(t, repo, "grace@example.com")
-	_, err := repo.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{Email: ptr("Ada@Example.com"), FirstName: ptr("Grace")}), nil, now())
+	_, err := repo.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{Email: ptr("Ada@Example.com"), FirstName: ptr("Grace")}), nil, now(), event(application.EventUpdated))
 	var dup *domain.DuplicateEmailError
 	if !errors.As(err, &dup) || dup.Index != "email_1" || dup.Email != "ada@example.com" {
 		t.Fatalf("error = %#v, want DuplicateEmailError{email_1, ada@example.com}", err)
@@ -258,16 +272,16 @@ func patchToTakenEmailIsDuplicateKey(t *testing.T, repo application.CustomerRepo
 	}
 }
 
-func patchUnknownIDIsNotFound(t *testing.T, repo application.CustomerRepository) {
-	_, err := repo.Patch(ctx(t), "nobody", mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), nil, now())
+func patchUnknownIDIsNotFound(t *testing.T, repo Store) {
+	_, err := repo.Patch(ctx(t), "nobody", mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), nil, now(), event(application.EventUpdated))
 	wantErr(t, err, domain.ErrCustomerNotFound)
-	_, err = repo.Patch(ctx(t), "nobody", mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), ptr(int64(0)), now())
+	_, err = repo.Patch(ctx(t), "nobody", mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), ptr(int64(0)), now(), event(application.EventUpdated))
 	wantErr(t, err, domain.ErrCustomerNotFound)
 }
 
 // Five writers, one per field, ten patches each, all at once: every
 // writer's last value must be stored and the version must count all fifty.
-func concurrentPatchesOfDifferentFieldsAllSurvive(t *testing.T, repo application.CustomerRepository) {
+func concurrentPatchesOfDifferentFieldsAllSurvive(t *testing.T, repo Store) {
 	c := mustCreate(t, repo, "ada@example.com")
 	const rounds = 10
 	changes := []func(i int) domain.CustomerChanges{
@@ -292,7 +306,7 @@ func concurrentPatchesOfDifferentFieldsAllSurvive(t *testing.T, repo application
 			for i := range rounds {
 				p, err := domain.NewCustomerPatch(change(i))
 				if err == nil {
-					_, err = repo.Patch(ctx(t), c.ID(), p, nil, now())
+					_, err = repo.Patch(ctx(t), c.ID(), p, nil, now(), event(application.EventUpdated))
 				}
 				if err != nil {
 					errs <- err
@@ -321,12 +335,12 @@ var workAddress = domain.AddressInput{
 	City: "London", State: "London", Country: "gb",
 }
 
-func updateStoresWhatTheChangeDid(t *testing.T, repo application.CustomerRepository) {
+func updateStoresWhatTheChangeDid(t *testing.T, repo Store) {
 	c := mustCreate(t, repo, "ada@example.com")
 	var added []domain.Address
-	got, err := repo.Update(ctx(t), c.ID(), func(c *domain.Customer) (err error) {
+	got, err := repo.Update(ctx(t), c.ID(), func(c *domain.Customer) (ev application.NewEvent, err error) {
 		added, err = c.AddAddresses([]domain.AddressInput{workAddress}, now())
-		return err
+		return event(application.EventAddressCreated), err
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -336,15 +350,15 @@ func updateStoresWhatTheChangeDid(t *testing.T, repo application.CustomerReposit
 		stored.Addresses[1].Country != "GB" || stored.Version != 1 {
 		t.Fatalf("stored %+v, want the added address at version 1", stored)
 	}
-	if _, err := repo.Update(ctx(t), "nobody", func(*domain.Customer) error { return nil }); !errors.Is(err, domain.ErrCustomerNotFound) {
+	if _, err := repo.Update(ctx(t), "nobody", func(*domain.Customer) (application.NewEvent, error) { return event(application.EventUpdated), nil }); !errors.Is(err, domain.ErrCustomerNotFound) {
 		t.Fatalf("Update(unknown) error = %v, want not found", err)
 	}
 }
 
-func updateWhoseChangeFailsWritesNothing(t *testing.T, repo application.CustomerRepository) {
+func updateWhoseChangeFailsWritesNothing(t *testing.T, repo Store) {
 	c := mustCreate(t, repo, "ada@example.com")
-	_, err := repo.Update(ctx(t), c.ID(), func(c *domain.Customer) error {
-		return c.RemoveAddress("no-such-address", now())
+	_, err := repo.Update(ctx(t), c.ID(), func(c *domain.Customer) (application.NewEvent, error) {
+		return event(application.EventAddressRemoved), c.RemoveAddress("no-such-address", now())
 	})
 	wantErr(t, err, domain.ErrAddressNotFound)
 	if stored := mustGet(t, repo, c.ID()); !equalSnapshots(stored, c.Snapshot()) {
@@ -352,7 +366,7 @@ func updateWhoseChangeFailsWritesNothing(t *testing.T, repo application.Customer
 	}
 }
 
-func concurrentAddressAdditionsAllSurvive(t *testing.T, repo application.CustomerRepository) {
+func concurrentAddressAdditionsAllSurvive(t *testing.T, repo Store) {
 	c := mustCreate(t, repo, "ada@example.com")
 	const writers = 20
 	var wg sync.WaitGroup
@@ -360,9 +374,9 @@ func concurrentAddressAdditionsAllSurvive(t *testing.T, repo application.Custome
 		wg.Go(func() {
 			in := workAddress
 			in.Name = fmt.Sprint("Address ", i)
-			_, err := repo.Update(ctx(t), c.ID(), func(c *domain.Customer) error {
+			_, err := repo.Update(ctx(t), c.ID(), func(c *domain.Customer) (application.NewEvent, error) {
 				_, err := c.AddAddresses([]domain.AddressInput{in}, now())
-				return err
+				return event(application.EventAddressCreated), err
 			})
 			if err != nil {
 				t.Errorf("writer %d: %v", i, err)
@@ -385,25 +399,25 @@ func concurrentAddressAdditionsAllSurvive(t *testing.T, repo application.Custome
 	}
 }
 
-func addressUpdateRacingPatchKeepsBoth(t *testing.T, repo application.CustomerRepository) {
+func addressUpdateRacingPatchKeepsBoth(t *testing.T, repo Store) {
 	for round := range 10 {
 		c := mustCreate(t, repo, fmt.Sprintf("race%d@example.com", round))
 		addressID := c.Addresses()[0].ID
 		var wg sync.WaitGroup
 		wg.Go(func() {
-			_, err := repo.Update(ctx(t), c.ID(), func(c *domain.Customer) error {
+			_, err := repo.Update(ctx(t), c.ID(), func(c *domain.Customer) (application.NewEvent, error) {
 				in := workAddress
 				in.City = "Paris"
 				in.Country = "FR"
 				_, err := c.ReplaceAddress(addressID, in, now())
-				return err
+				return event(application.EventAddressUpdated), err
 			})
 			if err != nil {
 				t.Errorf("address update: %v", err)
 			}
 		})
 		wg.Go(func() {
-			if _, err := repo.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), nil, now()); err != nil {
+			if _, err := repo.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), nil, now(), event(application.EventUpdated)); err != nil {
 				t.Errorf("patch: %v", err)
 			}
 		})
@@ -416,12 +430,12 @@ func addressUpdateRacingPatchKeepsBoth(t *testing.T, repo application.CustomerRe
 	}
 }
 
-func updateToTakenEmailIsDuplicateKey(t *testing.T, repo application.CustomerRepository) {
+func updateToTakenEmailIsDuplicateKey(t *testing.T, repo Store) {
 	mustCreate(t, repo, "ada@example.com")
 	c := mustCreate(t, repo, "grace@example.com")
-	_, err := repo.Update(ctx(t), c.ID(), func(c *domain.Customer) error {
+	_, err := repo.Update(ctx(t), c.ID(), func(c *domain.Customer) (application.NewEvent, error) {
 		c.Apply(mustPatch(t, domain.CustomerChanges{Email: ptr("ada@example.com")}), now())
-		return nil
+		return event(application.EventUpdated), nil
 	})
 	var dup *domain.DuplicateEmailError
 	if !errors.As(err, &dup) || dup.Index != "email_1" || dup.Email != "ada@example.com" {
@@ -429,18 +443,18 @@ func updateToTakenEmailIsDuplicateKey(t *testing.T, repo application.CustomerRep
 	}
 }
 
-func deleteRemovesAndFreesTheEmail(t *testing.T, repo application.CustomerRepository) {
+func deleteRemovesAndFreesTheEmail(t *testing.T, repo Store) {
 	c := mustCreate(t, repo, "ada@example.com")
-	if err := repo.Delete(ctx(t), c.ID()); err != nil {
+	if err := repo.Delete(ctx(t), c.ID(), event(application.EventRemoved)); err != nil {
 		t.Fatal(err)
 	}
 	_, err := repo.Get(ctx(t), c.ID())
 	wantErr(t, err, domain.ErrCustomerNotFound)
-	wantErr(t, repo.Delete(ctx(t), c.ID()), domain.ErrCustomerNotFound)
+	wantErr(t, repo.Delete(ctx(t), c.ID(), event(application.EventRemoved)), domain.ErrCustomerNotFound)
 	mustCreate(t, repo, "ada@example.com")
 }
 
-func findByEmailFindsTheOwner(t *testing.T, repo application.CustomerRepository) {
+func findByEmailFindsTheOwner(t *testing.T, repo Store) {
 	c := mustCreate(t, repo, "ada@example.com")
 	mustCreate(t, repo, "grace@example.com")
 	got, err := repo.FindByEmail(ctx(t), "ada@example.com")
@@ -451,11 +465,11 @@ func findByEmailFindsTheOwner(t *testing.T, repo application.CustomerRepository)
 	wantErr(t, err, domain.ErrCustomerNotFound)
 }
 
-func listFiltersCombineWithAnd(t *testing.T, repo application.CustomerRepository) {
+func listFiltersCombineWithAnd(t *testing.T, repo Store) {
 	ada := mustCreate(t, repo, "ada@example.com", "VIP", "GOLD")
 	grace := mustCreate(t, repo, "grace@example.com", "VIP")
 	alan := mustCreate(t, repo, "alan@example.com", "GOLD")
-	if _, err := repo.Patch(ctx(t), alan.ID(), mustPatch(t, domain.CustomerChanges{Status: ptr("INACTIVE")}), nil, now()); err != nil {
+	if _, err := repo.Patch(ctx(t), alan.ID(), mustPatch(t, domain.CustomerChanges{Status: ptr("INACTIVE")}), nil, now(), event(application.EventUpdated)); err != nil {
 		t.Fatal(err)
 	}
 	ids := func(cs []*domain.Customer) []string {
@@ -492,7 +506,7 @@ func listFiltersCombineWithAnd(t *testing.T, repo application.CustomerRepository
 	}
 }
 
-func listPagesReturnEachCustomerOnce(t *testing.T, repo application.CustomerRepository) {
+func listPagesReturnEachCustomerOnce(t *testing.T, repo Store) {
 	const total = 25
 	want := make([]string, 0, total)
 	for i := range total {
@@ -516,12 +530,12 @@ func listPagesReturnEachCustomerOnce(t *testing.T, repo application.CustomerRepo
 	}
 }
 
-func expiredDeadlineIsUnavailable(t *testing.T, repo application.CustomerRepository) {
+func expiredDeadlineIsUnavailable(t *testing.T, repo Store) {
 	c := mustCreate(t, repo, "ada@example.com")
 	expired, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
 	defer cancel()
 	_, err := repo.Get(expired, c.ID())
 	wantErr(t, err, application.ErrUnavailable)
-	_, err = repo.Patch(expired, c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), nil, now())
+	_, err = repo.Patch(expired, c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), nil, now(), event(application.EventUpdated))
 	wantErr(t, err, application.ErrUnavailable)
 }

@@ -9,6 +9,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/microbase-io/customer-service/adapters/mongodb"
+	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
 )
 
@@ -42,8 +43,8 @@ func ensureIndexesIsIdempotent(t *testing.T, client *mongo.Client) {
 	for _, s := range specs {
 		unique[s.Name] = s.Unique != nil && *s.Unique
 	}
-	if !unique["email_1"] || len(specs) != 5 {
-		t.Fatalf("indexes %v, want _id_ plus email_1 (unique), status_1, tags_1, createdAt_1__id_1", unique)
+	if !unique["email_1"] || len(specs) != 6 {
+		t.Fatalf("indexes %v, want _id_ plus email_1 (unique), status_1, tags_1, createdAt_1__id_1, outboxPending_1", unique)
 	}
 }
 
@@ -92,11 +93,11 @@ func nodeDocumentsReadAndUpdate(t *testing.T, client *mongo.Client) {
 
 	zero := int64(0)
 	patch, _ := domain.NewCustomerPatch(domain.CustomerChanges{LastName: ptr("Smith")})
-	if _, err := repo.Patch(ctx(t), "HkhhuXESl", patch, &zero, time.Now().UTC()); err != nil {
+	if _, err := repo.Patch(ctx(t), "HkhhuXESl", patch, &zero, time.Now().UTC(), anEvent(application.EventUpdated)); err != nil {
 		t.Fatalf("patch at version 0 of a document without version: %v", err)
 	}
-	if _, err := repo.Update(ctx(t), "HkhhuXESl", func(c *domain.Customer) error {
-		return c.RemoveAddress("r1h2uQ4rx", time.Now().UTC())
+	if _, err := repo.Update(ctx(t), "HkhhuXESl", func(c *domain.Customer) (application.NewEvent, error) {
+		return anEvent(application.EventAddressRemoved), c.RemoveAddress("r1h2uQ4rx", time.Now().UTC())
 	}); err != nil {
 		t.Fatalf("update: %v", err)
 	}
@@ -111,3 +112,7 @@ func nodeDocumentsReadAndUpdate(t *testing.T, client *mongo.Client) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func anEvent(t application.EventType) application.NewEvent {
+	return application.NewEvent{ID: domain.NewID(), Type: t, At: time.Now().UTC(), Args: []byte(`{}`)}
+}

@@ -13,7 +13,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/microbase-io/customer-service/adapters/mongodb"
-	"github.com/microbase-io/customer-service/application"
 )
 
 // OperationTimeout bounds each database call in tests, as the service's
@@ -47,7 +46,7 @@ func FreshDatabase(t testing.TB, client *mongo.Client) *mongo.Database {
 
 // NewRepository returns a MongoDB repository with its indexes on a fresh
 // database of the server client talks to.
-func NewRepository(t *testing.T, client *mongo.Client) application.CustomerRepository {
+func NewRepository(t *testing.T, client *mongo.Client) *mongodb.Repository {
 	t.Helper()
 	repo := mongodb.NewRepository(FreshDatabase(t, client))
 	ctx, cancel := context.WithTimeout(context.Background(), OperationTimeout)

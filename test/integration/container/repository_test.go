@@ -7,7 +7,6 @@ package container_test
 import (
 	"testing"
 
-	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/test/containers"
 	"github.com/microbase-io/customer-service/test/contract"
 	"github.com/microbase-io/customer-service/test/mongotest"
@@ -21,7 +20,7 @@ func TestMongoDBAdapterOnADatabaseContainer(t *testing.T) {
 	client := mongotest.Connect(t, db.URI(t))
 
 	t.Run("RepositoryContract", func(t *testing.T) {
-		contract.RunCustomerRepository(t, func(t *testing.T) application.CustomerRepository {
+		contract.RunCustomerRepository(t, func(t *testing.T) contract.Store {
 			return mongotest.NewRepository(t, client)
 		})
 	})

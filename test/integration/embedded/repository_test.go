@@ -13,7 +13,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/microbase-io/customer-service/adapters/embedded"
-	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/test/contract"
 	"github.com/microbase-io/customer-service/test/mongotest"
 )
@@ -42,7 +41,7 @@ func client(t *testing.T) *mongo.Client { return mongotest.Connect(t, storeURI) 
 
 func TestMongoDBAdapterKeepsTheRepositoryContractOnTheEmbeddedStore(t *testing.T) {
 	c := client(t)
-	contract.RunCustomerRepository(t, func(t *testing.T) application.CustomerRepository {
+	contract.RunCustomerRepository(t, func(t *testing.T) contract.Store {
 		return mongotest.NewRepository(t, c)
 	})
 }

@@ -1,0 +1,115 @@
+package memory
+
+import (
+	"context"
+	"time"
+
+	"github.com/microbase-io/customer-service/application"
+	"github.com/microbase-io/customer-service/domain"
+)
+
+// Claim picks, among the customers with events that nobody holds, the one
+// whose oldest event waits longest.
+func (r *Repository) Claim(ctx context.Context, owner string, now time.Time, lease time.Duration) (string, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return "", false, application.ErrUnavailable
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var pick *record
+	for _, rec := range r.records {
+		if len(rec.outbox) == 0 || (rec.leaseOwner != "" && rec.leaseUntil.After(now)) {
+			continue
+		}
+		if pick == nil || rec.outbox[0].At.Before(pick.outbox[0].At) {
+			pick = rec
+		}
+	}
+	if pick == nil {
+		return "", false, nil
+	}
+	pick.leaseOwner, pick.leaseUntil = owner, now.Add(lease)
+	return pick.customer.ID, true, nil
+}
+
+func (r *Repository) Pending(ctx context.Context, customerID string) ([]application.Event, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, application.ErrUnavailable
+	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	rec, ok := r.records[customerID]
+	if !ok {
+		return nil, nil
+	}
+	return pendingEvents(rec.customer, rec.outbox)
+}
+
+// pendingEvents turns a customer's queue into events. Each write adds one
+// event and one version, and only the oldest events leave the queue, so
+// the queue is the latest writes: the last event has the current version
+// and each one before it one less.
+func pendingEvents(s domain.CustomerSnapshot, queue []application.NewEvent) ([]application.Event, error) {
+	events := make([]application.Event, len(queue))
+	for i, ev := range queue {
+		args, err := application.DecodeEventArgs(ev.Args)
+		if err != nil {
+			return nil, err
+		}
+		events[i] = application.Event{
+			ID: ev.ID, Type: ev.Type, CustomerID: s.ID,
+			Version:    s.Version - int64(len(queue)-1-i),
+			OccurredAt: ev.At, Args: args,
+		}
+		if ev.Type != application.EventRemoved {
+			events[i].Customer = domain.RestoreCustomer(s)
+		}
+	}
+	return events, nil
+}
+
+func (r *Repository) Ack(ctx context.Context, customerID, owner, eventID string) error {
+	if err := ctx.Err(); err != nil {
+		return application.ErrUnavailable
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	rec, ok := r.records[customerID]
+	if !ok || rec.leaseOwner != owner || len(rec.outbox) == 0 || rec.outbox[0].ID != eventID {
+		return application.ErrLeaseLost
+	}
+	rec.outbox = rec.outbox[1:]
+	return nil
+}
+
+func (r *Repository) Release(ctx context.Context, customerID, owner string) error {
+	if err := ctx.Err(); err != nil {
+		return application.ErrUnavailable
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	rec, ok := r.records[customerID]
+	if !ok || rec.leaseOwner != owner {
+		return nil
+	}
+	rec.leaseOwner, rec.leaseUntil = "", time.Time{}
+	if rec.removed && len(rec.outbox) == 0 {
+		delete(r.records, customerID)
+	}
+	return nil
+}
+
+func (r *Repository) Backlog(ctx context.Context) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, application.ErrUnavailable
+	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	var n int64
+	for _, rec := range r.records {
+		if len(rec.outbox) > 0 {
+			n++
+		}
+	}
+	return n, nil
+}

@@ -1,0 +1,209 @@
+package application_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/microbase-io/customer-service/adapters/memory"
+	"github.com/microbase-io/customer-service/application"
+	"github.com/microbase-io/customer-service/domain"
+)
+
+// bus is a publisher that records what it confirmed; while down it
+// refuses everything, as a broker that is away does.
+type bus struct {
+	mu        sync.Mutex
+	down      bool
+	delivered []application.Event
+}
+
+func (b *bus) Publish(ctx context.Context, e application.Event) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.down {
+		return errors.New("broker away")
+	}
+	b.delivered = append(b.delivered, e)
+	return nil
+}
+
+func (b *bus) setDown(down bool) { b.mu.Lock(); b.down = down; b.mu.Unlock() }
+
+func (b *bus) events() []application.Event {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return slices.Clone(b.delivered)
+}
+
+type quietObserver struct{}
+
+func (quietObserver) Published(application.Event)            {}
+func (quietObserver) PublishFailed(application.Event, error) {}
+func (quietObserver) OutboxFailed(error)                     {}
+func (quietObserver) Backlog(int64)                          {}
+
+var fastRelay = application.RelayConfig{PollInterval: time.Millisecond, MaxBackoff: 5 * time.Millisecond}
+
+func startRelay(t *testing.T, outbox application.Outbox, pub application.EventPublisher, owner string) (stop func()) {
+	t.Helper()
+	cfg := fastRelay
+	cfg.Owner = owner
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		application.NewRelay(outbox, pub, application.SystemClock{}, cfg, quietObserver{}).Run(ctx)
+	}()
+	var once sync.Once
+	stop = func() { once.Do(func() { cancel(); <-done }) }
+	t.Cleanup(stop)
+	return stop
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting for %s", what)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// writes makes n customers and one update of each through the use
+// cases, and returns their ids.
+func writes(t *testing.T, repo *memory.Repository, n int) []string {
+	t.Helper()
+	create := application.NewCreateCustomer(repo, bcrypt.MinCost, application.SystemClock{})
+	update := application.NewUpdateCustomer(repo, application.SystemClock{})
+	ids := make([]string, n)
+	for i := range n {
+		c, err := create.Handle(context.Background(), domain.NewCustomerInput{
+			Email: fmt.Sprintf("c%d@example.com", i), Password: "s3cret-pass", FirstName: "C", LastName: "D",
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[i] = c.ID()
+		if _, err := update.Handle(context.Background(), application.UpdateCustomerCommand{
+			ID: c.ID(), Changes: domain.CustomerChanges{LastName: ptr("E")},
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return ids
+}
+
+// perCustomer checks each customer's events arrived as CREATE then
+// UPDATE at versions 0 and 1, and counts deliveries per event id.
+func perCustomer(t *testing.T, delivered []application.Event, ids []string) map[string]int {
+	t.Helper()
+	seen := map[string]int{}
+	byCustomer := map[string][]application.Event{}
+	for _, e := range delivered {
+		seen[e.ID]++
+		if seen[e.ID] == 1 {
+			byCustomer[e.CustomerID] = append(byCustomer[e.CustomerID], e)
+		}
+	}
+	for _, id := range ids {
+		got := byCustomer[id]
+		if len(got) != 2 || got[0].Type != application.EventCreated || got[1].Type != application.EventUpdated ||
+			got[0].Version != 0 || got[1].Version != 1 {
+			t.Fatalf("customer %s: delivered %+v, want CREATE v0 then UPDATE v1", id, got)
+		}
+	}
+	return seen
+}
+
+func TestRelayPublishesEveryEventInOrderAndEmptiesTheOutbox(t *testing.T) {
+	repo := memory.NewRepository()
+	ids := writes(t, repo, 10)
+	b := &bus{}
+	startRelay(t, repo, b, "relay")
+	waitFor(t, "20 events", func() bool { return len(b.events()) == 20 })
+	waitFor(t, "an empty outbox", func() bool { n, _ := repo.Backlog(context.Background()); return n == 0 })
+	for id, n := range perCustomer(t, b.events(), ids) {
+		if n != 1 {
+			t.Errorf("event %s delivered %d times", id, n)
+		}
+	}
+}
+
+func TestRelayKeepsEventsWhileTheBrokerIsAwayAndSendsThemAllAfter(t *testing.T) {
+	repo := memory.NewRepository()
+	b := &bus{down: true}
+	startRelay(t, repo, b, "relay")
+	ids := writes(t, repo, 50) // 100 writes, all accepted while the broker is away
+	time.Sleep(20 * time.Millisecond)
+	if n, _ := repo.Backlog(context.Background()); n != 50 || len(b.events()) != 0 {
+		t.Fatalf("backlog %d, delivered %d; want all 50 customers waiting, nothing delivered", n, len(b.events()))
+	}
+	b.setDown(false)
+	waitFor(t, "100 events", func() bool { return len(b.events()) >= 100 })
+	for id, n := range perCustomer(t, b.events(), ids) {
+		if n != 1 {
+			t.Errorf("event %s delivered %d times", id, n)
+		}
+	}
+}
+
+func TestTwoRelaysPublishEachEventOnce(t *testing.T) {
+	repo := memory.NewRepository()
+	b := &bus{}
+	startRelay(t, repo, b, "relay-a")
+	startRelay(t, repo, b, "relay-b")
+	ids := writes(t, repo, 40)
+	waitFor(t, "80 events", func() bool { return len(b.events()) >= 80 })
+	time.Sleep(20 * time.Millisecond)
+	for id, n := range perCustomer(t, b.events(), ids) {
+		if n != 1 {
+			t.Errorf("event %s delivered %d times by two relays", id, n)
+		}
+	}
+}
+
+// stuck is a broker that takes events and never confirms them, as when
+// the process dies between the publish and its acknowledgement.
+type stuck struct{}
+
+func (stuck) Publish(ctx context.Context, _ application.Event) error {
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+func TestEventsOfARelayThatDiedAreTakenOverAfterItsLease(t *testing.T) {
+	repo := memory.NewRepository()
+	ids := writes(t, repo, 3)
+	// The first relay claims customers and never gets a confirm; it stops
+	// as a killed process would, holding its leases.
+	cfg := fastRelay
+	cfg.Owner, cfg.PublishTimeout, cfg.Lease = "doomed", 50*time.Millisecond, time.Hour
+	ctx, cancel := context.WithCancel(context.Background())
+	go application.NewRelay(repo, stuck{}, application.SystemClock{}, cfg, quietObserver{}).Run(ctx)
+	time.Sleep(20 * time.Millisecond)
+	cancel()
+
+	// A successor whose clock is past the lease takes the events over.
+	b := &bus{}
+	later := clockAt(time.Now().Add(2 * time.Hour))
+	cfg = fastRelay
+	cfg.Owner = "successor"
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	defer cancel2()
+	go application.NewRelay(repo, b, later, cfg, quietObserver{}).Run(ctx2)
+	waitFor(t, "6 events", func() bool { return len(b.events()) >= 6 })
+	perCustomer(t, b.events(), ids)
+}
+
+type clockAt time.Time
+
+func (c clockAt) Now() time.Time { return time.Time(c) }
