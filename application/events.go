@@ -102,8 +102,9 @@ type Outbox interface {
 	// Pending returns the customer's pending events, oldest first.
 	Pending(ctx context.Context, customerID string) ([]Event, error)
 	// Ack removes the oldest pending event if it is eventID and owner still
-	// holds the lease; otherwise ErrLeaseLost.
-	Ack(ctx context.Context, customerID, owner, eventID string) error
+	// holds the lease, and extends the lease to renewUntil, so that a relay
+	// working through a long queue keeps it; otherwise ErrLeaseLost.
+	Ack(ctx context.Context, customerID, owner, eventID string, renewUntil time.Time) error
 	// Release ends owner's lease. A removed customer whose events are all
 	// published is then deleted for good.
 	Release(ctx context.Context, customerID, owner string) error

@@ -3,6 +3,8 @@ package application
 import (
 	"context"
 	"errors"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/microbase-io/customer-service/domain"
@@ -14,6 +16,11 @@ import (
 const (
 	DefaultListLimit = 10
 	MaxListLimit     = 100
+	// MaxFilterValues bounds each filter list: a page holds at most
+	// MaxListLimit customers, so more values than that only cost the
+	// database work (an $in of a hundred thousand values) and buy nothing
+	// a caller could not get with several calls.
+	MaxFilterValues = 100
 )
 
 // ListCustomersQuery is a customer.list call as the caller sends it. Each
@@ -78,6 +85,15 @@ func toListQuery(q ListCustomersQuery) (ListQuery, error) {
 		problems = append(problems, domain.Problem{Field: field, Message: message})
 	}
 	lq := ListQuery{Limit: DefaultListLimit, IDs: q.IDs, Tags: q.Tags}
+	for field, values := range map[string][]string{"id": q.IDs, "email": q.Emails, "status": q.Statuses, "tags": q.Tags} {
+		if len(values) > MaxFilterValues {
+			bad(field, "must hold at most "+strconv.Itoa(MaxFilterValues)+" values")
+		}
+	}
+	if len(problems) > 0 {
+		slices.SortFunc(problems, func(a, b domain.Problem) int { return strings.Compare(a.Field, b.Field) })
+		return ListQuery{}, &domain.ValidationError{Problems: problems}
+	}
 	switch {
 	case q.Limit == nil:
 	case *q.Limit < 0:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -20,7 +21,7 @@ type RelayConfig struct {
 	PollInterval time.Duration
 	// PublishTimeout bounds one publish and its confirm (default 5 s).
 	PublishTimeout time.Duration
-	// MaxBackoff caps the pause after failures (default 10 s).
+	// MaxBackoff caps the pause after failures (default 5 s).
 	MaxBackoff time.Duration
 	// Workers is how many customers are published at once (default 2).
 	Workers int
@@ -35,7 +36,7 @@ func (c RelayConfig) withDefaults() RelayConfig {
 	def(&c.Lease, 30*time.Second)
 	def(&c.PollInterval, 200*time.Millisecond)
 	def(&c.PublishTimeout, 5*time.Second)
-	def(&c.MaxBackoff, 10*time.Second)
+	def(&c.MaxBackoff, 5*time.Second)
 	if c.Workers <= 0 {
 		c.Workers = 2
 	}
@@ -74,17 +75,20 @@ const backlogEvery = 5 * time.Second
 // duplicate.
 func (r *Relay) Run(ctx context.Context) {
 	var wg sync.WaitGroup
-	for range r.cfg.Workers {
-		wg.Go(func() { r.work(ctx) })
+	for i := range r.cfg.Workers {
+		// Each worker holds leases in its own name, so one worker can
+		// never acknowledge events another took over.
+		owner := r.cfg.Owner + "/" + strconv.Itoa(i)
+		wg.Go(func() { r.work(ctx, owner) })
 	}
 	wg.Go(func() { r.reportBacklog(ctx) })
 	wg.Wait()
 }
 
-func (r *Relay) work(ctx context.Context) {
+func (r *Relay) work(ctx context.Context, owner string) {
 	failures := 0
 	for ctx.Err() == nil {
-		worked, err := r.relayOne(ctx)
+		worked, err := r.relayOne(ctx, owner)
 		switch {
 		case err != nil:
 			failures++
@@ -100,8 +104,8 @@ func (r *Relay) work(ctx context.Context) {
 
 // relayOne publishes the events of one claimed customer; worked is false
 // when there was nothing to claim.
-func (r *Relay) relayOne(ctx context.Context) (worked bool, err error) {
-	id, ok, err := r.outbox.Claim(ctx, r.cfg.Owner, r.clock.Now(), r.cfg.Lease)
+func (r *Relay) relayOne(ctx context.Context, owner string) (worked bool, err error) {
+	id, ok, err := r.outbox.Claim(ctx, owner, r.clock.Now(), r.cfg.Lease)
 	if err != nil {
 		if ctx.Err() == nil {
 			r.observer.OutboxFailed(err)
@@ -116,15 +120,15 @@ func (r *Relay) relayOne(ctx context.Context) (worked bool, err error) {
 	// instance would wait for the lease to run out and publish it again.
 	finish, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.cfg.PublishTimeout)
 	defer cancel()
-	err = r.publishAll(ctx, id)
-	if rerr := r.outbox.Release(finish, id, r.cfg.Owner); rerr != nil && err == nil {
+	err = r.publishAll(ctx, id, owner)
+	if rerr := r.outbox.Release(finish, id, owner); rerr != nil && err == nil {
 		r.observer.OutboxFailed(rerr)
 		err = rerr
 	}
 	return true, err
 }
 
-func (r *Relay) publishAll(ctx context.Context, id string) error {
+func (r *Relay) publishAll(ctx context.Context, id, owner string) error {
 	events, err := r.outbox.Pending(ctx, id)
 	if err != nil {
 		r.observer.OutboxFailed(err)
@@ -137,7 +141,7 @@ func (r *Relay) publishAll(ctx context.Context, id string) error {
 		pubCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.cfg.PublishTimeout)
 		err := r.publisher.Publish(pubCtx, e)
 		if err == nil {
-			err = r.outbox.Ack(pubCtx, id, r.cfg.Owner, e.ID)
+			err = r.outbox.Ack(pubCtx, id, owner, e.ID, r.clock.Now().Add(r.cfg.Lease))
 			if errors.Is(err, ErrLeaseLost) {
 				// Another relay has these events now; it publishes the
 				// rest, and this one again, with the same id.

@@ -28,6 +28,7 @@ func Options(cfg Config) fx.Option {
 		DatabaseModule,
 		ApplicationModule,
 		HTTPModule,
+		AdminModule,
 		eventsModule(cfg),
 	)
 }

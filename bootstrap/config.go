@@ -21,6 +21,8 @@ import (
 // each one; the CUSTOMER_* names are a contract with deployments.
 type Config struct {
 	HTTPAddr        string        `yaml:"http_addr" env:"CUSTOMER_HTTP_ADDR"`
+	AdminAddr       string        `yaml:"admin_addr" env:"CUSTOMER_ADMIN_ADDR"`
+	Pprof           bool          `yaml:"pprof" env:"CUSTOMER_PPROF"`
 	MongoDBURI      string        `yaml:"mongodb_uri" env:"CUSTOMER_MONGODB_URI"`
 	MongoDBDatabase string        `yaml:"mongodb_database" env:"CUSTOMER_MONGODB_DATABASE"`
 	DataDir         string        `yaml:"data_dir" env:"CUSTOMER_DATA_DIR"`
@@ -77,6 +79,11 @@ func (c Config) validate() error {
 	}
 	if c.MaxBodyBytes <= 0 {
 		errs = append(errs, errors.New("CUSTOMER_MAX_BODY_BYTES must be positive"))
+	}
+	// Two listeners on one address would fail at start with a less clear
+	// message; port 0 (any free port, in tests) is the exception.
+	if c.AdminAddr == "" || c.AdminAddr == c.HTTPAddr && !strings.HasSuffix(c.AdminAddr, ":0") {
+		errs = append(errs, errors.New("CUSTOMER_ADMIN_ADDR must be set, apart from CUSTOMER_HTTP_ADDR"))
 	}
 	if c.MongoDBDatabase == "" || strings.TrimSpace(c.TokenScope) == "" {
 		errs = append(errs, errors.New("CUSTOMER_MONGODB_DATABASE and CUSTOMER_TOKEN_SCOPE must not be empty"))

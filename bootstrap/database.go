@@ -6,12 +6,14 @@ import (
 	"log/slog"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.uber.org/fx"
 	"go.uber.org/zap"
 	"go.uber.org/zap/exp/zapslog"
 	"go.uber.org/zap/zapcore"
 
 	"github.com/microbase-io/customer-service/adapters/embedded"
+	"github.com/microbase-io/customer-service/adapters/metrics"
 	"github.com/microbase-io/customer-service/adapters/mongodb"
 	"github.com/microbase-io/customer-service/application"
 )
@@ -29,7 +31,7 @@ var DatabaseModule = fx.Module("database",
 // newMongoClient starts the embedded store right here when no URI is
 // configured, because the client needs the store's address; the store
 // stops after the client has disconnected (fx stops in reverse order).
-func newMongoClient(lc fx.Lifecycle, cfg Config, log *zap.Logger) (*mongo.Client, error) {
+func newMongoClient(lc fx.Lifecycle, cfg Config, log *zap.Logger, m *metrics.Metrics) (*mongo.Client, error) {
 	uri := cfg.MongoDBURI
 	if cfg.Embedded() {
 		// FerretDB logs every connection at info and dumps wire messages
@@ -44,7 +46,8 @@ func newMongoClient(lc fx.Lifecycle, cfg Config, log *zap.Logger) (*mongo.Client
 		log.Warn("using the embedded development store (FerretDB on SQLite); set CUSTOMER_MONGODB_URI for production",
 			zap.String("data_dir", cfg.DataDir))
 	}
-	client, err := mongodb.NewClient(uri, cfg.RequestTimeout)
+	client, err := mongodb.NewClient(uri, cfg.RequestTimeout,
+		options.Client().SetMonitor(m.CommandMonitor()).SetPoolMonitor(m.PoolMonitor()))
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/microbase-io/customer-service/adapters/amqp"
+	"github.com/microbase-io/customer-service/adapters/metrics"
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
 )
@@ -38,9 +39,9 @@ func newPublisher(lc fx.Lifecycle, cfg Config, log *zap.Logger) (*amqp.Publisher
 }
 
 func startRelay(lc fx.Lifecycle, cfg Config, outbox application.Outbox, publisher application.EventPublisher,
-	clock application.Clock, log *zap.Logger) {
+	clock application.Clock, m *metrics.Metrics, log *zap.Logger) {
 	relay := application.NewRelay(outbox, publisher, clock,
-		application.RelayConfig{Owner: domain.NewID(), Lease: cfg.OutboxLease}, relayLog{log.Named("events")})
+		application.RelayConfig{Owner: domain.NewID(), Lease: cfg.OutboxLease}, relayLog{log: log.Named("events"), metrics: m})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	lc.Append(fx.Hook{
@@ -65,9 +66,12 @@ func startRelay(lc fx.Lifecycle, cfg Config, outbox application.Outbox, publishe
 	})
 }
 
-// relayLog reports the relay's failures; an event that fails stays in the
-// outbox and is retried, so these are warnings, not errors.
-type relayLog struct{ log *zap.Logger }
+// relayLog reports the relay's work to logs and metrics; an event that
+// fails stays in the outbox and is retried, so failures are warnings.
+type relayLog struct {
+	log     *zap.Logger
+	metrics metrics.OutboxRecorder
+}
 
 func (l relayLog) Published(e application.Event) {
 	l.log.Debug("event published", zap.String("event_id", e.ID), zap.String("type", string(e.Type)),
@@ -75,6 +79,7 @@ func (l relayLog) Published(e application.Event) {
 }
 
 func (l relayLog) PublishFailed(e application.Event, err error) {
+	l.metrics.RecordPublishFailure()
 	l.log.Warn("event not published yet; it stays in the outbox", zap.String("event_id", e.ID),
 		zap.String("type", string(e.Type)), zap.String("customer_id", e.CustomerID), zap.Error(err))
 }
@@ -83,4 +88,4 @@ func (l relayLog) OutboxFailed(err error) {
 	l.log.Warn("outbox unavailable; retrying", zap.Error(err))
 }
 
-func (l relayLog) Backlog(int64) {}
+func (l relayLog) Backlog(customers int64) { l.metrics.RecordOutboxBacklog(customers) }

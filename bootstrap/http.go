@@ -9,6 +9,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/microbase-io/customer-service/adapters/httpapi"
+	"github.com/microbase-io/customer-service/adapters/metrics"
 	"github.com/microbase-io/customer-service/adapters/token"
 	"github.com/microbase-io/customer-service/application"
 )
@@ -80,10 +81,11 @@ func newUseCases(p useCaseParams) httpapi.UseCases {
 	}
 }
 
-func newRouter(cfg Config, uc httpapi.UseCases, verifier *token.Verifier, log *zap.Logger) http.Handler {
+func newRouter(cfg Config, uc httpapi.UseCases, verifier *token.Verifier, m *metrics.Metrics, log *zap.Logger) http.Handler {
 	return httpapi.NewRouter(httpapi.Config{
 		MaxBodyBytes:   cfg.MaxBodyBytes,
 		RequestTimeout: cfg.RequestTimeout,
+		Observer:       m,
 	}, uc, verifier, log.Named("http"))
 }
 

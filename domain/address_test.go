@@ -195,6 +195,8 @@ func TestCheckAddressInputs_ReportsWhatAddAddressesWould(t *testing.T) {
 			wantProblems: []string{"addresses[1].city: must not be empty"}},
 		{name: "more than a customer may hold", inputs: tooMany,
 			wantProblems: []string{"addresses: a customer has at most 50 addresses"}},
+		{name: "thousands of empty addresses get one message", inputs: make([]domain.AddressInput, 10000),
+			wantProblems: []string{"addresses: a customer has at most 50 addresses"}},
 		{name: "invalid country alone", inputs: []domain.AddressInput{badCountry}, wantErr: domain.ErrInvalidCountry},
 	}
 	for _, tt := range tests {

@@ -282,7 +282,11 @@ func requireAddresses(inputs []AddressInput, p *problems) {
 // customer cannot exceed what adding addresses later may not.
 func newAddresses(existing []Address, inputs []AddressInput, field string, p *problems) []Address {
 	if len(existing)+len(inputs) > MaxAddresses {
+		// The addresses are not looked at: naming each one's problems
+		// would let a small body of 10,000 empty objects draw megabytes
+		// of messages, and the call fails on the count anyway.
 		p.add(field, "a customer has at most "+strconv.Itoa(MaxAddresses)+" addresses")
+		return nil
 	}
 	if len(inputs) == 0 {
 		return nil

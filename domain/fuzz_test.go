@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/microbase-io/customer-service/domain"
 )
@@ -167,3 +169,91 @@ func samePatch(a, b domain.CustomerPatch) bool {
 	return ae == be && aok == bok && af == bf && afok == bfok && al == bl && alok == blok &&
 		as == bs && asok == bsok && slices.Equal(at, bt) && atok == btok
 }
+
+// FuzzCheckID: ids are opaque, so any printable text is one, but nothing
+// that could end a C string, hide in surrounding spaces or fill the store.
+func FuzzCheckID(f *testing.F) {
+	f.Fuzz(func(t *testing.T, id string) {
+		err := domain.CheckID("id", id)
+		if err != nil {
+			var ve *domain.ValidationError
+			if !errors.As(err, &ve) || len(ve.Problems) != 1 || ve.Problems[0].Field != "id" {
+				t.Fatalf("CheckID(%q) = %#v, want one problem naming id", id, err)
+			}
+			return
+		}
+		if id == "" || len(id) > domain.MaxIDLength || !utf8.ValidString(id) || strings.TrimSpace(id) != id ||
+			strings.IndexFunc(id, unicode.IsControl) >= 0 {
+			t.Fatalf("CheckID accepted %q", id)
+		}
+	})
+}
+
+// FuzzNewAddress: an accepted address holds only trimmed, printable text
+// within the limits and a country code, and validating it again changes
+// nothing; a refused one names fields under the prefix and nothing else.
+func FuzzNewAddress(f *testing.F) {
+	f.Fuzz(func(t *testing.T, name, firstName, lastName, address1, address2, postCode, city, state, country, company, instructions string,
+		phone int64, hasPhone bool) {
+		in := domain.AddressInput{
+			Name: name, FirstName: firstName, LastName: lastName, Address1: address1, Address2: address2, PostCode: postCode,
+			City: city, State: state, Country: country, Company: company, Instructions: instructions,
+		}
+		// Past the limits only the length checks run, and shrinking such
+		// inputs costs the engine time it could spend fuzzing.
+		if len(name+firstName+lastName+address1+address2+postCode+city+state+country+company) > 4096 || len(instructions) > 4096 {
+			t.Skip()
+		}
+		if hasPhone {
+			in.Phone = &phone
+		}
+		a, err := domain.NewAddress("addr-1", in, "addresses[3].")
+		if err != nil {
+			var ve *domain.ValidationError
+			switch {
+			case errors.As(err, &ve):
+				for _, p := range ve.Problems {
+					if !strings.HasPrefix(p.Field, "addresses[3].") || !slices.Contains(addressFields, strings.TrimPrefix(p.Field, "addresses[3].")) {
+						t.Fatalf("problem %q names no field of the address", p)
+					}
+				}
+			case !errors.Is(err, domain.ErrInvalidCountry):
+				t.Fatalf("NewAddress error %#v is neither a validation error nor an invalid country", err)
+			}
+			return
+		}
+		texts := []struct {
+			got, sent string
+			max       int
+			required  bool
+		}{
+			{a.Name, name, domain.MaxNameLength, true}, {a.FirstName, firstName, domain.MaxNameLength, true},
+			{a.LastName, lastName, domain.MaxNameLength, false}, {a.Address1, address1, domain.MaxTextLength, true},
+			{a.Address2, address2, domain.MaxTextLength, false}, {a.PostCode, postCode, domain.MaxTextLength, true},
+			{a.City, city, domain.MaxTextLength, true}, {a.State, state, domain.MaxTextLength, true},
+			{a.Company, company, domain.MaxTextLength, false}, {a.Instructions, instructions, domain.MaxNoteLength, false},
+		}
+		for _, tx := range texts {
+			if tx.got != strings.TrimSpace(tx.sent) || !utf8.ValidString(tx.got) || utf8.RuneCountInString(tx.got) > tx.max ||
+				(tx.required && tx.got == "") || strings.IndexFunc(tx.got, unicode.IsControl) >= 0 {
+				t.Fatalf("accepted %q as %q", tx.sent, tx.got)
+			}
+		}
+		if len(a.Country) != 2 || a.Country != strings.ToUpper(a.Country) || !strings.EqualFold(a.Country, strings.TrimSpace(country)) {
+			t.Fatalf("accepted country %q as %q", country, a.Country)
+		}
+		if (a.Phone != nil) != hasPhone || (hasPhone && (*a.Phone != phone || phone < 0)) || a.ID != "addr-1" {
+			t.Fatalf("accepted phone %d (%v) as %v, id %q", phone, hasPhone, a.Phone, a.ID)
+		}
+		again, err := domain.NewAddress(a.ID, domain.AddressInput{
+			Name: a.Name, FirstName: a.FirstName, LastName: a.LastName, Address1: a.Address1, Address2: a.Address2, PostCode: a.PostCode,
+			City: a.City, State: a.State, Country: a.Country, Company: a.Company, Phone: a.Phone, Instructions: a.Instructions,
+		}, "")
+		if err != nil || !again.Equal(a) {
+			t.Fatalf("validating an accepted address again gave %+v, %v", again, err)
+		}
+	})
+}
+
+var addressFields = []string{"name", "firstName", "lastName", "address_1", "address_2", "postCode", "city", "state", "country",
+	"company", "phone", "instructions"}

@@ -13,21 +13,22 @@ import (
 	amqp091 "github.com/rabbitmq/amqp091-go"
 
 	"github.com/microbase-io/customer-service/application"
+	"github.com/microbase-io/customer-service/test/rabbittest"
 )
 
 func TestEachEventArrivesUnderItsRoutingKeyOnceConfirmed(t *testing.T) {
-	b := newTestBroker(t)
-	p := b.publisher(t, b.url)
+	b := rabbittest.New(t)
+	p := newPublisher(t, b, b.URL)
 	waitReady(t, p, true)
 	for _, typ := range allEventTypes {
 		t.Run(string(typ), func(t *testing.T) {
-			key := b.exchange + "." + string(typ)
-			q := b.bindQueue(t, key, nil)
+			key := b.Exchange + "." + string(typ)
+			q := b.BindQueue(t, key, nil)
 			e := sampleEvent(typ)
 			if err := p.Publish(publishCtx(t), e); err != nil {
 				t.Fatal(err)
 			}
-			d := b.take(t, q)
+			d := b.Take(t, q)
 			if d.RoutingKey != key {
 				t.Errorf("routing key %q, want %q", d.RoutingKey, key)
 			}
@@ -49,9 +50,9 @@ func TestEachEventArrivesUnderItsRoutingKeyOnceConfirmed(t *testing.T) {
 }
 
 func TestConcurrentPublishesAreEachConfirmed(t *testing.T) {
-	b := newTestBroker(t)
-	q := b.bindQueue(t, b.exchange+".#", nil)
-	p := b.publisher(t, b.url)
+	b := rabbittest.New(t)
+	q := b.BindQueue(t, b.Exchange+".#", nil)
+	p := newPublisher(t, b, b.URL)
 	waitReady(t, p, true)
 
 	const n = 64
@@ -70,7 +71,7 @@ func TestConcurrentPublishesAreEachConfirmed(t *testing.T) {
 	}
 	seen := map[string]bool{}
 	for range n {
-		seen[b.take(t, q).MessageId] = true
+		seen[b.Take(t, q).MessageId] = true
 	}
 	if len(seen) != n {
 		t.Errorf("%d distinct events in the queue, want %d", len(seen), n)
@@ -78,12 +79,12 @@ func TestConcurrentPublishesAreEachConfirmed(t *testing.T) {
 }
 
 func TestAnEventTheBrokerRefusesIsAnError(t *testing.T) {
-	b := newTestBroker(t)
+	b := rabbittest.New(t)
 	// A full queue that rejects publishes makes the broker nack them.
-	b.bindQueue(t, b.exchange+"."+string(application.EventRemoved),
+	b.BindQueue(t, b.Exchange+"."+string(application.EventRemoved),
 		amqp091.Table{"x-max-length": 0, "x-overflow": "reject-publish"})
-	ok := b.bindQueue(t, b.exchange+"."+string(application.EventCreated), nil)
-	p := b.publisher(t, b.url)
+	ok := b.BindQueue(t, b.Exchange+"."+string(application.EventCreated), nil)
+	p := newPublisher(t, b, b.URL)
 	waitReady(t, p, true)
 
 	if err := p.Publish(publishCtx(t), sampleEvent(application.EventRemoved)); err == nil {
@@ -93,16 +94,16 @@ func TestAnEventTheBrokerRefusesIsAnError(t *testing.T) {
 	if err := p.Publish(publishCtx(t), sampleEvent(application.EventCreated)); err != nil {
 		t.Fatalf("Publish after a nack: %v", err)
 	}
-	b.take(t, ok)
+	b.Take(t, ok)
 }
 
 func TestServiceStartsWhileTheBrokerIsDownAndPublishesOnceItIsUp(t *testing.T) {
-	b := newTestBroker(t)
-	q := b.bindQueue(t, b.exchange+".#", nil)
-	px, url := startProxy(t, b.url)
-	px.cut()
+	b := rabbittest.New(t)
+	q := b.BindQueue(t, b.Exchange+".#", nil)
+	px, url := rabbittest.StartProxy(t, b.URL)
+	px.Cut()
 
-	p := b.publisher(t, url) // New must not fail
+	p := newPublisher(t, b, url) // New must not fail
 	if p.Ready() {
 		t.Fatal("Ready with the broker down")
 	}
@@ -111,25 +112,25 @@ func TestServiceStartsWhileTheBrokerIsDownAndPublishesOnceItIsUp(t *testing.T) {
 		t.Fatalf("Publish with the broker down: %v, want a not-connected error", err)
 	}
 
-	px.restore()
-	eventually(t, "publish after the broker came up", func() error {
+	px.Restore()
+	rabbittest.Eventually(t, "publish after the broker came up", func() error {
 		return p.Publish(publishCtx(t), sampleEvent(application.EventCreated))
 	})
-	b.take(t, q)
+	b.Take(t, q)
 }
 
 func TestPublishFailsWhileTheBrokerIsAwayAndResumesWhenItReturns(t *testing.T) {
-	b := newTestBroker(t)
-	q := b.bindQueue(t, b.exchange+".#", nil)
-	px, url := startProxy(t, b.url)
-	p := b.publisher(t, url)
+	b := rabbittest.New(t)
+	q := b.BindQueue(t, b.Exchange+".#", nil)
+	px, url := rabbittest.StartProxy(t, b.URL)
+	p := newPublisher(t, b, url)
 	waitReady(t, p, true)
 	if err := p.Publish(publishCtx(t), sampleEvent(application.EventCreated)); err != nil {
 		t.Fatal(err)
 	}
-	b.take(t, q)
+	b.Take(t, q)
 
-	px.cut()
+	px.Cut()
 	err := p.Publish(publishCtx(t), sampleEvent(application.EventUpdated))
 	if err == nil {
 		t.Fatal("Publish with the broker gone returned nil")
@@ -142,26 +143,26 @@ func TestPublishFailsWhileTheBrokerIsAwayAndResumesWhenItReturns(t *testing.T) {
 		t.Fatalf("Publish while disconnected: %v, want a not-connected error", err)
 	}
 
-	px.restore()
-	eventually(t, "publish after the broker returned", func() error {
+	px.Restore()
+	rabbittest.Eventually(t, "publish after the broker returned", func() error {
 		return p.Publish(publishCtx(t), sampleEvent(application.EventUpdated))
 	})
-	if d := b.take(t, q); d.RoutingKey != b.exchange+".UPDATE" {
+	if d := b.Take(t, q); d.RoutingKey != b.Exchange+".UPDATE" {
 		t.Errorf("got %s", d.RoutingKey)
 	}
 }
 
 func TestPublisherReconnectsWhenTheBrokerClosesItsConnection(t *testing.T) {
-	b := newTestBroker(t)
-	q := b.bindQueue(t, b.exchange+".#", nil)
-	p := b.publisher(t, b.url)
+	b := rabbittest.New(t)
+	q := b.BindQueue(t, b.Exchange+".#", nil)
+	p := newPublisher(t, b, b.URL)
 	waitReady(t, p, true)
 	p.mu.Lock()
 	first := p.conn
 	p.mu.Unlock()
 
 	closeOwnConnection(t, p)
-	eventually(t, "a new connection", func() error {
+	rabbittest.Eventually(t, "a new connection", func() error {
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		if p.conn == nil || p.conn == first {
@@ -169,44 +170,44 @@ func TestPublisherReconnectsWhenTheBrokerClosesItsConnection(t *testing.T) {
 		}
 		return nil
 	})
-	eventually(t, "publish on the new connection", func() error {
+	rabbittest.Eventually(t, "publish on the new connection", func() error {
 		return p.Publish(publishCtx(t), sampleEvent(application.EventCreated))
 	})
-	b.take(t, q)
+	b.Take(t, q)
 }
 
 func TestPublisherRedeclaresTheExchangeAfterLosingIt(t *testing.T) {
-	b := newTestBroker(t)
-	p := b.publisher(t, b.url)
+	b := rabbittest.New(t)
+	p := newPublisher(t, b, b.URL)
 	waitReady(t, p, true)
 
-	if err := b.channel(t).ExchangeDelete(b.exchange, false, false); err != nil {
+	if err := b.Channel(t).ExchangeDelete(b.Exchange, false, false); err != nil {
 		t.Fatal(err)
 	}
 	// Publishing to a missing exchange makes the broker close the channel.
 	if err := p.Publish(publishCtx(t), sampleEvent(application.EventCreated)); err == nil {
 		t.Fatal("Publish to a deleted exchange returned nil")
 	}
-	eventually(t, "publish after the channel was replaced", func() error {
+	rabbittest.Eventually(t, "publish after the channel was replaced", func() error {
 		return p.Publish(publishCtx(t), sampleEvent(application.EventCreated))
 	})
 	// The exchange is back, declared by the publisher; bindings went with
 	// the old one.
-	q := b.bindQueue(t, b.exchange+".#", nil)
+	q := b.BindQueue(t, b.Exchange+".#", nil)
 	if err := p.Publish(publishCtx(t), sampleEvent(application.EventUpdated)); err != nil {
 		t.Fatal(err)
 	}
-	b.take(t, q)
+	b.Take(t, q)
 }
 
 func TestCloseWaitsForConfirmsAlreadyAwaited(t *testing.T) {
-	b := newTestBroker(t)
-	q := b.bindQueue(t, b.exchange+".#", nil)
-	px, url := startProxy(t, b.url)
-	p := b.publisher(t, url)
+	b := rabbittest.New(t)
+	q := b.BindQueue(t, b.Exchange+".#", nil)
+	px, url := rabbittest.StartProxy(t, b.URL)
+	p := newPublisher(t, b, url)
 	waitReady(t, p, true)
 
-	px.hold()
+	px.Hold()
 	published := make(chan error, 1)
 	go func() { published <- p.Publish(publishCtx(t), sampleEvent(application.EventCreated)) }()
 	awaitQueued(t, b, q)
@@ -214,7 +215,7 @@ func TestCloseWaitsForConfirmsAlreadyAwaited(t *testing.T) {
 	closed := make(chan error, 1)
 	go func() { closed <- p.Close(publishCtx(t)) }()
 	waitReady(t, p, false) // Close has begun
-	px.release()
+	px.Release()
 
 	if err := <-published; err != nil {
 		t.Errorf("Publish in flight during Close: %v", err)
@@ -228,13 +229,13 @@ func TestCloseWaitsForConfirmsAlreadyAwaited(t *testing.T) {
 }
 
 func TestCloseGivesUpOnMissingConfirmsWhenItsContextEnds(t *testing.T) {
-	b := newTestBroker(t)
-	q := b.bindQueue(t, b.exchange+".#", nil)
-	px, url := startProxy(t, b.url)
-	p := b.publisher(t, url)
+	b := rabbittest.New(t)
+	q := b.BindQueue(t, b.Exchange+".#", nil)
+	px, url := rabbittest.StartProxy(t, b.URL)
+	p := newPublisher(t, b, url)
 	waitReady(t, p, true)
 
-	px.hold() // the confirm never comes
+	px.Hold() // the confirm never comes
 	published := make(chan error, 1)
 	go func() { published <- p.Publish(publishCtx(t), sampleEvent(application.EventCreated)) }()
 	awaitQueued(t, b, q)
@@ -255,10 +256,10 @@ func TestCloseGivesUpOnMissingConfirmsWhenItsContextEnds(t *testing.T) {
 
 // awaitQueued waits until the broker holds a message in q, which shows
 // that a Publish has sent it and now waits for its confirm.
-func awaitQueued(t *testing.T, b *testBroker, q string) {
+func awaitQueued(t *testing.T, b *rabbittest.Broker, q string) {
 	t.Helper()
-	eventually(t, "the event in the queue", func() error {
-		if b.depth(t, q) == 0 {
+	rabbittest.Eventually(t, "the event in the queue", func() error {
+		if b.Depth(t, q) == 0 {
 			return errors.New("queue empty")
 		}
 		return nil
@@ -318,9 +319,9 @@ func TestAnInvalidEventIsRefusedBeforeTheBrokerIsAsked(t *testing.T) {
 // Blocking the shared broker would stall other tests, so the notification
 // is delivered by hand.
 func TestPublishFailsAtOnceWhileTheBrokerBlocksPublishers(t *testing.T) {
-	b := newTestBroker(t)
-	q := b.bindQueue(t, b.exchange+".#", nil)
-	p := b.publisher(t, b.url)
+	b := rabbittest.New(t)
+	q := b.BindQueue(t, b.Exchange+".#", nil)
+	p := newPublisher(t, b, b.URL)
 	waitReady(t, p, true)
 
 	p.setBlocked(amqp091.Blocking{Active: true, Reason: "low on memory"})
@@ -336,5 +337,5 @@ func TestPublishFailsAtOnceWhileTheBrokerBlocksPublishers(t *testing.T) {
 	if err := p.Publish(publishCtx(t), sampleEvent(application.EventCreated)); err != nil {
 		t.Fatalf("Publish once unblocked: %v", err)
 	}
-	b.take(t, q)
+	b.Take(t, q)
 }

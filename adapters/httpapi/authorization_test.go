@@ -1,8 +1,11 @@
 package httpapi_test
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
+	"encoding/base64"
 	"net/http"
 	"strings"
 	"testing"
@@ -20,6 +23,13 @@ func signToken(t *testing.T, method jwt.SigningMethod, key any, claims jwt.MapCl
 		t.Fatal(err)
 	}
 	return s
+}
+
+// withHeader replaces the header of a signed token and keeps its payload
+// and signature, as an attacker editing "alg" would.
+func withHeader(token, header string) string {
+	parts := strings.Split(token, ".")
+	return base64.RawURLEncoding.EncodeToString([]byte(header)) + "." + parts[1] + "." + parts[2]
 }
 
 // claimsNow are valid claims at the time of the call; a case overrides
@@ -45,6 +55,10 @@ func claimsNow(overrides jwt.MapClaims) jwt.MapClaims {
 // deployment's secret with the "api" scope, writes nothing, and logs why.
 func TestInvalidToken_EveryFailureIs401(t *testing.T) {
 	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ecKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,6 +89,18 @@ func TestInvalidToken_EveryFailureIs401(t *testing.T) {
 		{"RS256", func(t *testing.T, _ *api) string {
 			return "Bearer " + signToken(t, jwt.SigningMethodRS256, rsaKey, claimsNow(nil))
 		}, nil, "bad_signature"},
+		{"ES256", func(t *testing.T, _ *api) string {
+			return "Bearer " + signToken(t, jwt.SigningMethodES256, ecKey, claimsNow(nil))
+		}, nil, "bad_signature"},
+		{"alg changed to none after signing", func(_ *testing.T, a *api) string {
+			return "Bearer " + withHeader(a.token, `{"alg":"none","typ":"JWT"}`)
+		}, nil, "bad_signature"},
+		{"alg changed to HS512 after signing", func(_ *testing.T, a *api) string {
+			return "Bearer " + withHeader(a.token, `{"alg":"HS512","typ":"JWT"}`)
+		}, nil, "bad_signature"},
+		{"alg changed to RS256 after signing", func(_ *testing.T, a *api) string {
+			return "Bearer " + withHeader(a.token, `{"alg":"RS256","typ":"JWT"}`)
+		}, nil, "bad_signature"},
 		{"HS512 with the right secret", func(t *testing.T, _ *api) string {
 			return "Bearer " + signToken(t, jwt.SigningMethodHS512, testSecret, claimsNow(nil))
 		}, nil, "bad_signature"},
@@ -98,6 +124,7 @@ func TestInvalidToken_EveryFailureIs401(t *testing.T) {
 		// proxies' logs, so it is not looked for there.
 		{"token in ?token=", nil, func(a *api) string { return "token=" + a.token }, "missing"},
 		{"token in ?access_token=", nil, func(a *api) string { return "access_token=" + a.token }, "missing"},
+		{"token in ?authorization=Bearer", nil, func(a *api) string { return "authorization=Bearer%20" + a.token }, "missing"},
 	}
 	methods := []struct{ method, body string }{
 		{"customer.create", `{` + newCustomerArgs + `}`},

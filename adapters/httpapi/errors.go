@@ -3,6 +3,7 @@ package httpapi
 import (
 	"errors"
 	"net/http"
+	"unicode/utf8"
 
 	"github.com/microbase-io/customer-service/adapters/token"
 	"github.com/microbase-io/customer-service/application"
@@ -43,9 +44,9 @@ func toAPIError(err error) (apiError, bool) {
 	case errors.As(err, &validation):
 		return apiError{http.StatusBadRequest, "validation_error", validation.Messages()}, true
 	case errors.As(err, &email):
-		return apiError{http.StatusBadRequest, "customer_invalid_email", map[string]string{"email": email.Email}}, true
+		return apiError{http.StatusBadRequest, "customer_invalid_email", map[string]string{"email": echo(email.Email)}}, true
 	case errors.As(err, &country):
-		return apiError{http.StatusBadRequest, "address_contry_invalid", map[string]string{"country": country.Country}}, true
+		return apiError{http.StatusBadRequest, "address_contry_invalid", map[string]string{"country": echo(country.Country)}}, true
 	case errors.As(err, &notFound):
 		return apiError{http.StatusNotFound, "customer_not_found", map[string]string{"id": notFound.ID}}, true
 	case errors.As(err, &noAddress):
@@ -67,4 +68,20 @@ func toAPIError(err error) (apiError, bool) {
 		return apiError{http.StatusNotFound, "unknown_method", map[string]string{"method": unknown.method}}, true
 	}
 	return errInternal, false
+}
+
+// maxEcho bounds the rejected value an error gives back: enough to see
+// what was wrong with any real email (254 bytes at most), and no way to
+// make the service send a megabyte back for a megabyte of garbage.
+const maxEcho = 256
+
+func echo(value string) string {
+	if len(value) <= maxEcho {
+		return value
+	}
+	cut := maxEcho
+	for cut > 0 && !utf8.RuneStart(value[cut]) {
+		cut--
+	}
+	return value[:cut] + "…"
 }

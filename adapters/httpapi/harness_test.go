@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -22,6 +23,7 @@ import (
 	"github.com/microbase-io/customer-service/adapters/token"
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
+	"github.com/microbase-io/customer-service/test/openapitest"
 )
 
 // The adapter is exercised the way a client sees it: NewRouter over the
@@ -164,9 +166,32 @@ type answer struct {
 // password.
 func (a *api) serve(t *testing.T, r *http.Request) answer {
 	t.Helper()
+	var sent []byte
+	if r.Body != nil {
+		sent, _ = io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(sent))
+	}
 	rec := httptest.NewRecorder()
 	a.handler.ServeHTTP(rec, r)
+	checkAgainstOpenAPI(t, r, sent, rec.Code, rec.Header(), rec.Body.Bytes())
 	return checkAnswer(t, rec.Code, rec.Header(), rec.Body.Bytes())
+}
+
+var openAPIChecker = sync.OnceValues(func() (*openapitest.Checker, error) {
+	return openapitest.New(httpapi.OpenAPI())
+})
+
+// checkAgainstOpenAPI fails the test when an exchange is not one the
+// OpenAPI document describes.
+func checkAgainstOpenAPI(t *testing.T, r *http.Request, sent []byte, status int, header http.Header, body []byte) {
+	t.Helper()
+	checker, err := openAPIChecker()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := checker.Check(r, sent, status, header, body); err != nil {
+		t.Errorf("OpenAPI document and service disagree: %v", err)
+	}
 }
 
 func checkAnswer(t *testing.T, status int, header http.Header, raw []byte) answer {

@@ -61,13 +61,14 @@ func (rt *router) observe(c *gin.Context) {
 			}
 			c.Abort()
 		}
+		elapsed := time.Since(start)
 		fields := []zap.Field{
 			zap.String("request_id", info.requestID),
 			zap.String("http_method", c.Request.Method),
 			zap.String("path", c.Request.URL.Path),
 			zap.String("method", info.method),
 			zap.Int("status", c.Writer.Status()),
-			zap.Duration("duration", time.Since(start)),
+			zap.Duration("duration", elapsed),
 		}
 		if info.errorCode != "" {
 			fields = append(fields, zap.String("error", info.errorCode))
@@ -76,8 +77,21 @@ func (rt *router) observe(c *gin.Context) {
 			fields = append(fields, zap.String("auth_failure", string(info.authFailure)))
 		}
 		rt.log.Info("request", fields...)
+		rt.report(info, c.Writer.Status(), elapsed)
 	}()
 	c.Next()
+}
+
+// report tells the observer what the access log line says.
+func (rt *router) report(info *requestInfo, status int, elapsed time.Duration) {
+	method := info.method
+	if method == "" {
+		method = UnknownMethod
+	}
+	rt.observer.RequestServed(ServedRequest{Method: method, Status: status, ErrorCode: info.errorCode, Duration: elapsed})
+	if info.authFailure != "" {
+		rt.observer.TokenRefused(info.authFailure)
+	}
 }
 
 // chainRequestID appends a new id to the caller's, as MicroBase does, so

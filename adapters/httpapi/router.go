@@ -26,6 +26,8 @@ type Config struct {
 	// RequestTimeout bounds the work behind one call, the database's
 	// included; a call that runs out answers 503 database_unavailable.
 	RequestTimeout time.Duration
+	// Observer is told of every answered request; nil tells no one.
+	Observer Observer
 }
 
 // UseCases are the application ports the methods call.
@@ -54,12 +56,16 @@ type router struct {
 	methods  map[string]method
 	verifier *token.Verifier
 	log      *zap.Logger
+	observer Observer
 }
 
 // NewRouter returns the HTTP handler of the whole public API.
 func NewRouter(cfg Config, uc UseCases, verifier *token.Verifier, log *zap.Logger) http.Handler {
 	gin.SetMode(gin.ReleaseMode)
-	rt := &router{cfg: cfg, methods: methods(uc), verifier: verifier, log: log}
+	rt := &router{cfg: cfg, methods: methods(uc), verifier: verifier, log: log, observer: cfg.Observer}
+	if rt.observer == nil {
+		rt.observer = ignoreObserver{}
+	}
 	engine := gin.New()
 	// Proxies and clients of a MicroBase deployment are not ours to trust
 	// for addresses; the access log records the peer address as is.
@@ -68,6 +74,7 @@ func NewRouter(cfg Config, uc UseCases, verifier *token.Verifier, log *zap.Logge
 	// request id, no access log line. Every answer here is the envelope.
 	engine.RedirectTrailingSlash = false
 	engine.Use(rt.observe)
+	engine.GET(BasePath+OpenAPIDocument, rt.serveOpenAPI)
 	engine.GET(BasePath+":method", rt.dispatch)
 	engine.POST(BasePath+":method", rt.dispatch)
 	engine.NoRoute(func(c *gin.Context) { rt.fail(c, &unknownMethodError{method: c.Request.URL.Path}) })

@@ -20,10 +20,19 @@ type Server struct {
 	served   chan struct{}
 }
 
+// ServerOption changes a setting of NewServer.
+type ServerOption func(*http.Server)
+
+// WithWriteTimeout replaces the time allowed to write an answer, for a
+// server whose answers take long by design (a 30 s CPU profile).
+func WithWriteTimeout(d time.Duration) ServerOption {
+	return func(s *http.Server) { s.WriteTimeout = d }
+}
+
 // NewServer prepares a server; the timeouts keep a slow or idle client from
 // holding a connection forever.
-func NewServer(addr string, handler http.Handler, log *zap.Logger) *Server {
-	return &Server{
+func NewServer(addr string, handler http.Handler, log *zap.Logger, opts ...ServerOption) *Server {
+	s := &Server{
 		addr: addr,
 		log:  log,
 		srv: &http.Server{
@@ -37,6 +46,10 @@ func NewServer(addr string, handler http.Handler, log *zap.Logger) *Server {
 		},
 		served: make(chan struct{}),
 	}
+	for _, o := range opts {
+		o(s.srv)
+	}
+	return s
 }
 
 // Start binds the address and serves in the background.

@@ -68,7 +68,7 @@ func pendingEvents(s domain.CustomerSnapshot, queue []application.NewEvent) ([]a
 	return events, nil
 }
 
-func (r *Repository) Ack(ctx context.Context, customerID, owner, eventID string) error {
+func (r *Repository) Ack(ctx context.Context, customerID, owner, eventID string, renewUntil time.Time) error {
 	if err := ctx.Err(); err != nil {
 		return application.ErrUnavailable
 	}
@@ -79,6 +79,7 @@ func (r *Repository) Ack(ctx context.Context, customerID, owner, eventID string)
 		return application.ErrLeaseLost
 	}
 	rec.outbox = rec.outbox[1:]
+	rec.leaseUntil = renewUntil
 	return nil
 }
 

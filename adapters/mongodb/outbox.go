@@ -94,10 +94,13 @@ func (r *Repository) Pending(ctx context.Context, customerID string) ([]applicat
 	return events, nil
 }
 
-func (r *Repository) Ack(ctx context.Context, customerID, owner, eventID string) error {
+func (r *Repository) Ack(ctx context.Context, customerID, owner, eventID string, renewUntil time.Time) error {
 	res, err := r.coll.UpdateOne(ctx,
 		bson.D{{Key: "_id", Value: customerID}, {Key: "outboxLease.owner", Value: owner}, {Key: "outbox.0.id", Value: eventID}},
-		bson.D{{Key: "$pop", Value: bson.D{{Key: "outbox", Value: -1}}}})
+		bson.D{
+			{Key: "$pop", Value: bson.D{{Key: "outbox", Value: -1}}},
+			{Key: "$set", Value: bson.D{{Key: "outboxLease.until", Value: renewUntil}}},
+		})
 	if err != nil {
 		return translate(err, "")
 	}

@@ -25,6 +25,7 @@ func RunOutbox(t *testing.T, newStore NewRepository) {
 		{"ConcurrentWritesEachLeaveOneEvent", concurrentWritesEachLeaveOneEvent},
 		{"ClaimIsExclusiveUntilTheLeaseRunsOut", claimIsExclusiveUntilTheLeaseRunsOut},
 		{"AckRemovesOnlyTheOldestEventForTheLeaseHolder", ackRemovesOnlyTheOldestEventForTheLeaseHolder},
+		{"AckRenewsTheLease", ackRenewsTheLease},
 		{"ReleaseEndsThePendingStateOnlyWhenNothingWaits", releaseEndsThePendingStateOnlyWhenNothingWaits},
 		{"RemovedCustomerIsGoneAtOnceAndDeletedOncePublished", removedCustomerIsGoneAtOnceAndDeletedOncePublished},
 	}
@@ -48,7 +49,7 @@ func drain(t *testing.T, s Store) {
 			return
 		}
 		for _, e := range pending(t, s, id) {
-			if err := s.Ack(ctx(t), id, "drainer", e.ID); err != nil {
+			if err := s.Ack(ctx(t), id, "drainer", e.ID, now().Add(lease)); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -230,7 +231,7 @@ func claimIsExclusiveUntilTheLeaseRunsOut(t *testing.T, s Store) {
 	if err != nil || !ok || id != c.ID() {
 		t.Fatalf("after the lease ran out: claim = %q, %v, %v; want the customer taken over", id, ok, err)
 	}
-	if err := s.Ack(ctx(t), c.ID(), winners[0], pending(t, s, c.ID())[0].ID); !errors.Is(err, application.ErrLeaseLost) {
+	if err := s.Ack(ctx(t), c.ID(), winners[0], pending(t, s, c.ID())[0].ID, now().Add(lease)); !errors.Is(err, application.ErrLeaseLost) {
 		t.Fatalf("ack by the relay that lost its lease: %v, want ErrLeaseLost", err)
 	}
 }
@@ -244,18 +245,41 @@ func ackRemovesOnlyTheOldestEventForTheLeaseHolder(t *testing.T, s Store) {
 		t.Fatalf("claim: %v %v", ok, err)
 	}
 	events := pending(t, s, c.ID())
-	if err := s.Ack(ctx(t), c.ID(), "someone-else", events[0].ID); !errors.Is(err, application.ErrLeaseLost) {
+	if err := s.Ack(ctx(t), c.ID(), "someone-else", events[0].ID, now().Add(lease)); !errors.Is(err, application.ErrLeaseLost) {
 		t.Fatalf("ack by another owner: %v, want ErrLeaseLost", err)
 	}
-	if err := s.Ack(ctx(t), c.ID(), "me", events[1].ID); !errors.Is(err, application.ErrLeaseLost) {
+	if err := s.Ack(ctx(t), c.ID(), "me", events[1].ID, now().Add(lease)); !errors.Is(err, application.ErrLeaseLost) {
 		t.Fatalf("ack of the newer event first: %v, want ErrLeaseLost", err)
 	}
-	if err := s.Ack(ctx(t), c.ID(), "me", events[0].ID); err != nil {
+	if err := s.Ack(ctx(t), c.ID(), "me", events[0].ID, now().Add(lease)); err != nil {
 		t.Fatal(err)
 	}
 	left := pending(t, s, c.ID())
 	if len(left) != 1 || left[0].ID != events[1].ID || left[0].Version != 1 {
 		t.Fatalf("left %v at %v, want the UPDATE at version 1", types(left), versions(left))
+	}
+}
+
+// A relay working through a long queue keeps the customer: each
+// acknowledgement moves the end of its lease.
+func ackRenewsTheLease(t *testing.T, s Store) {
+	c := mustCreate(t, s, "ada@example.com")
+	if _, err := s.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), nil, now(), event(application.EventUpdated)); err != nil {
+		t.Fatal(err)
+	}
+	start := now()
+	if _, ok, _ := s.Claim(ctx(t), "me", start, lease); !ok {
+		t.Fatal("nothing to claim")
+	}
+	first := pending(t, s, c.ID())[0]
+	if err := s.Ack(ctx(t), c.ID(), "me", first.ID, start.Add(2*lease)); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := s.Claim(ctx(t), "other", start.Add(3*lease/2), lease); ok {
+		t.Fatal("another relay took the customer although the lease was renewed")
+	}
+	if _, ok, _ := s.Claim(ctx(t), "other", start.Add(2*lease+time.Second), lease); !ok {
+		t.Fatal("the renewed lease never ran out")
 	}
 }
 
@@ -269,7 +293,7 @@ func releaseEndsThePendingStateOnlyWhenNothingWaits(t *testing.T, s Store) {
 	if _, err := s.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), nil, now(), event(application.EventUpdated)); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Ack(ctx(t), c.ID(), "me", created.ID); err != nil {
+	if err := s.Ack(ctx(t), c.ID(), "me", created.ID, now().Add(lease)); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Release(ctx(t), c.ID(), "me"); err != nil {

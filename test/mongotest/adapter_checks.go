@@ -15,10 +15,11 @@ import (
 
 // RunAdapterChecks runs what only the MongoDB adapter has to get right, on
 // top of the repository contract: its indexes and its compatibility with
-// the Node.js service's documents.
+// the Node.js service's documents, and values that look like operators.
 func RunAdapterChecks(t *testing.T, client *mongo.Client) {
 	t.Run("EnsureIndexesIsIdempotent", func(t *testing.T) { ensureIndexesIsIdempotent(t, client) })
 	t.Run("NodeDocumentsReadAndUpdate", func(t *testing.T) { nodeDocumentsReadAndUpdate(t, client) })
+	t.Run("OperatorLookingValuesArePlainStrings", func(t *testing.T) { operatorLookingValuesArePlainStrings(t, client) })
 }
 
 func ctx(t *testing.T) context.Context {

@@ -11,17 +11,22 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.uber.org/fx"
 	"go.uber.org/fx/fxtest"
 	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest"
+	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/microbase-io/customer-service/adapters/httpapi"
 	"github.com/microbase-io/customer-service/adapters/token"
 	"github.com/microbase-io/customer-service/bootstrap"
+	"github.com/microbase-io/customer-service/test/openapitest"
 )
 
 // Secret signs the tokens of services started here.
@@ -36,8 +41,17 @@ type Client struct {
 // Service is a running in-process instance.
 type Service struct {
 	Client
-	App    *fxtest.App
-	Config bootstrap.Config
+	// AdminURL is the base of the admin endpoints (/metrics, /healthz,
+	// /readyz), without a trailing "/".
+	AdminURL string
+	App      *fxtest.App
+	Config   bootstrap.Config
+	// DB is the database the service uses, for tests that check what was
+	// (or was not) stored with the driver rather than through the API.
+	DB *mongo.Database
+	// Logs holds every line the service logged, at every level, so a
+	// test can check what a run would leave in a log collector.
+	Logs *observer.ObservedLogs
 }
 
 // Start runs the service with the defaults, a fresh embedded store, a
@@ -45,8 +59,18 @@ type Service struct {
 // It stops when the test ends.
 func Start(t testing.TB, env ...string) *Service {
 	t.Helper()
+	return StartWith(t, nil, env...)
+}
+
+// StartWith is Start with fx options added to the service's own, to reach
+// a piece (fx.Populate) or wrap one (fx.Decorate), e.g. the event
+// publisher. App.RequireStop stops the service before the test ends, as
+// an instance that goes away.
+func StartWith(t testing.TB, opts []fx.Option, env ...string) *Service {
+	t.Helper()
 	base := []string{
 		"CUSTOMER_HTTP_ADDR=127.0.0.1:0",
+		"CUSTOMER_ADMIN_ADDR=127.0.0.1:0",
 		"CUSTOMER_DATA_DIR=" + t.TempDir(),
 		"CUSTOMER_TOKEN_SECRET=" + Secret,
 		"CUSTOMER_BCRYPT_COST=4",
@@ -57,9 +81,14 @@ func Start(t testing.TB, env ...string) *Service {
 		t.Fatalf("config: %v", err)
 	}
 	var srv *httpapi.Server
-	app := fxtest.New(t, bootstrap.Options(cfg), fx.Populate(&srv),
+	var admin *bootstrap.AdminServer
+	var db *mongo.Database
+	observed, logs := observer.New(zapcore.DebugLevel)
+	app := fxtest.New(t, append([]fx.Option{bootstrap.Options(cfg), fx.Populate(&srv, &db, &admin),
 		// Logs reach the test output only when the test fails.
-		fx.Decorate(func() *zap.Logger { return zaptest.NewLogger(t) }))
+		fx.Decorate(func() *zap.Logger {
+			return zap.New(zapcore.NewTee(zaptest.NewLogger(t).Core(), observed))
+		})}, opts...)...)
 	app.RequireStart()
 	t.Cleanup(app.RequireStop)
 	return &Service{
@@ -67,8 +96,11 @@ func Start(t testing.TB, env ...string) *Service {
 			URL:   fmt.Sprintf("http://%s%s", srv.Addr(), httpapi.BasePath),
 			Token: Token(t, Secret, cfg.TokenScope),
 		},
-		App:    app,
-		Config: cfg,
+		AdminURL: fmt.Sprintf("http://%s", admin.Addr()),
+		App:      app,
+		Config:   cfg,
+		DB:       db,
+		Logs:     logs,
 	}
 }
 
@@ -110,9 +142,18 @@ func (s Client) Call(t testing.TB, method string, args any) Answer {
 	return Do(t, req)
 }
 
-// Do sends req and decodes the JSON answer.
+// Do sends req and decodes the JSON answer. The exchange must be one the
+// service's OpenAPI document describes; the test fails otherwise.
 func Do(t testing.TB, req *http.Request) Answer {
 	t.Helper()
+	var sent []byte
+	if req.Body != nil {
+		var err error
+		if sent, err = io.ReadAll(req.Body); err != nil {
+			t.Fatal(err)
+		}
+		req.Body = io.NopCloser(bytes.NewReader(sent))
+	}
 	ctx, cancel := context.WithTimeout(req.Context(), 30*time.Second)
 	defer cancel()
 	resp, err := http.DefaultClient.Do(req.WithContext(ctx))
@@ -125,6 +166,7 @@ func Do(t testing.TB, req *http.Request) Answer {
 		t.Fatal(err)
 	}
 	a := Answer{Status: resp.StatusCode, Header: resp.Header, Raw: raw}
+	CheckOpenAPI(t, req, sent, a)
 	if err := json.Unmarshal(raw, &a.Body); err != nil {
 		t.Fatalf("%s %s answered %d with non-JSON %q", req.Method, req.URL, resp.StatusCode, raw)
 	}
@@ -132,6 +174,25 @@ func Do(t testing.TB, req *http.Request) Answer {
 		t.Fatalf("%s answered a password field: %s", req.URL, raw)
 	}
 	return a
+}
+
+var openAPIChecker = sync.OnceValues(func() (*openapitest.Checker, error) {
+	return openapitest.New(httpapi.OpenAPI())
+})
+
+// CheckOpenAPI fails the test when the exchange of req, sent with body,
+// and its answer is not one the OpenAPI document describes: so the
+// document cannot drift from what the service does. Do calls it; a test
+// that talks to the service another way can call it too.
+func CheckOpenAPI(t testing.TB, req *http.Request, body []byte, a Answer) {
+	t.Helper()
+	checker, err := openAPIChecker()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := checker.Check(req, body, a.Status, a.Header, a.Raw); err != nil {
+		t.Errorf("the OpenAPI document and the service disagree: %v", err)
+	}
 }
 
 // Customer returns the "customer" object of a successful answer.

@@ -1,4 +1,4 @@
-package amqp
+package rabbittest
 
 import (
 	"io"
@@ -8,10 +8,13 @@ import (
 	"testing"
 )
 
-// proxy stands between one publisher and the broker, so a test can take
-// the broker away from that publisher alone (cut), or let the broker's
-// answers stall (hold), without stopping a broker other tests share.
-type proxy struct {
+// Proxy stands between clients and the broker, so a test can take the
+// broker away from those clients alone (Cut), or let the broker's answers
+// stall (Hold), without stopping a broker other tests share. It is a small
+// relay of its own rather than a fault-injection library because Hold must
+// delay the broker's answers and then deliver every byte, which their
+// faults (that drop or slow data) do not do.
+type Proxy struct {
 	target string
 	ln     net.Listener
 
@@ -36,8 +39,9 @@ func (p *pair) close() {
 	})
 }
 
-// startProxy returns the proxy and brokerURL rewritten to go through it.
-func startProxy(t *testing.T, brokerURL string) (*proxy, string) {
+// StartProxy returns a proxy to the broker of brokerURL, and brokerURL
+// rewritten to go through it. It closes when the test ends.
+func StartProxy(t testing.TB, brokerURL string) (*Proxy, string) {
 	t.Helper()
 	u, err := url.Parse(brokerURL)
 	if err != nil {
@@ -47,18 +51,18 @@ func startProxy(t *testing.T, brokerURL string) (*proxy, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &proxy{target: u.Host, ln: ln, gate: make(chan struct{}), pairs: map[*pair]struct{}{}}
+	p := &Proxy{target: u.Host, ln: ln, gate: make(chan struct{}), pairs: map[*pair]struct{}{}}
 	close(p.gate)
 	go p.serve()
 	t.Cleanup(func() {
 		_ = ln.Close()
-		p.cut()
+		p.Cut()
 	})
 	u.Host = ln.Addr().String()
 	return p, u.String()
 }
 
-func (p *proxy) serve() {
+func (p *Proxy) serve() {
 	for {
 		c, err := p.ln.Accept()
 		if err != nil {
@@ -78,6 +82,11 @@ func (p *proxy) serve() {
 		}
 		pr := &pair{client: c, broker: b, done: make(chan struct{})}
 		p.mu.Lock()
+		if p.down { // cut while this one was dialling
+			p.mu.Unlock()
+			pr.close()
+			continue
+		}
 		p.pairs[pr] = struct{}{}
 		p.mu.Unlock()
 		go func() {
@@ -90,7 +99,7 @@ func (p *proxy) serve() {
 
 // answers copies the broker's bytes to the client, each chunk waiting at
 // the gate.
-func (p *proxy) answers(pr *pair) {
+func (p *Proxy) answers(pr *pair) {
 	defer pr.close()
 	buf := make([]byte, 32*1024)
 	for {
@@ -114,8 +123,9 @@ func (p *proxy) answers(pr *pair) {
 	}
 }
 
-// cut drops every connection and refuses new ones until restore.
-func (p *proxy) cut() {
+// Cut drops every connection and refuses new ones until Restore, as a
+// broker that went away.
+func (p *Proxy) Cut() {
 	p.mu.Lock()
 	p.down = true
 	pairs := p.pairs
@@ -126,21 +136,23 @@ func (p *proxy) cut() {
 	}
 }
 
-func (p *proxy) restore() {
+// Restore lets clients connect again.
+func (p *Proxy) Restore() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.down = false
 }
 
-// hold keeps the broker's answers (confirms among them) from reaching
-// clients until release; what clients send still reaches the broker.
-func (p *proxy) hold() {
+// Hold keeps the broker's answers (confirms among them) from reaching
+// clients until Release; what clients send still reaches the broker.
+func (p *Proxy) Hold() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.gate = make(chan struct{})
 }
 
-func (p *proxy) release() {
+// Release lets the answers held since Hold through.
+func (p *Proxy) Release() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	close(p.gate)

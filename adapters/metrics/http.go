@@ -1,0 +1,60 @@
+package metrics
+
+import (
+	"strconv"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/microbase-io/customer-service/adapters/httpapi"
+	"github.com/microbase-io/customer-service/adapters/token"
+)
+
+var _ httpapi.Observer = (*Metrics)(nil)
+
+type httpMetrics struct {
+	requests     *prometheus.CounterVec
+	duration     *prometheus.HistogramVec
+	authFailures *prometheus.CounterVec
+}
+
+// tokenReasons are the reasons known when this was written; counting them
+// from zero lets rate() see the first refusal of each. A reason added
+// later is counted all the same, from its first refusal.
+var tokenReasons = []token.Reason{
+	token.ReasonMissing, token.ReasonMalformed, token.ReasonBadSignature,
+	token.ReasonExpired, token.ReasonNotYetValid, token.ReasonScope,
+}
+
+func newHTTPMetrics(r prometheus.Registerer) httpMetrics {
+	m := httpMetrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Subsystem: "http", Name: "requests_total",
+			Help: `Requests answered, by RPC method ("unknown" for a path that names none), HTTP status and MicroBase error code ("" on success).`,
+		}, []string{"method", "status", "code"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Namespace: namespace, Subsystem: "http", Name: "request_duration_seconds",
+			Help:    "Time from a request's arrival to its answer, by RPC method.",
+			Buckets: latencyBuckets,
+		}, []string{"method"}),
+		authFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Subsystem: "auth", Name: "failures_total",
+			Help: "Tokens refused, by reason (missing, malformed, bad_signature, expired, not_yet_valid, scope).",
+		}, []string{"reason"}),
+	}
+	for _, reason := range tokenReasons {
+		m.authFailures.WithLabelValues(string(reason))
+	}
+	r.MustRegister(m.requests, m.duration, m.authFailures)
+	return m
+}
+
+// RequestServed counts an answered request (httpapi.Observer).
+func (m *Metrics) RequestServed(r httpapi.ServedRequest) {
+	m.http.requests.WithLabelValues(r.Method, strconv.Itoa(r.Status), r.ErrorCode).Inc()
+	m.http.duration.WithLabelValues(r.Method).Observe(r.Duration.Seconds())
+}
+
+// TokenRefused counts a refused token by its reason (httpapi.Observer).
+func (m *Metrics) TokenRefused(reason token.Reason) {
+	m.http.authFailures.WithLabelValues(string(reason)).Inc()
+}

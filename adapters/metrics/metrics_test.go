@@ -1,0 +1,242 @@
+package metrics
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/testutil"
+	"go.mongodb.org/mongo-driver/v2/event"
+
+	"github.com/microbase-io/customer-service/adapters/httpapi"
+	"github.com/microbase-io/customer-service/adapters/token"
+)
+
+func assertMetrics(t *testing.T, m *Metrics, want string, names ...string) {
+	t.Helper()
+	if err := testutil.GatherAndCompare(m.registry, strings.NewReader(want), names...); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestRequestsAreCountedByMethodStatusAndCode(t *testing.T) {
+	m := New()
+	for _, r := range []httpapi.ServedRequest{
+		{Method: "customer.update", Status: 200, Duration: 3 * time.Millisecond},
+		{Method: "customer.update", Status: 200, Duration: 30 * time.Millisecond},
+		{Method: "customer.update", Status: 409, ErrorCode: "duplicate_key", Duration: 2 * time.Millisecond},
+		{Method: httpapi.UnknownMethod, Status: 404, ErrorCode: "unknown_method"},
+	} {
+		m.RequestServed(r)
+	}
+	assertMetrics(t, m, `
+# HELP customer_http_requests_total Requests answered, by RPC method ("unknown" for a path that names none), HTTP status and MicroBase error code ("" on success).
+# TYPE customer_http_requests_total counter
+customer_http_requests_total{code="",method="customer.update",status="200"} 2
+customer_http_requests_total{code="duplicate_key",method="customer.update",status="409"} 1
+customer_http_requests_total{code="unknown_method",method="unknown",status="404"} 1
+`, "customer_http_requests_total")
+	if n := testutil.CollectAndCount(m.http.duration, "customer_http_request_duration_seconds"); n != 2 {
+		t.Errorf("%d latency histograms, want one per method (2)", n)
+	}
+	if got := histogramCount(t, m, "customer_http_request_duration_seconds", "method", "customer.update"); got != 3 {
+		t.Errorf("customer.update latency counted %d requests, want 3", got)
+	}
+}
+
+func TestTokenRefusalsAreCountedByReasonFromZero(t *testing.T) {
+	m := New()
+	m.TokenRefused(token.ReasonExpired)
+	m.TokenRefused(token.ReasonExpired)
+	m.TokenRefused(token.ReasonScope)
+	assertMetrics(t, m, `
+# HELP customer_auth_failures_total Tokens refused, by reason (missing, malformed, bad_signature, expired, not_yet_valid, scope).
+# TYPE customer_auth_failures_total counter
+customer_auth_failures_total{reason="bad_signature"} 0
+customer_auth_failures_total{reason="expired"} 2
+customer_auth_failures_total{reason="malformed"} 0
+customer_auth_failures_total{reason="missing"} 0
+customer_auth_failures_total{reason="not_yet_valid"} 0
+customer_auth_failures_total{reason="scope"} 1
+`, "customer_auth_failures_total")
+}
+
+func TestMongoCommandsAreTimedAndFailuresCountedByCommandName(t *testing.T) {
+	m := New()
+	mon := m.CommandMonitor()
+	ctx := context.Background()
+	finished := func(name string) event.CommandFinishedEvent {
+		return event.CommandFinishedEvent{CommandName: name, DatabaseName: "customer", Duration: time.Millisecond}
+	}
+	mon.Succeeded(ctx, &event.CommandSucceededEvent{CommandFinishedEvent: finished("find")})
+	mon.Succeeded(ctx, &event.CommandSucceededEvent{CommandFinishedEvent: finished("findAndModify")})
+	mon.Failed(ctx, &event.CommandFailedEvent{CommandFinishedEvent: finished("findAndModify"), Failure: errors.New("E11000 duplicate key: customers.email_1 dup key: ada@example.com")})
+	mon.Failed(ctx, &event.CommandFailedEvent{CommandFinishedEvent: finished("find customers where"), Failure: errors.New("x")})
+
+	assertMetrics(t, m, `
+# HELP customer_mongodb_command_failures_total MongoDB commands that failed, by command name.
+# TYPE customer_mongodb_command_failures_total counter
+customer_mongodb_command_failures_total{command="findAndModify"} 1
+customer_mongodb_command_failures_total{command="other"} 1
+`, "customer_mongodb_command_failures_total")
+	for command, want := range map[string]uint64{"find": 1, "findAndModify": 2, "other": 1} {
+		if got := histogramCount(t, m, "customer_mongodb_command_duration_seconds", "command", command); got != want {
+			t.Errorf("%s timed %d times, want %d", command, got, want)
+		}
+	}
+}
+
+func TestPoolGaugesFollowTheDriversConnections(t *testing.T) {
+	m := New()
+	pool := m.PoolMonitor()
+	events := func(types ...string) {
+		for _, typ := range types {
+			e := &event.PoolEvent{Type: typ, Address: "db:27017", Duration: time.Millisecond}
+			if typ == event.ConnectionPoolCreated {
+				e.PoolOptions = &event.MonitorPoolOptions{MaxPoolSize: 100}
+			}
+			pool.Event(e)
+		}
+	}
+	gauges := func(inUse, idle, waiting int) string {
+		return strings.NewReplacer("IN_USE", strconv.Itoa(inUse), "IDLE", strconv.Itoa(idle), "WAITING", strconv.Itoa(waiting)).Replace(`
+# HELP customer_mongodb_pool_connections Connections of the MongoDB pool, by state: in_use (checked out) or idle.
+# TYPE customer_mongodb_pool_connections gauge
+customer_mongodb_pool_connections{state="idle"} IDLE
+customer_mongodb_pool_connections{state="in_use"} IN_USE
+# HELP customer_mongodb_pool_max_connections The most connections one MongoDB pool opens (maxPoolSize; 0 is no limit).
+# TYPE customer_mongodb_pool_max_connections gauge
+customer_mongodb_pool_max_connections 100
+# HELP customer_mongodb_pool_waiting Commands waiting for a connection of the MongoDB pool.
+# TYPE customer_mongodb_pool_waiting gauge
+customer_mongodb_pool_waiting WAITING
+`)
+	}
+	names := []string{"customer_mongodb_pool_connections", "customer_mongodb_pool_max_connections", "customer_mongodb_pool_waiting"}
+
+	events(event.ConnectionPoolCreated, event.ConnectionCreated, event.ConnectionCreated, event.ConnectionCreated,
+		event.ConnectionCheckOutStarted, event.ConnectionCheckedOut, event.ConnectionCheckOutStarted, event.ConnectionCheckedOut)
+	assertMetrics(t, m, gauges(2, 1, 0), names...)
+
+	events(event.ConnectionCheckOutStarted, event.ConnectionCheckOutStarted, event.ConnectionCheckOutFailed)
+	assertMetrics(t, m, gauges(2, 1, 1), names...)
+
+	events(event.ConnectionCheckedIn, event.ConnectionClosed, event.ConnectionClosed)
+	assertMetrics(t, m, gauges(1, 0, 1), names...)
+
+	if got := histogramCount(t, m, "customer_mongodb_pool_wait_duration_seconds", "", ""); got != 3 {
+		t.Errorf("pool waits counted %d, want 3 (two check-outs, one failure)", got)
+	}
+}
+
+func TestOutboxHooksSetTheBacklogAndCountPublishFailures(t *testing.T) {
+	m := New()
+	var recorder OutboxRecorder = m
+	recorder.RecordOutboxBacklog(7)
+	recorder.RecordOutboxBacklog(3)
+	recorder.RecordPublishFailure()
+	recorder.RecordPublishFailure()
+	assertMetrics(t, m, `
+# HELP customer_outbox_backlog Customers with events waiting in the outbox to be published, as last counted.
+# TYPE customer_outbox_backlog gauge
+customer_outbox_backlog 3
+# HELP customer_outbox_publish_failures_total Attempts to publish an event of the outbox that failed.
+# TYPE customer_outbox_publish_failures_total counter
+customer_outbox_publish_failures_total 2
+`, "customer_outbox_backlog", "customer_outbox_publish_failures_total")
+}
+
+func TestHandlerServesTheServiceRuntimeAndBuildInformation(t *testing.T) {
+	m := New()
+	m.RequestServed(httpapi.ServedRequest{Method: "micro.ping", Status: 200})
+	srv := httptest.NewServer(m.Handler())
+	defer srv.Close()
+	resp, err := http.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("scrape answered %d: %s", resp.StatusCode, body)
+	}
+	for _, want := range []string{
+		`customer_http_requests_total{code="",method="micro.ping",status="200"} 1`,
+		"go_goroutines ", "go_memstats_heap_inuse_bytes ", "go_build_info{", "process_start_time_seconds ",
+		"customer_outbox_backlog 0", "customer_mongodb_pool_connections{state=\"in_use\"} 0",
+	} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("the scrape has no %q", want)
+		}
+	}
+}
+
+func TestMetricsFollowPrometheusNamingConventions(t *testing.T) {
+	m := New()
+	m.RequestServed(httpapi.ServedRequest{Method: "micro.ping", Status: 200})
+	m.CommandMonitor().Failed(context.Background(), &event.CommandFailedEvent{CommandFinishedEvent: event.CommandFinishedEvent{CommandName: "ping"}})
+	problems, err := testutil.GatherAndLint(m.registry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		if strings.HasPrefix(p.Metric, namespace+"_") {
+			t.Errorf("%s: %s", p.Metric, p.Text)
+		}
+	}
+}
+
+// Every request goroutine reports at once; the race detector watches.
+func TestReportingIsSafeFromManyGoroutines(t *testing.T) {
+	m := New()
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 100 {
+				m.RequestServed(httpapi.ServedRequest{Method: "customer.info", Status: 200})
+				m.TokenRefused(token.ReasonMissing)
+				m.PoolMonitor().Event(&event.PoolEvent{Type: event.ConnectionCheckedOut})
+				m.PoolMonitor().Event(&event.PoolEvent{Type: event.ConnectionCheckedIn})
+			}
+		})
+	}
+	wg.Wait()
+	assertMetrics(t, m, `
+# HELP customer_http_requests_total Requests answered, by RPC method ("unknown" for a path that names none), HTTP status and MicroBase error code ("" on success).
+# TYPE customer_http_requests_total counter
+customer_http_requests_total{code="",method="customer.info",status="200"} 800
+`, "customer_http_requests_total")
+}
+
+// histogramCount is the sample count of the histogram series of name
+// whose label has value (any series when label is "").
+func histogramCount(t *testing.T, m *Metrics, name, label, value string) uint64 {
+	t.Helper()
+	families, err := m.registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() != name {
+			continue
+		}
+		for _, s := range f.GetMetric() {
+			if label == "" {
+				return s.GetHistogram().GetSampleCount()
+			}
+			for _, l := range s.GetLabel() {
+				if l.GetName() == label && l.GetValue() == value {
+					return s.GetHistogram().GetSampleCount()
+				}
+			}
+		}
+	}
+	return 0
+}
