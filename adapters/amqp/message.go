@@ -8,12 +8,9 @@ import (
 
 	amqp091 "github.com/rabbitmq/amqp091-go"
 
+	"github.com/microbase-io/customer-service/adapters/jsonview"
 	"github.com/microbase-io/customer-service/application"
 )
-
-// timestampLayout is RFC 3339 in UTC with exactly three fractional digits,
-// so timestamps sort as text and JavaScript consumers parse them natively.
-const timestampLayout = "2006-01-02T15:04:05.000Z07:00"
 
 // envelope is the body MicroBase consumers already read ({"type", "data"});
 // id, version and timestamp are additions that let a consumer drop
@@ -29,15 +26,15 @@ type envelope struct {
 
 // customerChange is the data of CREATE and UPDATE.
 type customerChange struct {
-	New  customerJSON   `json:"new"`
-	Data map[string]any `json:"data"`
+	New  jsonview.Customer `json:"new"`
+	Data map[string]any    `json:"data"`
 }
 
 // addressChange is the data of the address events, which the Node.js
 // service names "customer" rather than "new".
 type addressChange struct {
-	Customer customerJSON   `json:"customer"`
-	Data     map[string]any `json:"data"`
+	Customer jsonview.Customer `json:"customer"`
+	Data     map[string]any    `json:"data"`
 }
 
 // routingKey is what consumers bind to: the exchange, a dot, the type.
@@ -63,7 +60,7 @@ func newPublishing(e application.Event) (amqp091.Publishing, error) {
 		Data:      data,
 		ID:        e.ID,
 		Version:   e.Version,
-		Timestamp: e.OccurredAt.UTC().Format(timestampLayout),
+		Timestamp: e.OccurredAt.UTC().Format(jsonview.Layout),
 	})
 	if err != nil {
 		return amqp091.Publishing{}, fmt.Errorf("amqp: encode event %s: %w", e.ID, err)
@@ -89,12 +86,12 @@ func eventData(e application.Event) (any, error) {
 		if e.Customer == nil {
 			return nil, fmt.Errorf("amqp: %s event %s without customer", e.Type, e.ID)
 		}
-		return customerChange{New: toCustomerJSON(e.Customer), Data: safeArgs(e.Args)}, nil
+		return customerChange{New: jsonview.FromCustomer(e.Customer), Data: safeArgs(e.Args)}, nil
 	case application.EventAddressCreated, application.EventAddressUpdated, application.EventAddressRemoved:
 		if e.Customer == nil {
 			return nil, fmt.Errorf("amqp: %s event %s without customer", e.Type, e.ID)
 		}
-		return addressChange{Customer: toCustomerJSON(e.Customer), Data: safeArgs(e.Args)}, nil
+		return addressChange{Customer: jsonview.FromCustomer(e.Customer), Data: safeArgs(e.Args)}, nil
 	default:
 		return nil, fmt.Errorf("amqp: event %s has unknown type %q", e.ID, e.Type)
 	}

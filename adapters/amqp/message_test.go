@@ -43,7 +43,7 @@ const sampleCustomerJSON = `{
 		"postCode": "61701", "city": "Bloomington", "state": "Illinois", "country": "US",
 		"phone": 2173203531, "id": "r1h2uQ4rx"}],
 	"id": "HkhhuXESl", "version": 3,
-	"createdAt": "2026-03-04T05:06:07Z", "updatedAt": "2026-03-04T06:06:07Z"}`
+	"createdAt": "2026-03-04T05:06:07.000Z", "updatedAt": "2026-03-04T06:06:07.000Z"}`
 
 // sampleEvent is an event of type t as the application records it; the
 // time is not in UTC, to show that messages are.

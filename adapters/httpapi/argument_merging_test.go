@@ -7,8 +7,8 @@ import (
 	"net/url"
 	"slices"
 	"testing"
-	"time"
 
+	"github.com/microbase-io/customer-service/adapters/jsonview"
 	"github.com/microbase-io/customer-service/domain"
 )
 
@@ -70,7 +70,7 @@ func assertAnswerIsStored(t *testing.T, c map[string]any, s domain.CustomerSnaps
 	}
 	if c["id"] != s.ID || c["email"] != s.Email || c["firstName"] != s.FirstName || c["lastName"] != s.LastName ||
 		c["status"] != s.Status || !slices.Equal(tags, append([]string{}, s.Tags...)) || c["version"] != float64(s.Version) ||
-		c["updatedAt"] != s.UpdatedAt.Format(time.RFC3339Nano) || c["createdAt"] != s.CreatedAt.Format(time.RFC3339Nano) {
+		c["updatedAt"] != s.UpdatedAt.Format(jsonview.Layout) || c["createdAt"] != s.CreatedAt.Format(jsonview.Layout) {
 		t.Errorf("answered %v, stored %+v", c, s)
 	}
 }

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"github.com/microbase-io/customer-service/adapters/jsonview"
 
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
@@ -28,6 +29,6 @@ func customerAddressCreate(uc application.AddAddresses) func(context.Context, *a
 		if err != nil {
 			return nil, err
 		}
-		return customerPayload{OK: true, Customer: toCustomerJSON(c)}, nil
+		return customerPayload{OK: true, Customer: jsonview.FromCustomer(c)}, nil
 	}
 }

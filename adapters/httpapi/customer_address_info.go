@@ -2,14 +2,15 @@ package httpapi
 
 import (
 	"context"
+	"github.com/microbase-io/customer-service/adapters/jsonview"
 
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
 )
 
 type addressPayload struct {
-	OK      bool        `json:"ok"`
-	Address addressJSON `json:"address"`
+	OK      bool             `json:"ok"`
+	Address jsonview.Address `json:"address"`
 }
 
 func customerAddressInfo(uc application.GetAddress) func(context.Context, *arguments) (any, error) {
@@ -23,6 +24,6 @@ func customerAddressInfo(uc application.GetAddress) func(context.Context, *argum
 		if err != nil {
 			return nil, err
 		}
-		return addressPayload{OK: true, Address: toAddressJSON(a)}, nil
+		return addressPayload{OK: true, Address: jsonview.FromAddress(a)}, nil
 	}
 }

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"github.com/microbase-io/customer-service/adapters/jsonview"
 
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
@@ -40,6 +41,6 @@ func customerAddressUpdate(uc application.UpdateAddress) func(context.Context, *
 		if err != nil {
 			return nil, err
 		}
-		return customerPayload{OK: true, Customer: toCustomerJSON(c)}, nil
+		return customerPayload{OK: true, Customer: jsonview.FromCustomer(c)}, nil
 	}
 }

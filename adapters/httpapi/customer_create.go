@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"github.com/microbase-io/customer-service/adapters/jsonview"
 
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
@@ -33,6 +34,6 @@ func customerCreate(uc application.CreateCustomer) func(context.Context, *argume
 		if err != nil {
 			return nil, err
 		}
-		return customerPayload{OK: true, Customer: toCustomerJSON(c)}, nil
+		return customerPayload{OK: true, Customer: jsonview.FromCustomer(c)}, nil
 	}
 }

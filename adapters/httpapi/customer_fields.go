@@ -3,28 +3,28 @@ package httpapi
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/microbase-io/customer-service/adapters/jsonview"
 	"strings"
-	"time"
 )
 
-// customerFields are the members of customerJSON, in answer order, under
+// customerFields are the members of jsonview.Customer, in answer order, under
 // the names customer.list's fields argument uses. A test checks that they
-// render exactly what customerJSON does, so the two cannot drift apart.
+// render exactly what jsonview.Customer does, so the two cannot drift apart.
 // The password is not among them: no answer can hold it.
 var customerFields = []struct {
 	name  string
-	value func(*customerJSON) any // nil leaves the member out
+	value func(*jsonview.Customer) any // nil leaves the member out
 }{
-	{"email", func(c *customerJSON) any { return c.Email }},
-	{"firstName", func(c *customerJSON) any { return c.FirstName }},
-	{"lastName", func(c *customerJSON) any { return c.LastName }},
-	{"status", func(c *customerJSON) any { return c.Status }},
-	{"tags", func(c *customerJSON) any { return c.Tags }},
-	{"addresses", func(c *customerJSON) any { return c.Addresses }},
-	{"id", func(c *customerJSON) any { return c.ID }},
-	{"version", func(c *customerJSON) any { return c.Version }},
-	{"createdAt", func(c *customerJSON) any { return timeValue(c.CreatedAt) }},
-	{"updatedAt", func(c *customerJSON) any { return timeValue(c.UpdatedAt) }},
+	{"email", func(c *jsonview.Customer) any { return c.Email }},
+	{"firstName", func(c *jsonview.Customer) any { return c.FirstName }},
+	{"lastName", func(c *jsonview.Customer) any { return c.LastName }},
+	{"status", func(c *jsonview.Customer) any { return c.Status }},
+	{"tags", func(c *jsonview.Customer) any { return c.Tags }},
+	{"addresses", func(c *jsonview.Customer) any { return c.Addresses }},
+	{"id", func(c *jsonview.Customer) any { return c.ID }},
+	{"version", func(c *jsonview.Customer) any { return c.Version }},
+	{"createdAt", func(c *jsonview.Customer) any { return timeValue(c.CreatedAt) }},
+	{"updatedAt", func(c *jsonview.Customer) any { return timeValue(c.UpdatedAt) }},
 }
 
 // idField is always answered, as MongoDB answers _id unless told not to:
@@ -71,7 +71,7 @@ func fieldIndex(name string) int {
 
 // projectedCustomer is a customer with only the selected fields.
 type projectedCustomer struct {
-	customer customerJSON
+	customer jsonview.Customer
 	fields   fieldSelection
 }
 
@@ -101,8 +101,8 @@ func (p projectedCustomer) MarshalJSON() ([]byte, error) {
 }
 
 // timeValue turns a missing timestamp into an untyped nil, so that it is
-// left out as customerJSON's omitempty leaves it out.
-func timeValue(t *time.Time) any {
+// left out as jsonview.Customer's omitempty leaves it out.
+func timeValue(t *jsonview.Timestamp) any {
 	if t == nil {
 		return nil
 	}

@@ -2,28 +2,29 @@ package httpapi
 
 import (
 	"encoding/json"
+	"github.com/microbase-io/customer-service/adapters/jsonview"
 	"slices"
 	"testing"
 	"time"
 )
 
-func fieldsTestCustomer(withTimes bool) customerJSON {
+func fieldsTestCustomer(withTimes bool) jsonview.Customer {
 	phone := int64(2173203531)
-	c := customerJSON{
+	c := jsonview.Customer{
 		Email: "ada@example.com", FirstName: "Ada", LastName: "Lovelace", Status: "ACTIVE",
 		Tags:      []string{"VIP"},
-		Addresses: []addressJSON{{Name: "Work", FirstName: "Ada", Address1: "1 Main St", PostCode: "1", City: "C", State: "S", Country: "US", Phone: &phone, ID: "a1"}},
+		Addresses: []jsonview.Address{{Name: "Work", FirstName: "Ada", Address1: "1 Main St", PostCode: "1", City: "C", State: "S", Country: "US", Phone: &phone, ID: "a1"}},
 		ID:        "c1", Version: 3,
 	}
 	if withTimes {
-		created := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
-		updated := created.Add(time.Hour)
+		created := jsonview.Timestamp(time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC))
+		updated := jsonview.Timestamp(time.Date(2026, 5, 1, 1, 0, 0, 0, time.UTC))
 		c.CreatedAt, c.UpdatedAt = &created, &updated
 	}
 	return c
 }
 
-// Selecting every field renders exactly what customerJSON renders, so a
+// Selecting every field renders exactly what jsonview.Customer renders, so a
 // field added there and forgotten in customerFields fails here.
 func TestProjectedCustomer_AllFieldsRenderAsCustomerJSON(t *testing.T) {
 	for _, withTimes := range []bool{true, false} {

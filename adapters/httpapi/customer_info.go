@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"github.com/microbase-io/customer-service/adapters/jsonview"
 
 	"github.com/microbase-io/customer-service/application"
 )
@@ -16,6 +17,6 @@ func customerInfo(uc application.GetCustomer) func(context.Context, *arguments) 
 		if err != nil {
 			return nil, err
 		}
-		return customerPayload{OK: true, Customer: toCustomerJSON(c)}, nil
+		return customerPayload{OK: true, Customer: jsonview.FromCustomer(c)}, nil
 	}
 }

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"github.com/microbase-io/customer-service/adapters/jsonview"
 
 	"github.com/microbase-io/customer-service/application"
 )
@@ -39,7 +40,7 @@ func customerList(uc application.ListCustomers) func(context.Context, *arguments
 		}
 		out := listPayload{OK: true, Page: pageJSON{Limit: page.Limit, Skip: page.Skip}, Data: make([]projectedCustomer, len(page.Customers))}
 		for i, c := range page.Customers {
-			out.Data[i] = projectedCustomer{customer: toCustomerJSON(c), fields: fields}
+			out.Data[i] = projectedCustomer{customer: jsonview.FromCustomer(c), fields: fields}
 		}
 		return out, nil
 	}

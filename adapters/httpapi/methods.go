@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"errors"
+	"github.com/microbase-io/customer-service/adapters/jsonview"
 
 	"github.com/microbase-io/customer-service/domain"
 )
@@ -60,8 +61,8 @@ func withRuleProblems(argsErr error, ruleErrs ...error) error {
 
 // customerPayload is the answer of the methods that return a customer.
 type customerPayload struct {
-	OK       bool         `json:"ok"`
-	Customer customerJSON `json:"customer"`
+	OK       bool              `json:"ok"`
+	Customer jsonview.Customer `json:"customer"`
 }
 
 // okPayload is the answer of the methods that return nothing but success.

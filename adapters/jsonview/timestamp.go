@@ -1,0 +1,18 @@
+package jsonview
+
+import "time"
+
+// Layout is how every time is written: UTC with exactly three fractional
+// digits, as JavaScript's Date.toISOString writes it (and so the Node.js
+// service did), so that times sort as text and every consumer parses them.
+const Layout = "2006-01-02T15:04:05.000Z07:00"
+
+// Timestamp is a time written in Layout.
+type Timestamp time.Time
+
+func (t Timestamp) MarshalJSON() ([]byte, error) {
+	b := make([]byte, 0, len(Layout)+2)
+	b = append(b, '"')
+	b = time.Time(t).UTC().AppendFormat(b, Layout)
+	return append(b, '"'), nil
+}
