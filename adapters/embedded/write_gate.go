@@ -35,10 +35,10 @@ type WriteGate struct {
 
 // wire protocol constants (MongoDB wire protocol, OP_MSG).
 const (
-	headerLen     = 16
-	opMsg         = 2013
-	flagMoreToCom = 1 << 1
-	maxMessageLen = 48 << 20 // MongoDB's maxMessageSizeBytes
+	headerLen      = 16
+	opMsg          = 2013
+	flagMoreToCome = 1 << 1
+	maxMessageLen  = 48 << 20 // MongoDB's maxMessageSizeBytes
 )
 
 // gatedCommands are the commands that modify documents.
@@ -82,9 +82,10 @@ func (g *WriteGate) proxy(client net.Conn) {
 	}
 	defer server.Close()
 
-	replies := make(chan int32, 1) // responseTo of each server message
+	var awaited awaitedReply
+	serverGone := make(chan struct{})
 	go func() {
-		defer close(replies)
+		defer close(serverGone)
 		for {
 			msg, err := readMessage(server)
 			if err != nil {
@@ -94,10 +95,7 @@ func (g *WriteGate) proxy(client net.Conn) {
 			// The client may be gone; keep reading so a pending write
 			// still sees its reply and releases the gate.
 			_, _ = client.Write(msg)
-			select {
-			case replies <- int32(binary.LittleEndian.Uint32(msg[8:12])):
-			default:
-			}
+			awaited.arrived(int32(binary.LittleEndian.Uint32(msg[8:12])))
 		}
 	}()
 
@@ -112,12 +110,17 @@ func (g *WriteGate) proxy(client net.Conn) {
 			}
 			continue
 		}
-		requestID := int32(binary.LittleEndian.Uint32(msg[4:8]))
 		g.mu.Lock()
-		drain(replies)
+		// Registered before the write, so the reply cannot come first.
+		reply := awaited.expect(int32(binary.LittleEndian.Uint32(msg[4:8])))
 		_, err = server.Write(msg)
 		if err == nil {
-			waitReply(replies, requestID)
+			// The write either got its reply or never will (the
+			// connection to the server ended).
+			select {
+			case <-reply:
+			case <-serverGone:
+			}
 		}
 		g.mu.Unlock()
 		if err != nil {
@@ -126,23 +129,27 @@ func (g *WriteGate) proxy(client net.Conn) {
 	}
 }
 
-func drain(replies chan int32) {
-	for {
-		select {
-		case <-replies:
-		default:
-			return
-		}
-	}
+// awaitedReply is the one reply a connection's pending write waits for;
+// the driver never has two requests in flight on one connection.
+type awaitedReply struct {
+	mu   sync.Mutex
+	id   int32
+	done chan struct{}
 }
 
-// waitReply returns once the server answered requestID or the connection
-// to the server ended (the write then either happened or never will).
-func waitReply(replies chan int32, requestID int32) {
-	for id := range replies {
-		if id == requestID {
-			return
-		}
+func (a *awaitedReply) expect(requestID int32) <-chan struct{} {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.id, a.done = requestID, make(chan struct{})
+	return a.done
+}
+
+func (a *awaitedReply) arrived(responseTo int32) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.done != nil && responseTo == a.id {
+		close(a.done)
+		a.done = nil
 	}
 }
 
@@ -171,7 +178,7 @@ func isGatedWrite(msg []byte) bool {
 		return false
 	}
 	flags := binary.LittleEndian.Uint32(msg[16:20])
-	if flags&flagMoreToCom != 0 || msg[20] != 0 {
+	if flags&flagMoreToCome != 0 || msg[20] != 0 {
 		return false
 	}
 	key := msg[26:]
