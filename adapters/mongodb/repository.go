@@ -49,18 +49,22 @@ func (r *Repository) Create(ctx context.Context, c *domain.Customer, ev applicat
 	return translate(err, c.Email())
 }
 
+// Get and FindByEmail filter on the one field they look up and tell a
+// tombstone by its removed flag afterwards: FerretDB uses its _id index
+// only when _id is the whole filter (any other filter scans the table),
+// and a tombstone's email ("removed:<id>") never equals a real one.
 func (r *Repository) Get(ctx context.Context, id string) (*domain.Customer, error) {
-	return r.findOne(ctx, bson.D{{Key: "_id", Value: id}, notRemoved}, id)
+	return r.findOne(ctx, bson.D{{Key: "_id", Value: id}}, id)
 }
 
 func (r *Repository) FindByEmail(ctx context.Context, email string) (*domain.Customer, error) {
-	return r.findOne(ctx, bson.D{{Key: "email", Value: email}, notRemoved}, "")
+	return r.findOne(ctx, bson.D{{Key: "email", Value: email}}, "")
 }
 
 func (r *Repository) findOne(ctx context.Context, filter bson.D, id string) (*domain.Customer, error) {
 	var doc customerDocument
 	err := r.coll.FindOne(ctx, filter, options.FindOne().SetProjection(customerFields)).Decode(&doc)
-	if errors.Is(err, mongo.ErrNoDocuments) {
+	if errors.Is(err, mongo.ErrNoDocuments) || (err == nil && doc.Removed) {
 		return nil, &domain.CustomerNotFoundError{ID: id}
 	}
 	if err != nil {
