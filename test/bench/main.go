@@ -1,0 +1,216 @@
+// Command bench holds customer.update against the database's own limit.
+//
+// It seeds a data set, starts the built service as a separate process
+// pointed at a database, and drives customer.update over HTTP on loopback
+// at each concurrency level. Against the same database, in the same run,
+// interleaved with the service, it does the database work of one update
+// itself with the official driver and nothing else: that is the limit the
+// service is measured against. It prints a table, the service/limit
+// ratios and the service's peak memory, and writes a JSON results file and
+// an SVG chart.
+//
+// The database is CUSTOMER_MONGODB_URI when set; otherwise an embedded
+// store started inside this process (FerretDB on SQLite behind its write
+// gate), which the service reaches over loopback like any other server.
+// Either way the service never embeds a store itself, so its memory is its
+// own.
+//
+//	go run ./test/bench -service bin/customer-service [flags]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// config is the command's flags.
+type config struct {
+	service    string
+	serviceLog string
+	database   string
+	dbLabel    string
+	customers  int
+	levels     []int
+	warmup     time.Duration
+	duration   time.Duration
+	rounds     int
+	timeout    time.Duration
+	outDir     string
+	goBench    string
+	replot     string
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	cfg, err := parseConfig(os.Args[1:], os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
+	if err == nil {
+		err = run(ctx, cfg, os.Stdout)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func parseConfig(args []string, stderr io.Writer) (config, error) {
+	var o config
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.service, "service", "bin/customer-service", "the service binary to start")
+	fs.StringVar(&o.serviceLog, "service-log", "bin/bench/service.log", "where the service's logs (access log included) go")
+	fs.StringVar(&o.database, "database", "customer_bench", "database to seed; dropped before and after the run")
+	fs.StringVar(&o.dbLabel, "db-label", "", "how to name the database in the output (default: what the server reports)")
+	fs.IntVar(&o.customers, "customers", 10000, "customers to seed")
+	levels := fs.String("levels", "1,8,64", "concurrency levels, comma-separated")
+	fs.DurationVar(&o.warmup, "warmup", 3*time.Second, "unmeasured load before each measured run")
+	fs.DurationVar(&o.duration, "duration", 10*time.Second, "measured time of each run")
+	fs.IntVar(&o.rounds, "rounds", 2, "times each (level, target) run is repeated, interleaved")
+	fs.DurationVar(&o.timeout, "timeout", 5*time.Second, "per-operation timeout of the raw driver (the service's default request timeout)")
+	fs.StringVar(&o.outDir, "out", "docs/bench", "directory for update.json and update.svg (empty: write neither)")
+	fs.StringVar(&o.goBench, "gobench", "", "file holding the output of go test -bench=BenchmarkUpdatePath -benchmem, to summarise")
+	fs.StringVar(&o.replot, "replot", "", "only redraw update.svg in -out from this update.json, running nothing")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	var err error
+	if o.levels, err = parseLevels(*levels); err != nil {
+		return o, err
+	}
+	if o.customers < 1 || o.rounds < 1 || o.duration <= 0 || o.warmup < 0 || o.timeout <= 0 {
+		return o, errors.New("-customers and -rounds must be at least 1, -duration and -timeout positive")
+	}
+	return o, nil
+}
+
+func parseLevels(s string) ([]int, error) {
+	var levels []int
+	for f := range strings.SplitSeq(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("-levels: %q is not a positive integer", f)
+		}
+		levels = append(levels, n)
+	}
+	return levels, nil
+}
+
+func run(ctx context.Context, o config, stdout io.Writer) error {
+	if o.replot != "" {
+		return replot(o.replot, o.outDir)
+	}
+	var gb *goBenchSummary
+	if o.goBench != "" {
+		s, err := readGoBench(o.goBench)
+		if err != nil {
+			return err
+		}
+		gb = &s
+	}
+	if _, err := os.Stat(o.service); err != nil {
+		return fmt.Errorf("service binary: %w (run make build first)", err)
+	}
+
+	db, err := openDatabase(ctx, os.Getenv("CUSTOMER_MONGODB_URI"), o)
+	if err != nil {
+		return err
+	}
+	defer db.close()
+	fmt.Fprintf(stdout, "database: %s\n", db.label)
+
+	started := time.Now()
+	data, err := seed(ctx, db.client.Database(o.database), o.customers)
+	if err != nil {
+		return err
+	}
+	defer dropDatabase(db.client.Database(o.database))
+	fmt.Fprintf(stdout, "seeded %d customers (%d addresses, %d tags) in %s\n",
+		len(data.ids), data.addresses, data.tags, time.Since(started).Round(time.Millisecond))
+
+	if err := os.MkdirAll(filepath.Dir(o.serviceLog), 0o755); err != nil {
+		return err
+	}
+	svc, err := startService(ctx, o.service, db.uri, o.database, o.serviceLog, maxLevel(o.levels))
+	if err != nil {
+		return err
+	}
+	defer svc.stop()
+
+	report := newReport(o, db, len(data.ids))
+	raw := newRawTarget(db.client.Database(o.database))
+	for round := range o.rounds {
+		for _, level := range o.levels {
+			targets := []target{raw, svc}
+			if round%2 == 1 {
+				// Alternate which goes first, so neither always runs on
+				// the database the other has just warmed or loaded.
+				targets = []target{svc, raw}
+			}
+			for _, t := range targets {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				peakOfThisRun := t == target(svc) && level == maxLevel(o.levels)
+				if peakOfThisRun {
+					svc.resetPeakRSS()
+				}
+				fmt.Fprintf(os.Stderr, "round %d/%d: %s at concurrency %d\n", round+1, o.rounds, t.name(), level)
+				var cpu, own [2]time.Duration
+				s := drive(ctx, t, data, level, o.warmup, o.duration, func(start bool) {
+					i := 1
+					if start {
+						i = 0
+					}
+					cpu[i], own[i] = svc.cpuTime(), selfCPUTime()
+				})
+				if t == target(svc) {
+					s.serviceCPU = cpu[1] - cpu[0]
+				}
+				if !db.gated {
+					// With the embedded store, the database runs in this
+					// process too and its CPU would be counted.
+					s.clientCPU = own[1] - own[0]
+				}
+				report.add(level, t.name(), s)
+				if peakOfThisRun {
+					report.notePeakRSS(svc.peakRSS(), svc.peakReset)
+				}
+			}
+		}
+	}
+	report.lifetimePeakRSS = svc.peakRSS()
+	report.accessLog = svc.stop()
+	if svc.logErr != nil {
+		fmt.Fprintln(os.Stderr, "bench: reading the service's access log:", svc.logErr)
+	}
+	report.goBench = gb
+	report.print(stdout)
+	if o.outDir == "" {
+		return nil
+	}
+	return report.write(o.outDir, stdout)
+}
+
+func maxLevel(levels []int) int {
+	m := levels[0]
+	for _, l := range levels {
+		m = max(m, l)
+	}
+	return m
+}
