@@ -16,7 +16,7 @@ VOLUME /data
 ENV CUSTOMER_HTTP_ADDR=:3005 \
     CUSTOMER_DATA_DIR=/data
 USER 65532:65532
-EXPOSE 3005
+EXPOSE 3005 9005
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
     CMD ["/customer-service", "healthcheck"]
 ENTRYPOINT ["/customer-service"]

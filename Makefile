@@ -8,7 +8,7 @@ PKGS      := ./...
 # testcontainers-go would start cannot be pulled everywhere.
 export TESTCONTAINERS_RYUK_DISABLED := true
 
-.PHONY: run build test lint fuzz test-images image
+.PHONY: run build test lint fuzz test-images image bench soak
 
 ## run: build and start the service on the embedded store (console logs)
 run: build
@@ -33,7 +33,32 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzNormalizeEmail$$' -fuzztime=$(FUZZTIME) ./domain/
 	$(GO) test -run='^$$' -fuzz='^FuzzNormalizeCountry$$' -fuzztime=$(FUZZTIME) ./domain/
 	$(GO) test -run='^$$' -fuzz='^FuzzNewCustomerPatch$$' -fuzztime=$(FUZZTIME) ./domain/
+	$(GO) test -run='^$$' -fuzz='^FuzzNewAddress$$' -fuzztime=$(FUZZTIME) ./domain/
+	$(GO) test -run='^$$' -fuzz='^FuzzCheckID$$' -fuzztime=$(FUZZTIME) ./domain/
 	$(GO) test -run='^$$' -fuzz='^FuzzParseArguments$$' -fuzztime=$(FUZZTIME) ./adapters/httpapi/
+
+## bench: customer.update through the service against the raw driver on the
+## same database (CUSTOMER_MONGODB_URI, else the embedded store), and the
+## HTTP path against a bare Gin handler; writes docs/bench/update.{json,svg}.
+## BENCH_FLAGS passes flags to the load generator (go run ./test/bench -h).
+BENCH_FLAGS ?=
+bench: build
+	@mkdir -p bin/bench
+	$(GO) test -run='^$$' -bench='^BenchmarkUpdatePath$$' -benchmem -count=6 ./adapters/httpapi/ > bin/bench/gobench.txt \
+		|| { cat bin/bench/gobench.txt; exit 1; }
+	$(GO) run ./test/bench -service $(BIN) -gobench bin/bench/gobench.txt $(BENCH_FLAGS)
+
+## soak: SOAK_DURATION of mixed load (create/update/info/list) from
+## SOAK_CLIENTS clients offering SOAK_RATE calls/s (0: back to back) against
+## the service and database images; prints throughput, answers by status and
+## code, goroutines and heap before, at peak and after. `make test` runs a
+## 10 s version of it.
+SOAK_DURATION ?= 60s
+SOAK_CLIENTS  ?= 64
+SOAK_RATE     ?= 40
+soak: test-images
+	SOAK_DURATION=$(SOAK_DURATION) SOAK_CLIENTS=$(SOAK_CLIENTS) SOAK_RATE=$(SOAK_RATE) \
+		$(GO) test -count=1 -v -timeout 3h -run '^TestSustainedLoad$$' ./test/soak/
 
 ## image: the service image customer-service:dev (FROM scratch, offline)
 image:

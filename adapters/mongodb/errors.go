@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/x/mongo/driver"
 	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/topology"
 
 	"github.com/microbase-io/customer-service/application"
@@ -52,10 +53,26 @@ func isDuplicateKey(err error) bool {
 }
 
 // isUnavailable covers every way of not getting an answer: the deadline
-// passed, no server could be selected, the connection broke, or the caller
-// went away (nobody is left to read a different answer).
+// passed, no server could be selected, the connection broke, a new
+// connection could not be made (the driver hands that out without the
+// NetworkError label: a server that stopped, a name that no longer
+// resolves), the pool was cleared because another operation's connection
+// broke, or the caller went away (nobody is left to read a different
+// answer).
 func isUnavailable(err error) bool {
 	return mongo.IsTimeout(err) || mongo.IsNetworkError(err) ||
 		errors.Is(err, context.Canceled) || errors.Is(err, mongo.ErrClientDisconnected) ||
-		errors.As(err, &topology.ServerSelectionError{})
+		errors.As(err, &topology.ServerSelectionError{}) || errors.As(err, &topology.ConnectionError{}) ||
+		isPoolCleared(err)
+}
+
+// isPoolCleared recognises the error an operation gets when it waited for
+// a connection while the driver emptied the pool after another
+// operation's connection failed (a database going away does that). The
+// driver's type for it is unexported and carries no NetworkError label;
+// the interface it implements, and nothing else does, is how the driver
+// itself decides to retry on it.
+func isPoolCleared(err error) bool {
+	var pool driver.RetryablePoolError
+	return errors.As(err, &pool) && pool.Retryable()
 }

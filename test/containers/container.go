@@ -155,6 +155,49 @@ func (c *Container) Start(t testing.TB) {
 	})
 }
 
+// ProcessState is what Docker reports of the container's main process.
+type ProcessState struct {
+	Running bool
+	// StartedAt changes whenever the process is started again, by
+	// [Container.Start] or by a restart policy.
+	StartedAt    string
+	RestartCount int
+}
+
+// Process reports the state of the container's main process, so a test can
+// tell a service that rode out a fault from one that was restarted.
+func (c *Container) Process(t testing.TB) ProcessState {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), operationTimeout)
+	defer cancel()
+	info, err := c.ctr.Inspect(ctx)
+	if err != nil {
+		t.Fatalf("inspect container %s: %v", c.shortID(), err)
+	}
+	return ProcessState{Running: info.State.Running, StartedAt: info.State.StartedAt, RestartCount: info.RestartCount}
+}
+
+// Logs returns what the container wrote to stdout and stderr so far.
+func (c *Container) Logs(t testing.TB) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), operationTimeout)
+	defer cancel()
+	logs, err := c.readLogs(ctx)
+	if err != nil {
+		t.Fatalf("logs of container %s: %v", c.shortID(), err)
+	}
+	return string(logs)
+}
+
+func (c *Container) readLogs(ctx context.Context) ([]byte, error) {
+	rc, err := c.ctr.Logs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	return io.ReadAll(rc)
+}
+
 func (c *Container) engine(t testing.TB, action string, do func(context.Context, *testcontainers.DockerClient) error) {
 	t.Helper()
 	cli, err := dockerClient()
@@ -195,15 +238,12 @@ func (c *Container) remove(t testing.TB) {
 
 func (c *Container) logLogs(ctx context.Context, t testing.TB) {
 	t.Helper()
-	rc, err := c.ctr.Logs(ctx)
+	logs, err := c.readLogs(ctx)
 	if err != nil {
 		t.Logf("logs of container %s (%s) unavailable: %v", c.shortID(), c.ctr.Image, err)
-		return
-	}
-	defer rc.Close()
-	logs, err := io.ReadAll(rc)
-	if err != nil {
-		t.Logf("reading logs of container %s: %v", c.shortID(), err)
+		if len(logs) == 0 {
+			return
+		}
 	}
 	skipped := ""
 	if len(logs) > maxLogBytes {

@@ -5,10 +5,14 @@
 package system
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"sync"
 	"testing"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/microbase-io/customer-service/test/containers"
 	"github.com/microbase-io/customer-service/test/servicetest"
@@ -36,6 +40,19 @@ func deploy(t *testing.T) *deployment {
 			"CUSTOMER_BCRYPT_COST":  "4",
 		},
 	}
+}
+
+// database connects the test process to the deployment's database, to
+// check what was stored without going through the service. Connect again
+// after the database container restarts: its host port may change.
+func (d *deployment) database(t *testing.T) *mongo.Database {
+	t.Helper()
+	client, err := mongo.Connect(options.Client().ApplyURI(d.db.URI(t)))
+	if err != nil {
+		t.Fatalf("connect to the database: %v", err)
+	}
+	t.Cleanup(func() { _ = client.Disconnect(context.Background()) })
+	return client.Database("customer")
 }
 
 func (d *deployment) startService(t *testing.T, alias string) (*containers.Service, servicetest.Client) {
