@@ -13,22 +13,43 @@ func createdArgs(c *domain.Customer) map[string]any {
 	}
 }
 
-func updatedArgs(id string, p domain.CustomerPatch) map[string]any {
-	args := map[string]any{"id": id}
-	if v, ok := p.Email(); ok {
-		args["email"] = v
+// updatedEventArgs is a struct rather than a map because customer.update
+// is the hot path: encoding a struct costs a fraction of a map's
+// allocations. Absent fields are left out.
+type updatedEventArgs struct {
+	ID        string    `json:"id"`
+	Email     *string   `json:"email,omitempty"`
+	FirstName *string   `json:"firstName,omitempty"`
+	LastName  *string   `json:"lastName,omitempty"`
+	Status    *string   `json:"status,omitempty"`
+	Tags      *[]string `json:"tags,omitempty"`
+}
+
+func updatedArgs(id string, p domain.CustomerPatch) updatedEventArgs {
+	// One block holds every value the pointers point at: one allocation
+	// however many fields the update names.
+	var v struct {
+		email, firstName, lastName, status string
+		tags                               []string
 	}
-	if v, ok := p.FirstName(); ok {
-		args["firstName"] = v
+	args := updatedEventArgs{ID: id}
+	var ok bool
+	if v.email, ok = p.Email(); ok {
+		args.Email = &v.email
 	}
-	if v, ok := p.LastName(); ok {
-		args["lastName"] = v
+	if v.firstName, ok = p.FirstName(); ok {
+		args.FirstName = &v.firstName
 	}
-	if v, ok := p.Status(); ok {
-		args["status"] = v.String()
+	if v.lastName, ok = p.LastName(); ok {
+		args.LastName = &v.lastName
 	}
-	if v, ok := p.Tags(); ok {
-		args["tags"] = nonNilTags(v)
+	if status, ok := p.Status(); ok {
+		v.status = status.String()
+		args.Status = &v.status
+	}
+	if v.tags, ok = p.Tags(); ok {
+		v.tags = nonNilTags(v.tags)
+		args.Tags = &v.tags
 	}
 	return args
 }

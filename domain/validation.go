@@ -39,6 +39,9 @@ func JoinValidation(errs ...error) error {
 	var joined []Problem
 	var first error
 	for _, err := range errs {
+		if err == nil {
+			continue // the common case costs nothing
+		}
 		var ve *ValidationError
 		if errors.As(err, &ve) {
 			joined = append(joined, ve.Problems...)

@@ -101,9 +101,9 @@ func (p projectedCustomer) MarshalJSON() ([]byte, error) {
 }
 
 // timeValue turns a missing timestamp into an untyped nil, so that it is
-// left out as jsonview.Customer's omitempty leaves it out.
-func timeValue(t *jsonview.Timestamp) any {
-	if t == nil {
+// left out as jsonview.Customer's omitzero leaves it out.
+func timeValue(t jsonview.Timestamp) any {
+	if t.IsZero() {
 		return nil
 	}
 	return t

@@ -19,7 +19,7 @@ func fieldsTestCustomer(withTimes bool) jsonview.Customer {
 	if withTimes {
 		created := jsonview.Timestamp(time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC))
 		updated := jsonview.Timestamp(time.Date(2026, 5, 1, 1, 0, 0, 0, time.UTC))
-		c.CreatedAt, c.UpdatedAt = &created, &updated
+		c.CreatedAt, c.UpdatedAt = created, updated
 	}
 	return c
 }

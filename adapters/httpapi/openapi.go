@@ -60,7 +60,7 @@ func jsonValue(v any) any {
 	return v
 }
 
-func (rt *router) serveOpenAPI(c *gin.Context) {
-	requestInfoOf(c).method = OpenAPIDocument
+func (rt *router) serveOpenAPI(c *gin.Context, info *requestInfo) {
+	info.method = OpenAPIDocument
 	c.Data(http.StatusOK, "application/json; charset=utf-8", openAPIJSON())
 }

@@ -73,12 +73,14 @@ func NewRouter(cfg Config, uc UseCases, verifier *token.Verifier, log *zap.Logge
 	// gin would answer "micro.ping/" with a bare redirect: no envelope, no
 	// request id, no access log line. Every answer here is the envelope.
 	engine.RedirectTrailingSlash = false
-	engine.Use(rt.observe)
-	engine.GET(BasePath+OpenAPIDocument, rt.serveOpenAPI)
-	engine.GET(BasePath+":method", rt.dispatch)
-	engine.POST(BasePath+":method", rt.dispatch)
-	engine.NoRoute(func(c *gin.Context) { rt.fail(c, &unknownMethodError{method: c.Request.URL.Path}) })
-	engine.NoMethod(func(c *gin.Context) { rt.fail(c, &unknownMethodError{method: c.Request.URL.Path}) })
+	engine.GET(BasePath+OpenAPIDocument, rt.observed(rt.serveOpenAPI))
+	engine.GET(BasePath+":method", rt.observed(rt.dispatch))
+	engine.POST(BasePath+":method", rt.observed(rt.dispatch))
+	// Other HTTP methods on a method's path also end here (gin's 405
+	// handling is off): MicroBase methods are called with GET or POST.
+	engine.NoRoute(rt.observed(func(c *gin.Context, info *requestInfo) {
+		rt.fail(c, info, &unknownMethodError{method: c.Request.URL.Path})
+	}))
 	return engine
 }
 
@@ -91,32 +93,31 @@ func Methods() []string {
 	return names
 }
 
-func (rt *router) dispatch(c *gin.Context) {
+func (rt *router) dispatch(c *gin.Context, info *requestInfo) {
 	name := c.Param("method")
 	m, ok := rt.methods[name]
 	if !ok {
-		rt.fail(c, &unknownMethodError{method: name})
+		rt.fail(c, info, &unknownMethodError{method: name})
 		return
 	}
-	info := requestInfoOf(c)
 	info.method = name
 	if !m.public {
 		if _, err := rt.verifier.Verify(c.GetHeader("Authorization")); err != nil {
 			info.authFailure = token.ReasonOf(err)
-			rt.fail(c, err)
+			rt.fail(c, info, err)
 			return
 		}
 	}
 	args, err := parseArguments(c.Request, rt.cfg.MaxBodyBytes)
 	if err != nil {
-		rt.fail(c, err)
+		rt.fail(c, info, err)
 		return
 	}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), rt.cfg.RequestTimeout)
 	defer cancel()
 	payload, err := m.handle(ctx, args)
 	if err != nil {
-		rt.fail(c, err)
+		rt.fail(c, info, err)
 		return
 	}
 	writeJSON(c, http.StatusOK, payload)

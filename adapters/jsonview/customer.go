@@ -4,25 +4,21 @@
 // by field, which keeps the password hash out by construction.
 package jsonview
 
-import (
-	"time"
-
-	"github.com/microbase-io/customer-service/domain"
-)
+import "github.com/microbase-io/customer-service/domain"
 
 // Customer has the fields and order of the MicroBase page (id last), never
 // the password, plus version (for compare-and-set) and the timestamps.
 type Customer struct {
-	Email     string     `json:"email"`
-	FirstName string     `json:"firstName"`
-	LastName  string     `json:"lastName"`
-	Status    string     `json:"status"`
-	Tags      []string   `json:"tags"`
-	Addresses []Address  `json:"addresses"`
-	ID        string     `json:"id"`
-	Version   int64      `json:"version"`
-	CreatedAt *Timestamp `json:"createdAt,omitempty"`
-	UpdatedAt *Timestamp `json:"updatedAt,omitempty"`
+	Email     string    `json:"email"`
+	FirstName string    `json:"firstName"`
+	LastName  string    `json:"lastName"`
+	Status    string    `json:"status"`
+	Tags      []string  `json:"tags"`
+	Addresses []Address `json:"addresses"`
+	ID        string    `json:"id"`
+	Version   int64     `json:"version"`
+	CreatedAt Timestamp `json:"createdAt,omitzero"`
+	UpdatedAt Timestamp `json:"updatedAt,omitzero"`
 }
 
 // Address leaves out optional fields the caller never gave, as the Node.js
@@ -55,8 +51,8 @@ func FromCustomer(c *domain.Customer) Customer {
 		Addresses: make([]Address, len(s.Addresses)),
 		ID:        s.ID,
 		Version:   s.Version,
-		CreatedAt: timestamp(s.CreatedAt),
-		UpdatedAt: timestamp(s.UpdatedAt),
+		CreatedAt: Timestamp(s.CreatedAt),
+		UpdatedAt: Timestamp(s.UpdatedAt),
 	}
 	if out.Tags == nil {
 		out.Tags = []string{}
@@ -75,14 +71,4 @@ func FromAddress(a domain.Address) Address {
 		City: a.City, State: a.State, Country: a.Country, Company: a.Company,
 		Phone: a.Phone, Instructions: a.Instructions, ID: a.ID,
 	}
-}
-
-// timestamp leaves out times that documents written by the Node.js
-// service may lack, rather than answering year 1.
-func timestamp(t time.Time) *Timestamp {
-	if t.IsZero() {
-		return nil
-	}
-	ts := Timestamp(t)
-	return &ts
 }

@@ -7,8 +7,12 @@ import "time"
 // service did), so that times sort as text and every consumer parses them.
 const Layout = "2006-01-02T15:04:05.000Z07:00"
 
-// Timestamp is a time written in Layout.
+// Timestamp is a time written in Layout. A zero Timestamp is left out of
+// answers (omitzero): documents written by the Node.js service may lack
+// one, and answering year 1 would be wrong.
 type Timestamp time.Time
+
+func (t Timestamp) IsZero() bool { return time.Time(t).IsZero() }
 
 func (t Timestamp) MarshalJSON() ([]byte, error) {
 	b := make([]byte, 0, len(Layout)+2)
