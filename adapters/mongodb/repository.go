@@ -40,6 +40,15 @@ var notRemoved = bson.E{Key: "removed", Value: bson.D{{Key: "$ne", Value: true}}
 // customerFields leaves the outbox out of what customer reads fetch.
 var customerFields = bson.D{{Key: "outbox", Value: 0}, {Key: "outboxLease", Value: 0}}
 
+// The options and fixed parts of the hot commands are built once: the
+// driver only reads them, and building them per call costs allocations on
+// every request.
+var (
+	readCustomer  = options.FindOne().SetProjection(customerFields)
+	returnWritten = options.FindOneAndUpdate().SetReturnDocument(options.After)
+	bumpVersion   = bson.D{{Key: "version", Value: int64(1)}}
+)
+
 func (r *Repository) Create(ctx context.Context, c *domain.Customer, ev application.NewEvent) error {
 	_, err := r.coll.InsertOne(ctx, newCustomerDocument{
 		Customer:      toDocument(c),
@@ -63,7 +72,7 @@ func (r *Repository) FindByEmail(ctx context.Context, email string) (*domain.Cus
 
 func (r *Repository) findOne(ctx context.Context, filter bson.D, id string) (*domain.Customer, error) {
 	var doc customerDocument
-	err := r.coll.FindOne(ctx, filter, options.FindOne().SetProjection(customerFields)).Decode(&doc)
+	err := r.coll.FindOne(ctx, filter, readCustomer).Decode(&doc)
 	if errors.Is(err, mongo.ErrNoDocuments) || (err == nil && doc.Removed) {
 		return nil, &domain.CustomerNotFoundError{ID: id}
 	}
@@ -81,11 +90,13 @@ func (r *Repository) findOne(ctx context.Context, filter bson.D, id string) (*do
 // outbox in the same update. Only when nothing matched does a second read
 // tell "absent" from "stale" from "already so".
 func (r *Repository) Patch(ctx context.Context, id string, patch domain.CustomerPatch, expectedVersion *int64, now time.Time, ev application.NewEvent) (*domain.Customer, error) {
-	set := bson.D{}
-	differs := bson.A{}
+	// Sized for every field a patch can name (plus updatedAt and the
+	// outbox flag in set), so building the command never grows them.
+	set := make(bson.D, 0, 7)
+	same := make(bson.D, 0, 5)
 	field := func(name string, value any) {
 		set = append(set, bson.E{Key: name, Value: value})
-		differs = append(differs, bson.D{{Key: name, Value: bson.D{{Key: "$ne", Value: value}}}})
+		same = append(same, bson.E{Key: name, Value: value})
 	}
 	email, emailSet := patch.Email()
 	if emailSet {
@@ -103,22 +114,25 @@ func (r *Repository) Patch(ctx context.Context, id string, patch domain.Customer
 	if v, ok := patch.Tags(); ok {
 		field("tags", nonNil(v))
 	}
-	set = append(set, bson.E{Key: "updatedAt", Value: now}, bson.E{Key: "outboxPending", Value: true})
+	set = append(set, bson.E{Key: "updatedAt", Value: now}, outboxPending)
 
-	filter := bson.D{{Key: "_id", Value: id}, notRemoved, {Key: "$or", Value: differs}}
+	// "Some named field differs", written as "not every named field is so
+	// already": a $nor of one subdocument matches exactly what an $or of
+	// one $ne per field would, for a fraction of its allocations.
+	filter := make(bson.D, 0, 4)
+	filter = append(filter, bson.E{Key: "_id", Value: id}, notRemoved, bson.E{Key: "$nor", Value: bson.A{same}})
 	if expectedVersion != nil {
 		filter = append(filter, versionIs(*expectedVersion))
 	}
 	update := bson.D{
 		{Key: "$set", Value: set},
-		{Key: "$inc", Value: bson.D{{Key: "version", Value: int64(1)}}},
+		{Key: "$inc", Value: bumpVersion},
 		{Key: "$push", Value: bson.D{{Key: "outbox", Value: toOutboxEntry(ev)}}},
 	}
 	var doc customerDocument
-	err := r.coll.FindOneAndUpdate(ctx, filter, update,
-		// No projection: FerretDB does not implement it for findAndModify;
-		// decoding skips the outbox anyway.
-		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&doc)
+	// No projection: FerretDB does not implement it for findAndModify;
+	// decoding skips the outbox anyway.
+	err := r.coll.FindOneAndUpdate(ctx, filter, update, returnWritten).Decode(&doc)
 	if err == nil {
 		return doc.toDomain(), nil
 	}

@@ -39,6 +39,7 @@ type config struct {
 	serviceLog string
 	database   string
 	dbLabel    string
+	writeGate  bool
 	customers  int
 	levels     []int
 	warmup     time.Duration
@@ -74,6 +75,7 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&o.serviceLog, "service-log", "bin/bench/service.log", "where the service's logs (access log included) go")
 	fs.StringVar(&o.database, "database", "customer_bench", "database to seed; dropped before and after the run")
 	fs.StringVar(&o.dbLabel, "db-label", "", "how to name the database in the output (default: what the server reports)")
+	fs.BoolVar(&o.writeGate, "write-gate", false, "the server at CUSTOMER_MONGODB_URI admits one write command at a time, as test/mongoserver does (said in the output)")
 	fs.IntVar(&o.customers, "customers", 10000, "customers to seed")
 	levels := fs.String("levels", "1,8,64", "concurrency levels, comma-separated")
 	fs.DurationVar(&o.warmup, "warmup", 3*time.Second, "unmeasured load before each measured run")

@@ -69,10 +69,10 @@ var errNoMatch = errors.New("no document matched")
 
 func (r *rawTarget) update(ctx context.Context, _ int, id string, ch change) error {
 	set := bson.D{}
-	differs := bson.A{}
+	same := bson.D{}
 	field := func(name string, value any) {
 		set = append(set, bson.E{Key: name, Value: value})
-		differs = append(differs, bson.D{{Key: name, Value: bson.D{{Key: "$ne", Value: value}}}})
+		same = append(same, bson.E{Key: name, Value: value})
 	}
 	if ch.FirstName != "" {
 		field("firstName", ch.FirstName)
@@ -101,7 +101,7 @@ func (r *rawTarget) update(ctx context.Context, _ int, id string, ch change) err
 	filter := bson.D{
 		{Key: "_id", Value: id},
 		{Key: "removed", Value: bson.D{{Key: "$ne", Value: true}}},
-		{Key: "$or", Value: differs},
+		{Key: "$nor", Value: bson.A{same}},
 	}
 	update := bson.D{
 		{Key: "$set", Value: set},

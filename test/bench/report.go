@@ -179,8 +179,11 @@ func (r *report) results() results {
 }
 
 func (r *report) gateText() string {
-	if r.gated {
+	switch {
+	case r.gated:
 		return "service and raw driver both write through the embedded store's write gate (one write at a time)"
+	case r.opts.writeGate:
+		return "service and raw driver both write through the server's write gate (one write at a time, as test/mongoserver serves)"
 	}
 	return "none: service and raw driver both talk to the server directly"
 }

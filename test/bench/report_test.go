@@ -65,3 +65,24 @@ func TestReport_ComparesNothingWhereTheServiceNeverSucceeded(t *testing.T) {
 		t.Errorf("the output hides the failure:\n%s", out.String())
 	}
 }
+
+func TestReport_SaysWhetherWritesPassAGate(t *testing.T) {
+	tests := []struct {
+		name        string
+		embedded    bool
+		serverGated bool
+		want        string
+	}{
+		{"embedded store", true, false, "embedded store's write gate"},
+		{"server said to gate writes", false, true, "server's write gate"},
+		{"any other server", false, false, "none"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newReport(config{levels: []int{1}, writeGate: tt.serverGated}, &database{label: "test", gated: tt.embedded}, 1)
+			if got := r.results().WriteGate; !strings.Contains(got, tt.want) {
+				t.Errorf("write gate %q, want it to say %q", got, tt.want)
+			}
+		})
+	}
+}

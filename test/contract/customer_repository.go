@@ -45,6 +45,7 @@ func RunCustomerRepository(t *testing.T, newRepo NewRepository) {
 		{"PatchChangesOnlyNamedFields", patchChangesOnlyNamedFields},
 		{"PatchThatChangesNothingWritesNothing", patchThatChangesNothingWritesNothing},
 		{"PatchWithEmptyTagsClearsThem", patchWithEmptyTagsClearsThem},
+		{"PatchOfOneSameAndOneNewValueWrites", patchOfOneSameAndOneNewValueWrites},
 		{"PatchWithStaleVersionIsConflictAndWritesNothing", patchWithStaleVersionIsConflict},
 		{"PatchWithCurrentVersionSucceeds", patchWithCurrentVersionSucceeds},
 		{"PatchToTakenEmailIsDuplicateKey", patchToTakenEmailIsDuplicateKey},
@@ -215,6 +216,29 @@ func patchThatChangesNothingWritesNothing(t *testing.T, repo Store) {
 	}
 	if stored := mustGet(t, repo, c.ID()); !equalSnapshots(stored, c.Snapshot()) {
 		t.Fatalf("stored %+v, want version and updatedAt untouched", stored)
+	}
+}
+
+// "Something changes" must hold when any one named field differs, even
+// if the others are already so.
+func patchOfOneSameAndOneNewValueWrites(t *testing.T, repo Store) {
+	c := mustCreate(t, repo, "ada@example.com", "VIP")
+	for i, ch := range []domain.CustomerChanges{
+		{FirstName: ptr("Ada"), LastName: ptr("King")},
+		{Tags: &[]string{"VIP"}, Status: ptr("INACTIVE")},
+		{Email: ptr("ada@example.com"), Tags: &[]string{"VIP", "GOLD"}},
+	} {
+		got, err := repo.Patch(ctx(t), c.ID(), mustPatch(t, ch), nil, now(), event(application.EventUpdated))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Version() != int64(i+1) {
+			t.Fatalf("patch %d left version %d, want %d", i, got.Version(), i+1)
+		}
+	}
+	stored := mustGet(t, repo, c.ID())
+	if stored.LastName != "King" || stored.Status != "INACTIVE" || !slices.Equal(stored.Tags, []string{"VIP", "GOLD"}) {
+		t.Fatalf("stored %+v", stored)
 	}
 }
 
