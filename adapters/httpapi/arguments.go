@@ -52,12 +52,28 @@ type arguments struct {
 	// no allocation beyond the struct itself.
 	fieldArena [16]argField
 	keyArena   [16]string // the scanner's stack of open objects' keys
-	strArena   [8]string
-	intArena   [2]int64
-	listArena  [3][]string
-	nStr       int
-	nInt       int
-	nList      int
+	strArena   argArena[string]
+	intArena   argArena[int64]
+	listArena  argArena[[]string]
+}
+
+// argArena hands out pointers to slots held inline, enough for any
+// method's arguments; past them it allocates.
+type argArena[T any] struct {
+	slots [8]T
+	used  int
+}
+
+func (r *argArena[T]) keep(v T) *T {
+	if r.used == len(r.slots) {
+		p := new(T) // only here, so the arena path never allocates
+		*p = v
+		return p
+	}
+	p := &r.slots[r.used]
+	r.used++
+	*p = v
+	return p
 }
 
 // argField is one top-level member of a JSON body; raw is its value as it
@@ -275,9 +291,9 @@ func (a *arguments) str(name string) *string {
 			a.problem(name, "must be given once")
 			return nil
 		}
-		return a.keepString(texts[0])
+		return a.strArena.keep(texts[0])
 	case raw[0] == '"':
-		return a.keepString(argUnquote(raw))
+		return a.strArena.keep(argUnquote(raw))
 	}
 	a.problem(name, "must be a string")
 	return nil
@@ -312,7 +328,7 @@ func (a *arguments) list(name string, filter bool) *[]string {
 		a.problem(name, "must be a list of strings")
 		return nil
 	}
-	return a.keepList(out)
+	return a.listArena.keep(out)
 }
 
 // integer returns an integer argument: a JSON number with an integral value
@@ -343,7 +359,7 @@ func (a *arguments) integer(name string) *int64 {
 		a.problem(name, msg)
 		return nil
 	}
-	return a.keepInt(n)
+	return a.intArena.keep(n)
 }
 
 // object decodes a JSON object or array argument into dst with
@@ -428,42 +444,6 @@ func (a *arguments) problem(field, message string) {
 	if !slices.Contains(a.problems, p) { // a handler may read an argument twice
 		a.problems = append(a.problems, p)
 	}
-}
-
-func (a *arguments) keepString(s string) *string {
-	if a.nStr == len(a.strArena) {
-		p := new(string) // only here, so the arena path never allocates
-		*p = s
-		return p
-	}
-	p := &a.strArena[a.nStr]
-	a.nStr++
-	*p = s
-	return p
-}
-
-func (a *arguments) keepInt(n int64) *int64 {
-	if a.nInt == len(a.intArena) {
-		p := new(int64) // only here, so the arena path never allocates
-		*p = n
-		return p
-	}
-	p := &a.intArena[a.nInt]
-	a.nInt++
-	*p = n
-	return p
-}
-
-func (a *arguments) keepList(l []string) *[]string {
-	if a.nList == len(a.listArena) {
-		p := new([]string) // only here, so the arena path never allocates
-		*p = l
-		return p
-	}
-	p := &a.listArena[a.nList]
-	a.nList++
-	*p = l
-	return p
 }
 
 // argSplitTexts splits query/form values on commas and trims each part.

@@ -3,16 +3,8 @@ package httpapi_test
 import (
 	"context"
 	"testing"
-	"time"
 
-	"go.uber.org/zap"
-	"go.uber.org/zap/zapcore"
-	"go.uber.org/zap/zaptest/observer"
-	"golang.org/x/crypto/bcrypt"
-
-	"github.com/microbase-io/customer-service/adapters/httpapi"
 	"github.com/microbase-io/customer-service/adapters/memory"
-	"github.com/microbase-io/customer-service/adapters/token"
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
 )
@@ -27,46 +19,14 @@ const (
 
 func init() { plainPasswords = append(plainPasswords, adaPassword, gracePassword, wrongPassword) }
 
-// newFullAPI is newAPI serving every method, the store optionally behind
-// a wrapper.
+// newFullAPI is newAPI with the store optionally behind a wrapper.
 func newFullAPI(t *testing.T, wrap ...func(*memory.Repository) application.CustomerRepository) *api {
 	t.Helper()
-	mem := memory.NewRepository()
-	var repo application.CustomerRepository = mem
-	for _, w := range wrap {
-		repo = w(mem)
+	opts := make([]apiOption, len(wrap))
+	for i, w := range wrap {
+		opts[i] = withRepository(w)
 	}
-	clock := &stepClock{t: time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)}
-	check, err := application.NewCheckCredentials(repo, bcrypt.MinCost)
-	if err != nil {
-		t.Fatal(err)
-	}
-	uc := httpapi.UseCases{
-		CreateCustomer:   application.NewCreateCustomer(repo, bcrypt.MinCost, clock),
-		GetCustomer:      application.NewGetCustomer(repo),
-		UpdateCustomer:   application.NewUpdateCustomer(repo, clock),
-		RemoveCustomer:   application.NewRemoveCustomer(repo, clock),
-		ListCustomers:    application.NewListCustomers(repo),
-		CheckCredentials: check,
-		AddAddresses:     application.NewAddAddresses(repo, clock),
-		GetAddress:       application.NewGetAddress(repo),
-		UpdateAddress:    application.NewUpdateAddress(repo, clock),
-		RemoveAddress:    application.NewRemoveAddress(repo, clock),
-	}
-	verifier, err := token.NewVerifier([][]byte{testSecret}, testScope)
-	if err != nil {
-		t.Fatal(err)
-	}
-	core, logs := observer.New(zapcore.DebugLevel)
-	a := &api{
-		handler: httpapi.NewRouter(httpapi.Config{MaxBodyBytes: testMaxBody, RequestTimeout: 5 * time.Second}, uc, verifier, zap.New(core)),
-		repo:    mem,
-		clock:   clock,
-		logs:    logs,
-		token:   issueToken(t, testSecret, []string{testScope}, time.Now(), time.Hour),
-	}
-	t.Cleanup(func() { assertLogsHoldNoPassword(t, logs) })
-	return a
+	return newAPI(t, opts...)
 }
 
 // addWorkAddress gives a stored customer one address and returns its id.

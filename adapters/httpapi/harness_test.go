@@ -98,10 +98,21 @@ func newAPI(t *testing.T, opts ...apiOption) *api {
 		repo = setup.repo(mem)
 	}
 	clock := &stepClock{t: time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)}
+	check, err := application.NewCheckCredentials(repo, bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
 	uc := httpapi.UseCases{
-		CreateCustomer: application.NewCreateCustomer(repo, bcrypt.MinCost, clock),
-		GetCustomer:    application.NewGetCustomer(repo),
-		UpdateCustomer: application.NewUpdateCustomer(repo, clock),
+		CreateCustomer:   application.NewCreateCustomer(repo, bcrypt.MinCost, clock),
+		GetCustomer:      application.NewGetCustomer(repo),
+		UpdateCustomer:   application.NewUpdateCustomer(repo, clock),
+		RemoveCustomer:   application.NewRemoveCustomer(repo, clock),
+		ListCustomers:    application.NewListCustomers(repo),
+		CheckCredentials: check,
+		AddAddresses:     application.NewAddAddresses(repo, clock),
+		GetAddress:       application.NewGetAddress(repo),
+		UpdateAddress:    application.NewUpdateAddress(repo, clock),
+		RemoveAddress:    application.NewRemoveAddress(repo, clock),
 	}
 	if setup.uc != nil {
 		uc = setup.uc(uc)
