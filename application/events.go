@@ -111,3 +111,28 @@ type Outbox interface {
 	// Backlog counts the customers with events waiting.
 	Backlog(ctx context.Context) (int64, error)
 }
+
+// QueuedEvents turns a customer's outbox queue, oldest first, into the
+// events a relay publishes. Each write adds one event and one version, and
+// only the oldest events leave the queue, so the queue is the latest
+// writes: the last event has the customer's current version and each one
+// before it one less. Stores call this rather than number events
+// themselves, so the rule lives in one place.
+func QueuedEvents(c *domain.Customer, queue []NewEvent) ([]Event, error) {
+	events := make([]Event, len(queue))
+	for i, ev := range queue {
+		args, err := DecodeEventArgs(ev.Args)
+		if err != nil {
+			return nil, err
+		}
+		events[i] = Event{
+			ID: ev.ID, Type: ev.Type, CustomerID: c.ID(),
+			Version:    c.Version() - int64(len(queue)-1-i),
+			OccurredAt: ev.At, Args: args,
+		}
+		if ev.Type != EventRemoved {
+			events[i].Customer = c
+		}
+	}
+	return events, nil
+}

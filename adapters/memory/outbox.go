@@ -42,30 +42,7 @@ func (r *Repository) Pending(ctx context.Context, customerID string) ([]applicat
 	if !ok {
 		return nil, nil
 	}
-	return pendingEvents(rec.customer, rec.outbox)
-}
-
-// pendingEvents turns a customer's queue into events. Each write adds one
-// event and one version, and only the oldest events leave the queue, so
-// the queue is the latest writes: the last event has the current version
-// and each one before it one less.
-func pendingEvents(s domain.CustomerSnapshot, queue []application.NewEvent) ([]application.Event, error) {
-	events := make([]application.Event, len(queue))
-	for i, ev := range queue {
-		args, err := application.DecodeEventArgs(ev.Args)
-		if err != nil {
-			return nil, err
-		}
-		events[i] = application.Event{
-			ID: ev.ID, Type: ev.Type, CustomerID: s.ID,
-			Version:    s.Version - int64(len(queue)-1-i),
-			OccurredAt: ev.At, Args: args,
-		}
-		if ev.Type != application.EventRemoved {
-			events[i].Customer = domain.RestoreCustomer(s)
-		}
-	}
-	return events, nil
+	return application.QueuedEvents(domain.RestoreCustomer(rec.customer), rec.outbox)
 }
 
 func (r *Repository) Ack(ctx context.Context, customerID, owner, eventID string, renewUntil time.Time) error {

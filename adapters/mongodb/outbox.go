@@ -75,23 +75,11 @@ func (r *Repository) Pending(ctx context.Context, customerID string) ([]applicat
 	if err != nil {
 		return nil, translate(err, "")
 	}
-	customer := doc.Customer.toDomain()
-	events := make([]application.Event, len(doc.Outbox))
+	queue := make([]application.NewEvent, len(doc.Outbox))
 	for i, e := range doc.Outbox {
-		args, err := application.DecodeEventArgs([]byte(e.Args))
-		if err != nil {
-			return nil, err
-		}
-		events[i] = application.Event{
-			ID: e.ID, Type: application.EventType(e.Type), CustomerID: doc.Customer.ID,
-			Version:    doc.Customer.Version - int64(len(doc.Outbox)-1-i),
-			OccurredAt: e.At.UTC(), Args: args,
-		}
-		if events[i].Type != application.EventRemoved {
-			events[i].Customer = customer
-		}
+		queue[i] = application.NewEvent{ID: e.ID, Type: application.EventType(e.Type), At: e.At.UTC(), Args: []byte(e.Args)}
 	}
-	return events, nil
+	return application.QueuedEvents(doc.Customer.toDomain(), queue)
 }
 
 func (r *Repository) Ack(ctx context.Context, customerID, owner, eventID string, renewUntil time.Time) error {
