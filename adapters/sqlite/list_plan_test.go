@@ -1,0 +1,94 @@
+package sqlite
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/microbase-io/customer-service/application"
+	"github.com/microbase-io/customer-service/domain"
+)
+
+// A list page must cost what its rows cost, however many customers there
+// are: SQLite's plan for every filter walks an index range already in
+// list order (no whole-table scan, no sort of every match). Filters by id
+// or email find their few rows by index and sort only those.
+func TestListPlansWalkAnIndexInListOrder(t *testing.T) {
+	s, err := Open(context.Background(), Options{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	active, inactive := domain.StatusActive, domain.StatusInactive
+	tests := []struct {
+		name     string
+		q        application.ListQuery
+		mayMerge bool // a sort of the few rows found by id or email
+	}{
+		{"no filter", application.ListQuery{}, false},
+		{"one tag", application.ListQuery{Tags: []string{"VIP"}}, false},
+		{"several tags", application.ListQuery{Tags: []string{"VIP", "GOLD"}}, false},
+		{"one status", application.ListQuery{Statuses: []domain.Status{inactive}}, false},
+		{"both statuses", application.ListQuery{Statuses: []domain.Status{active, inactive}}, false},
+		{"a status and a tag", application.ListQuery{Statuses: []domain.Status{active}, Tags: []string{"VIP"}}, false},
+		{"a status and tags", application.ListQuery{Statuses: []domain.Status{active}, Tags: []string{"VIP", "GOLD"}}, false},
+		{"emails", application.ListQuery{Emails: []string{"a@example.com", "b@example.com"}}, true},
+		{"an email and a tag", application.ListQuery{Emails: []string{"a@example.com"}, Tags: []string{"VIP"}}, true},
+		{"ids", application.ListQuery{IDs: []string{"HkhhuXESl", "HkhhuXES3"}}, true},
+		{"ids and a status", application.ListQuery{IDs: []string{"HkhhuXESl"}, Statuses: []domain.Status{active}}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.q.Limit, tt.q.Skip = 10, 20
+			query, args := listQuery(tt.q)
+			plan := explain(t, s, query, args...)
+			for _, step := range plan {
+				if strings.HasPrefix(step, "SCAN") && !strings.Contains(step, "USING INDEX customers_by_creation") {
+					t.Errorf("plan scans a table: %q in %q", step, plan)
+				}
+				if strings.Contains(step, "TEMP B-TREE") && !tt.mayMerge {
+					t.Errorf("plan sorts every match: %q in %q", step, plan)
+				}
+			}
+		})
+	}
+}
+
+// Reads and writes of one customer find it by an index.
+func TestLookupsUseAnIndex(t *testing.T) {
+	s, err := Open(context.Background(), Options{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, query := range []string{
+		`SELECT ` + customerColumns + ` FROM customers WHERE id = ? AND removed = 0`,
+		`SELECT ` + customerColumns + ` FROM customers WHERE email = ? AND removed = 0`,
+		`SELECT event_id, type, at, args FROM outbox WHERE customer_id = ? ORDER BY seq`,
+	} {
+		for _, step := range explain(t, s, query, "x") {
+			if !strings.HasPrefix(step, "SEARCH") {
+				t.Errorf("%s: plan step %q", query, step)
+			}
+		}
+	}
+}
+
+func explain(t *testing.T, s *Store, query string, args ...any) []string {
+	t.Helper()
+	rows, err := s.read.Query("EXPLAIN QUERY PLAN "+query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	return plan
+}

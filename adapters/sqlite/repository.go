@@ -1,0 +1,170 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/microbase-io/customer-service/application"
+	"github.com/microbase-io/customer-service/domain"
+)
+
+// querier is what a pool and a transaction have in common.
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// inWriteTx runs fn in one transaction holding the write lock and commits
+// it when fn returns nil. A context that ends before the commit rolls it
+// back: nothing of it is written, and the caller hears so.
+func (s *Store) inWriteTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+func (s *Store) Create(ctx context.Context, c *domain.Customer, ev application.NewEvent) error {
+	r := toRow(c)
+	err := s.inWriteTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO customers (`+customerColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			r.id, r.email, r.password, r.firstName, r.lastName, r.status, r.tags, r.addresses, r.version, r.createdAt, r.updatedAt); err != nil {
+			return err
+		}
+		if err := indexTags(ctx, tx, c.ID(), r.createdAt, nil, c.Snapshot().Tags); err != nil {
+			return err
+		}
+		return recordEvent(ctx, tx, c.ID(), ev)
+	})
+	return translate(err, r.email)
+}
+
+func (s *Store) Get(ctx context.Context, id string) (*domain.Customer, error) {
+	c, err := getCustomer(ctx, s.read, id)
+	return c, translate(err, "")
+}
+
+func (s *Store) FindByEmail(ctx context.Context, email string) (*domain.Customer, error) {
+	c, err := scanRow(s.read.QueryRowContext(ctx,
+		`SELECT `+customerColumns+` FROM customers WHERE email = ? AND removed = 0`, email))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, &domain.CustomerNotFoundError{}
+	}
+	return c, translate(err, "")
+}
+
+func getCustomer(ctx context.Context, q querier, id string) (*domain.Customer, error) {
+	c, err := scanRow(q.QueryRowContext(ctx,
+		`SELECT `+customerColumns+` FROM customers WHERE id = ? AND removed = 0`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, &domain.CustomerNotFoundError{ID: id}
+	}
+	return c, err
+}
+
+func (s *Store) Patch(ctx context.Context, id string, patch domain.CustomerPatch, expectedVersion *int64, now time.Time, ev application.NewEvent) (*domain.Customer, error) {
+	return s.modify(ctx, id, func(c *domain.Customer) (application.NewEvent, bool, error) {
+		if err := c.CheckVersion(expectedVersion); err != nil {
+			return ev, false, err
+		}
+		return ev, c.Apply(patch, now), nil
+	})
+}
+
+func (s *Store) Update(ctx context.Context, id string, change func(*domain.Customer) (application.NewEvent, error)) (*domain.Customer, error) {
+	return s.modify(ctx, id, func(c *domain.Customer) (application.NewEvent, bool, error) {
+		before := c.Version()
+		ev, err := change(c)
+		return ev, c.Version() != before, err
+	})
+}
+
+// modify reads the customer, lets change decide, and writes the result
+// with its event, all under the write lock: nobody can write the customer
+// in between, so no retry is ever needed. A change that changes nothing
+// writes nothing.
+func (s *Store) modify(ctx context.Context, id string, change func(*domain.Customer) (application.NewEvent, bool, error)) (*domain.Customer, error) {
+	var (
+		out   *domain.Customer
+		email string
+	)
+	err := s.inWriteTx(ctx, func(tx *sql.Tx) error {
+		c, err := getCustomer(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		oldTags := c.Snapshot().Tags
+		ev, changed, err := change(c)
+		if err != nil || !changed {
+			out = c
+			return err
+		}
+		r := toRow(c)
+		email = r.email
+		if _, err := tx.ExecContext(ctx, `UPDATE customers SET email = ?, first_name = ?, last_name = ?, status = ?,
+			tags = ?, addresses = ?, version = ?, updated_at = ? WHERE id = ?`,
+			r.email, r.firstName, r.lastName, r.status, r.tags, r.addresses, r.version, r.updatedAt, id); err != nil {
+			return err
+		}
+		if err := indexTags(ctx, tx, id, r.createdAt, oldTags, c.Snapshot().Tags); err != nil {
+			return err
+		}
+		out = c
+		return recordEvent(ctx, tx, id, ev)
+	})
+	if err != nil {
+		return nil, translate(err, email)
+	}
+	return out, nil
+}
+
+// Delete leaves a tombstone until the customer's events are published
+// (see Release): its email is free and no read finds it from now on.
+func (s *Store) Delete(ctx context.Context, id string, ev application.NewEvent) error {
+	err := s.inWriteTx(ctx, func(tx *sql.Tx) error {
+		c, err := getCustomer(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE customers SET removed = 1, version = version + 1, updated_at = ? WHERE id = ?`,
+			ev.At.UnixMilli(), id); err != nil {
+			return err
+		}
+		if err := indexTags(ctx, tx, id, c.Snapshot().CreatedAt.UnixMilli(), c.Snapshot().Tags, nil); err != nil {
+			return err
+		}
+		return recordEvent(ctx, tx, id, ev)
+	})
+	return translate(err, "")
+}
+
+// indexTags brings the customer's rows of customer_tags from oldTags to
+// newTags.
+func indexTags(ctx context.Context, tx *sql.Tx, id string, createdAt int64, oldTags, newTags []string) error {
+	for _, tag := range oldTags {
+		if !slices.Contains(newTags, tag) {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM customer_tags WHERE tag = ? AND created_at = ? AND customer_id = ?`,
+				tag, createdAt, id); err != nil {
+				return err
+			}
+		}
+	}
+	for _, tag := range newTags {
+		if !slices.Contains(oldTags, tag) {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO customer_tags (tag, created_at, customer_id) VALUES (?, ?, ?)`,
+				tag, createdAt, id); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

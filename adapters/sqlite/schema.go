@@ -1,0 +1,95 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// migrations bring a database from one schema version (PRAGMA
+// user_version) to the next; a database at version n has run the first n.
+// Append only: a released migration never changes.
+var migrations = []string{
+	// 1: customers with their addresses (a JSON array, read and written
+	// with the customer), a side table that indexes their tags, and the
+	// outbox.
+	//
+	// A removed customer stays as a tombstone (removed = 1) until its
+	// events are published; the partial indexes leave tombstones out, so
+	// its email is free at once and no list meets it.
+	//
+	// Times are Unix milliseconds, UTC.
+	`
+CREATE TABLE customers (
+	id         TEXT    NOT NULL PRIMARY KEY,
+	email      TEXT    NOT NULL,
+	password   TEXT    NOT NULL,
+	first_name TEXT    NOT NULL,
+	last_name  TEXT    NOT NULL,
+	status     TEXT    NOT NULL,
+	tags       TEXT    NOT NULL,
+	addresses  TEXT    NOT NULL,
+	version    INTEGER NOT NULL,
+	created_at INTEGER NOT NULL,
+	updated_at INTEGER NOT NULL,
+	removed    INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE UNIQUE INDEX email_1 ON customers (email) WHERE removed = 0;
+CREATE INDEX customers_by_creation ON customers (created_at, id) WHERE removed = 0;
+CREATE INDEX customers_by_status ON customers (status, created_at, id) WHERE removed = 0;
+
+CREATE TABLE customer_tags (
+	tag         TEXT    NOT NULL,
+	created_at  INTEGER NOT NULL,
+	customer_id TEXT    NOT NULL,
+	PRIMARY KEY (tag, created_at, customer_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE outbox (
+	seq         INTEGER NOT NULL PRIMARY KEY,
+	customer_id TEXT    NOT NULL,
+	event_id    TEXT    NOT NULL,
+	type        TEXT    NOT NULL,
+	at          INTEGER NOT NULL,
+	args        TEXT    NOT NULL
+) STRICT;
+CREATE INDEX outbox_by_customer ON outbox (customer_id, seq);
+
+CREATE TABLE outbox_customers (
+	customer_id TEXT    NOT NULL PRIMARY KEY,
+	lease_owner TEXT,
+	lease_until INTEGER
+) STRICT;
+`,
+}
+
+// migrate runs the migrations the database lacks, in one transaction that
+// holds the write lock, so processes starting together on one file do not
+// run them twice.
+func migrate(ctx context.Context, db *sql.DB) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var version int
+	if err := tx.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
+		return err
+	}
+	if version > len(migrations) {
+		return fmt.Errorf("the database is at schema version %d, newer than this service knows (%d)", version, len(migrations))
+	}
+	if version == len(migrations) {
+		return nil
+	}
+	for _, m := range migrations[version:] {
+		if _, err := tx.ExecContext(ctx, m); err != nil {
+			return fmt.Errorf("schema version %d: %w", version+1, err)
+		}
+		version++
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, version)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
