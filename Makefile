@@ -4,11 +4,14 @@
 GO        ?= go
 BIN       := bin/customer-service
 PKGS      := ./...
+# The MongoDB stand-in (FerretDB) the MongoDB adapter's tests run against:
+# a module of its own, kept out of the service's build.
+STANDIN   := test/mongoserver
 # Test containers are cleaned up by the tests themselves: the reaper image
 # testcontainers-go would start cannot be pulled everywhere.
 export TESTCONTAINERS_RYUK_DISABLED := true
 
-.PHONY: run build test lint fuzz test-images image bench soak
+.PHONY: run build test lint fuzz test-images test-standin image bench soak
 
 ## run: build and start the service on the embedded store (console logs)
 run: build
@@ -19,13 +22,19 @@ build:
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) .
 
 ## test: every test, with the race detector
-test: test-images
-	$(GO) test -race -count=1 -timeout 40m $(PKGS)
+test: test-images test-standin
+	cd $(STANDIN) && $(GO) test -race -count=1 ./...
+	CUSTOMER_TEST_MONGOSERVER=$(CURDIR)/bin/mongoserver $(GO) test -race -count=1 -timeout 40m $(PKGS)
+
+## test-standin: the MongoDB stand-in as a local binary, bin/mongoserver
+test-standin:
+	cd $(STANDIN) && CGO_ENABLED=0 $(GO) build -trimpath -o $(CURDIR)/bin/mongoserver .
 
 ## lint: formatting and vet
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
 	$(GO) vet $(PKGS)
+	cd $(STANDIN) && $(GO) vet ./...
 
 ## fuzz: run each fuzz target for FUZZTIME (default 30s)
 FUZZTIME ?= 30s
@@ -71,7 +80,7 @@ test-images:
 	@if docker info >/dev/null 2>&1; then \
 		$(MAKE) --no-print-directory image && \
 		rm -rf bin/testdb-image && mkdir -p bin/testdb-image/data && \
-		CGO_ENABLED=0 $(GO) build -trimpath -ldflags='-s -w' -o bin/testdb-image/mongoserver ./test/mongoserver && \
+		(cd $(STANDIN) && CGO_ENABLED=0 $(GO) build -trimpath -ldflags='-s -w' -o $(CURDIR)/bin/testdb-image/mongoserver .) && \
 		docker build -q -f test/mongoserver/Dockerfile -t customer-service-testdb:dev bin/testdb-image; \
 	else \
 		echo "test-images: no Docker engine answers; container tests will skip"; \

@@ -10,7 +10,6 @@ import (
 	"github.com/microbase-io/customer-service/adapters/admin"
 	"github.com/microbase-io/customer-service/adapters/httpapi"
 	"github.com/microbase-io/customer-service/adapters/metrics"
-	"github.com/microbase-io/customer-service/adapters/mongodb"
 	"github.com/microbase-io/customer-service/application"
 )
 
@@ -20,7 +19,6 @@ import (
 var AdminModule = fx.Module("admin",
 	fx.Provide(
 		metrics.New,
-		fx.Annotate(mongodb.NewPinger, fx.As(new(application.Pinger))),
 		newAdminServer,
 	),
 	fx.Invoke(func(*AdminServer) {}),

@@ -9,8 +9,8 @@ import (
 	"go.uber.org/zap/zapcore"
 )
 
-// stopMargin is what closing the database and the embedded store may take
-// once the HTTP server has drained.
+// stopMargin is what closing the store may take once the HTTP server has
+// drained.
 const stopMargin = 5 * time.Second
 
 // Options is the whole service for fx, given its configuration. Tests add
@@ -25,7 +25,7 @@ func Options(cfg Config) fx.Option {
 			return l
 		}),
 		fx.StopTimeout(cfg.ShutdownTimeout+stopMargin),
-		DatabaseModule,
+		databaseModule(cfg),
 		ApplicationModule,
 		HTTPModule,
 		AdminModule,

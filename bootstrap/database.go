@@ -3,55 +3,67 @@ package bootstrap
 import (
 	"context"
 	"fmt"
-	"log/slog"
+	"os"
+	"path/filepath"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.uber.org/fx"
 	"go.uber.org/zap"
-	"go.uber.org/zap/exp/zapslog"
-	"go.uber.org/zap/zapcore"
 
-	"github.com/microbase-io/customer-service/adapters/embedded"
 	"github.com/microbase-io/customer-service/adapters/metrics"
 	"github.com/microbase-io/customer-service/adapters/mongodb"
+	"github.com/microbase-io/customer-service/adapters/sqlite"
 	"github.com/microbase-io/customer-service/application"
 )
 
-// DatabaseModule provides the MongoDB database, the customer repository
-// and, when no URI is configured, the embedded store behind them.
-var DatabaseModule = fx.Module("database",
-	fx.Provide(
+// databaseModule provides the store behind the use cases: the repository,
+// the outbox its writes fill and the readiness check. With a MongoDB URI
+// that is MongoDB; without one, the embedded SQLite store in the data
+// directory.
+func databaseModule(cfg Config) fx.Option {
+	if cfg.Embedded() {
+		return fx.Module("sqlite", fx.Provide(fx.Annotate(newSQLiteStore,
+			fx.As(new(application.CustomerRepository)), fx.As(new(application.Outbox)), fx.As(new(application.Pinger)))))
+	}
+	return fx.Module("mongodb", fx.Provide(
 		newMongoClient,
 		newMongoDatabase,
-		fx.Annotate(newRepository, fx.As(new(application.CustomerRepository)), fx.As(new(application.Outbox))),
-	),
-)
+		fx.Annotate(newMongoRepository, fx.As(new(application.CustomerRepository)), fx.As(new(application.Outbox))),
+		fx.Annotate(mongodb.NewPinger, fx.As(new(application.Pinger))),
+	))
+}
 
-// newMongoClient starts the embedded store right here when no URI is
-// configured, because the client needs the store's address; the store
-// stops after the client has disconnected (fx stops in reverse order).
-func newMongoClient(lc fx.Lifecycle, cfg Config, log *zap.Logger, m *metrics.Metrics) (*mongo.Client, error) {
-	uri := cfg.MongoDBURI
-	if cfg.Embedded() {
-		// FerretDB logs every connection at info and dumps wire messages
-		// at warn when a client hangs up; only its errors concern users.
-		quiet := log.Named("embedded").WithOptions(zap.IncreaseLevel(zapcore.ErrorLevel))
-		store, err := embedded.Start(embedded.Options{DataDir: cfg.DataDir, Logger: slog.New(zapslog.NewHandler(quiet.Core()))})
-		if err != nil {
-			return nil, err
-		}
-		lc.Append(fx.StopHook(store.Stop))
-		uri = store.URI()
-		log.Warn("using the embedded development store (FerretDB on SQLite); set CUSTOMER_MONGODB_URI for production",
-			zap.String("data_dir", cfg.DataDir))
+// legacyStoreFile is where the development store of earlier versions
+// (FerretDB on SQLite) kept the customer database.
+const legacyStoreFile = "customer.sqlite"
+
+func newSQLiteStore(lc fx.Lifecycle, cfg Config, log *zap.Logger, m *metrics.Metrics) (*sqlite.Store, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), cfg.RequestTimeout)
+	defer cancel()
+	store, err := sqlite.Open(ctx, sqlite.Options{DataDir: cfg.DataDir, BusyTimeout: cfg.RequestTimeout})
+	if err != nil {
+		return nil, err
 	}
-	client, err := mongodb.NewClient(uri, cfg.RequestTimeout,
-		options.Client().SetMonitor(m.CommandMonitor()).SetPoolMonitor(m.PoolMonitor()))
+	lc.Append(fx.StopHook(store.Close))
+	m.ObserveSQLPools(store.Pools())
+	log.Info("store: the embedded SQLite database; set CUSTOMER_MONGODB_URI to use MongoDB", zap.String("file", store.Path()))
+	if _, err := os.Stat(filepath.Join(cfg.DataDir, legacyStoreFile)); err == nil {
+		log.Warn("the data directory also holds the database of the earlier FerretDB-based store, which this store does not read",
+			zap.String("file", filepath.Join(cfg.DataDir, legacyStoreFile)))
+	}
+	return store, nil
+}
+
+func newMongoClient(lc fx.Lifecycle, cfg Config, log *zap.Logger, m *metrics.Metrics) (*mongo.Client, error) {
+	commands, pool := m.MongoDBMonitors()
+	client, err := mongodb.NewClient(cfg.MongoDBURI, cfg.RequestTimeout,
+		options.Client().SetMonitor(commands).SetPoolMonitor(pool))
 	if err != nil {
 		return nil, err
 	}
 	lc.Append(fx.StopHook(client.Disconnect))
+	log.Info("store: MongoDB", zap.String("database", cfg.MongoDBDatabase))
 	return client, nil
 }
 
@@ -59,9 +71,9 @@ func newMongoDatabase(client *mongo.Client, cfg Config) *mongo.Database {
 	return client.Database(cfg.MongoDBDatabase)
 }
 
-// newRepository makes sure the indexes exist before the service takes
+// newMongoRepository makes sure the indexes exist before the service takes
 // traffic: without the unique email index, duplicates could slip in.
-func newRepository(lc fx.Lifecycle, db *mongo.Database) *mongodb.Repository {
+func newMongoRepository(lc fx.Lifecycle, db *mongo.Database) *mongodb.Repository {
 	repo := mongodb.NewRepository(db)
 	lc.Append(fx.StartHook(func(ctx context.Context) error {
 		if err := repo.EnsureIndexes(ctx); err != nil {

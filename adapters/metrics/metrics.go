@@ -36,11 +36,12 @@ type Metrics struct {
 }
 
 // New makes the metrics and registers them, with the Go runtime, process
-// and build information collectors, on a new registry.
+// and build information collectors, on a new registry. The store's own
+// metrics are registered by MongoDBMonitors or ObserveSQLPools, whichever
+// store the service runs on.
 func New() *Metrics {
 	m := &Metrics{registry: prometheus.NewRegistry()}
 	m.http = newHTTPMetrics(m.registry)
-	m.mongo = newMongoMetrics(m.registry)
 	m.outbox = newOutboxMetrics(m.registry)
 	m.registry.MustRegister(
 		collectors.NewGoCollector(),

@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"io"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"go.mongodb.org/mongo-driver/v2/event"
+	_ "modernc.org/sqlite"
 
 	"github.com/microbase-io/customer-service/adapters/httpapi"
 	"github.com/microbase-io/customer-service/adapters/token"
@@ -70,7 +72,7 @@ customer_auth_failures_total{reason="scope"} 1
 
 func TestMongoCommandsAreTimedAndFailuresCountedByCommandName(t *testing.T) {
 	m := New()
-	mon := m.CommandMonitor()
+	mon, _ := m.MongoDBMonitors()
 	ctx := context.Background()
 	finished := func(name string) event.CommandFinishedEvent {
 		return event.CommandFinishedEvent{CommandName: name, DatabaseName: "customer", Duration: time.Millisecond}
@@ -95,7 +97,7 @@ customer_mongodb_command_failures_total{command="other"} 1
 
 func TestPoolGaugesFollowTheDriversConnections(t *testing.T) {
 	m := New()
-	pool := m.PoolMonitor()
+	_, pool := m.MongoDBMonitors()
 	events := func(types ...string) {
 		for _, typ := range types {
 			e := &event.PoolEvent{Type: typ, Address: "db:27017", Duration: time.Millisecond}
@@ -170,7 +172,7 @@ func TestHandlerServesTheServiceRuntimeAndBuildInformation(t *testing.T) {
 	for _, want := range []string{
 		`customer_http_requests_total{code="",method="micro.ping",status="200"} 1`,
 		"go_goroutines ", "go_memstats_heap_inuse_bytes ", "go_build_info{", "process_start_time_seconds ",
-		"customer_outbox_backlog 0", "customer_mongodb_pool_connections{state=\"in_use\"} 0",
+		"customer_outbox_backlog 0",
 	} {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("the scrape has no %q", want)
@@ -178,10 +180,72 @@ func TestHandlerServesTheServiceRuntimeAndBuildInformation(t *testing.T) {
 	}
 }
 
+// A service exposes the metrics of the store it runs on, and no empty
+// series of the other.
+func TestStoreMetricsAreThoseOfTheStoreInUse(t *testing.T) {
+	exposed := func(m *Metrics) map[string]bool {
+		families, err := m.registry.Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		names := map[string]bool{}
+		for _, f := range families {
+			names[f.GetName()] = true
+		}
+		return names
+	}
+	sqlite := New()
+	sqlite.ObserveSQLPools(openPool(t), openPool(t))
+	if got := exposed(sqlite); !got["go_sql_open_connections"] || !got["go_sql_wait_duration_seconds_total"] || got["customer_mongodb_pool_connections"] {
+		t.Errorf("on SQLite: %v, want go_sql_* and no customer_mongodb_*", got)
+	}
+	if got := sample(t, sqlite, "go_sql_max_open_connections", "db_name", "write"); got != 1 {
+		t.Errorf("the write pool holds at most %v connections, want 1", got)
+	}
+	mongo := New()
+	mongo.MongoDBMonitors()
+	if got := exposed(mongo); !got["customer_mongodb_pool_connections"] || got["go_sql_open_connections"] {
+		t.Errorf("on MongoDB: %v, want customer_mongodb_* and no go_sql_*", got)
+	}
+}
+
+// openPool is a pool like the store's write pool: one connection.
+func openPool(t *testing.T) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite", ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.SetMaxOpenConns(1)
+	t.Cleanup(func() { _ = db.Close() })
+	return db
+}
+
+// sample is the value of the gauge series of name whose label has value.
+func sample(t *testing.T, m *Metrics, name, label, value string) float64 {
+	t.Helper()
+	families, err := m.registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		for _, s := range f.GetMetric() {
+			for _, l := range s.GetLabel() {
+				if f.GetName() == name && l.GetName() == label && l.GetValue() == value {
+					return s.GetGauge().GetValue()
+				}
+			}
+		}
+	}
+	return -1
+}
+
 func TestMetricsFollowPrometheusNamingConventions(t *testing.T) {
 	m := New()
 	m.RequestServed(httpapi.ServedRequest{Method: "micro.ping", Status: 200})
-	m.CommandMonitor().Failed(context.Background(), &event.CommandFailedEvent{CommandFinishedEvent: event.CommandFinishedEvent{CommandName: "ping"}})
+	commands, _ := m.MongoDBMonitors()
+	m.ObserveSQLPools(openPool(t), openPool(t))
+	commands.Failed(context.Background(), &event.CommandFailedEvent{CommandFinishedEvent: event.CommandFinishedEvent{CommandName: "ping"}})
 	problems, err := testutil.GatherAndLint(m.registry)
 	if err != nil {
 		t.Fatal(err)
@@ -196,14 +260,15 @@ func TestMetricsFollowPrometheusNamingConventions(t *testing.T) {
 // Every request goroutine reports at once; the race detector watches.
 func TestReportingIsSafeFromManyGoroutines(t *testing.T) {
 	m := New()
+	_, pool := m.MongoDBMonitors()
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Go(func() {
 			for range 100 {
 				m.RequestServed(httpapi.ServedRequest{Method: "customer.info", Status: 200})
 				m.TokenRefused(token.ReasonMissing)
-				m.PoolMonitor().Event(&event.PoolEvent{Type: event.ConnectionCheckedOut})
-				m.PoolMonitor().Event(&event.PoolEvent{Type: event.ConnectionCheckedIn})
+				pool.Event(&event.PoolEvent{Type: event.ConnectionCheckedOut})
+				pool.Event(&event.PoolEvent{Type: event.ConnectionCheckedIn})
 			}
 		})
 	}

@@ -56,9 +56,18 @@ func newMongoMetrics(r prometheus.Registerer) *mongoMetrics {
 	return m
 }
 
-// CommandMonitor times each command the driver runs, for
-// options.ClientOptions.SetMonitor.
-func (m *Metrics) CommandMonitor() *event.CommandMonitor {
+// MongoDBMonitors registers the MongoDB metrics, which only a service on
+// MongoDB exposes, and returns the driver monitors that feed them: one
+// times each command the driver runs (options.ClientOptions.SetMonitor),
+// the other follows its connection pools (SetPoolMonitor); the pool gauges
+// add up every pool of the client (one per server of a replica set). Call
+// it once.
+func (m *Metrics) MongoDBMonitors() (*event.CommandMonitor, *event.PoolMonitor) {
+	m.mongo = newMongoMetrics(m.registry)
+	return m.commandMonitor(), &event.PoolMonitor{Event: m.mongo.poolEvent}
+}
+
+func (m *Metrics) commandMonitor() *event.CommandMonitor {
 	return &event.CommandMonitor{
 		Succeeded: func(_ context.Context, e *event.CommandSucceededEvent) {
 			m.mongo.commands.WithLabelValues(commandLabel(e.CommandName)).Observe(e.Duration.Seconds())
@@ -69,13 +78,6 @@ func (m *Metrics) CommandMonitor() *event.CommandMonitor {
 			m.mongo.failures.WithLabelValues(name).Inc()
 		},
 	}
-}
-
-// PoolMonitor follows the driver's connection pools, for
-// options.ClientOptions.SetPoolMonitor. The gauges add up every pool of
-// the client (one per server of a replica set).
-func (m *Metrics) PoolMonitor() *event.PoolMonitor {
-	return &event.PoolMonitor{Event: m.mongo.poolEvent}
 }
 
 func (m *mongoMetrics) poolEvent(e *event.PoolEvent) {

@@ -3,17 +3,15 @@ package main
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"net/url"
 	"os"
-	"runtime/debug"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
-	"github.com/microbase-io/customer-service/adapters/embedded"
 	"github.com/microbase-io/customer-service/adapters/mongodb"
+	"github.com/microbase-io/customer-service/test/mongotest"
 )
 
 // database is the server both targets use.
@@ -27,8 +25,8 @@ type database struct {
 	close func()
 }
 
-// openDatabase connects to uri, or starts the embedded store when uri is
-// empty.
+// openDatabase connects to uri, or starts the MongoDB stand-in
+// (test/mongoserver) as a process when uri is empty.
 func openDatabase(ctx context.Context, uri string, o config) (*database, error) {
 	db := &database{uri: uri, close: func() {}}
 	if uri == "" {
@@ -36,18 +34,14 @@ func openDatabase(ctx context.Context, uri string, o config) (*database, error) 
 		if err != nil {
 			return nil, err
 		}
-		// FerretDB logs every connection; only its errors matter here.
-		quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-		store, err := embedded.Start(embedded.Options{DataDir: dir, Logger: quiet})
+		server, err := mongotest.StartServer(dir)
 		if err != nil {
 			_ = os.RemoveAll(dir)
 			return nil, err
 		}
-		db.uri, db.gated = store.URI(), true
+		db.uri, db.gated = server.URI, true
 		db.close = func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			_ = store.Stop(ctx)
+			_ = server.Stop()
 			_ = os.RemoveAll(dir)
 		}
 	}
@@ -71,7 +65,7 @@ func openDatabase(ctx context.Context, uri string, o config) (*database, error) 
 	case o.dbLabel != "":
 		db.label = o.dbLabel + " (server reports " + server + ")"
 	case db.gated:
-		db.label = "embedded store: " + server + " on SQLite, behind its write gate"
+		db.label = server + " on SQLite, behind its write gate"
 	default:
 		db.label = server + " at " + redact(db.uri)
 	}
@@ -80,7 +74,7 @@ func openDatabase(ctx context.Context, uri string, o config) (*database, error) 
 
 // describeServer names the server from its buildInfo; FerretDB adds its
 // own version to MongoDB's fields.
-func describeServer(ctx context.Context, client *mongo.Client, embeddedServer bool) (string, error) {
+func describeServer(ctx context.Context, client *mongo.Client, standIn bool) (string, error) {
 	var info struct {
 		Version         string `bson:"version"`
 		FerretDBVersion string `bson:"ferretdbVersion"`
@@ -94,27 +88,14 @@ func describeServer(ctx context.Context, client *mongo.Client, embeddedServer bo
 		return "MongoDB " + info.Version, nil
 	case "unknown":
 		// Built from the module, FerretDB lacks its generated version
-		// file; the embedded store's version is this binary's dependency.
-		if v := moduleVersion("github.com/FerretDB/FerretDB"); v != "" && embeddedServer {
-			return "FerretDB " + v, nil
+		// file; the stand-in is test/mongoserver.
+		if standIn {
+			return "FerretDB (test/mongoserver)", nil
 		}
 		return "FerretDB, version unknown", nil
 	default:
 		return "FerretDB " + info.FerretDBVersion, nil
 	}
-}
-
-func moduleVersion(path string) string {
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return ""
-	}
-	for _, m := range info.Deps {
-		if m.Path == path {
-			return m.Version
-		}
-	}
-	return ""
 }
 
 // redact keeps credentials out of the output.

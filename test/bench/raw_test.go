@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
 	"maps"
 	"slices"
 	"testing"
@@ -12,10 +11,10 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
-	"github.com/microbase-io/customer-service/adapters/embedded"
 	"github.com/microbase-io/customer-service/adapters/mongodb"
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
+	"github.com/microbase-io/customer-service/test/mongotest"
 )
 
 // The limit is only a limit if it does the service's database work: the
@@ -24,12 +23,7 @@ import (
 func TestRawUpdate_StoresWhatTheServiceStores(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	store, err := embedded.Start(embedded.Options{DataDir: t.TempDir(), Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = store.Stop(context.Background()) })
-	client, err := mongodb.NewClient(store.URI(), 10*time.Second)
+	client, err := mongodb.NewClient(mongotest.ServerFor(t), 10*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 
 	"github.com/microbase-io/customer-service/adapters/httpapi"
+	"github.com/microbase-io/customer-service/test/mongotest"
 	"github.com/microbase-io/customer-service/test/servicetest"
 )
 
@@ -197,17 +198,44 @@ func TestMetricsCountWhatTheServiceDid(t *testing.T) {
 	}{
 		{"customer_http_request_duration_seconds", map[string]string{"method": "customer.update"}, 2},
 		{"customer_http_request_duration_seconds", map[string]string{"method": "unknown"}, 1},
+	}
+	checkHistograms(t, families, histograms)
+	// The embedded store's pools: one write connection, writes that waited
+	// for it counted.
+	if m := sample(families, "go_sql_max_open_connections", map[string]string{"db_name": "write"}); m.GetGauge().GetValue() != 1 {
+		t.Errorf("the write pool holds %v connections at most, want 1", m.GetGauge().GetValue())
+	}
+	for _, name := range []string{"go_sql_open_connections", "go_sql_wait_count_total", "go_sql_wait_duration_seconds_total"} {
+		if sample(families, name, map[string]string{"db_name": "read"}) == nil || sample(families, name, map[string]string{"db_name": "write"}) == nil {
+			t.Errorf("no %s of both pools", name)
+		}
+	}
+	if families["customer_mongodb_pool_connections"] != nil {
+		t.Error("a service on the embedded store exposes MongoDB pool metrics")
+	}
+	for _, name := range []string{"go_goroutines", "go_memstats_heap_inuse_bytes", "go_info", "go_build_info", "process_resident_memory_bytes", "customer_outbox_publish_failures_total"} {
+		if families[name] == nil {
+			t.Errorf("no %s", name)
+		}
+	}
+}
+
+func TestMetricsOfTheMongoDBStoreCountItsCommandsAndPool(t *testing.T) {
+	svc := servicetest.Start(t, "CUSTOMER_MONGODB_URI="+mongotest.ServerFor(t))
+	exercise(t, svc)
+	families := scrape(t, svc)
+
+	histograms := []struct {
+		name    string
+		labels  map[string]string
+		atLeast uint64
+	}{
 		{"customer_mongodb_command_duration_seconds", map[string]string{"command": "insert"}, 2},
 		{"customer_mongodb_command_duration_seconds", map[string]string{"command": "findAndModify"}, 2},
 		{"customer_mongodb_command_duration_seconds", map[string]string{"command": "find"}, 1},
 		{"customer_mongodb_pool_wait_duration_seconds", map[string]string{}, 1},
 	}
-	for _, h := range histograms {
-		m := sample(families, h.name, h.labels)
-		if m == nil || m.GetHistogram().GetSampleCount() < h.atLeast || len(m.GetHistogram().GetBucket()) == 0 {
-			t.Errorf("%s%v counted %d, want at least %d", h.name, h.labels, m.GetHistogram().GetSampleCount(), h.atLeast)
-		}
-	}
+	checkHistograms(t, families, histograms)
 
 	// The duplicate email fails the findAndModify on the unique index.
 	failed := 0.0
@@ -239,9 +267,18 @@ func TestMetricsCountWhatTheServiceDid(t *testing.T) {
 	if open < 1 {
 		t.Errorf("%v connections open after the calls, want the pool to keep at least one", open)
 	}
-	for _, name := range []string{"go_goroutines", "go_memstats_heap_inuse_bytes", "go_info", "go_build_info", "process_resident_memory_bytes", "customer_outbox_publish_failures_total"} {
-		if families[name] == nil {
-			t.Errorf("no %s", name)
+}
+
+func checkHistograms(t *testing.T, families map[string]*dto.MetricFamily, histograms []struct {
+	name    string
+	labels  map[string]string
+	atLeast uint64
+}) {
+	t.Helper()
+	for _, h := range histograms {
+		m := sample(families, h.name, h.labels)
+		if m == nil || m.GetHistogram().GetSampleCount() < h.atLeast || len(m.GetHistogram().GetBucket()) == 0 {
+			t.Errorf("%s%v counted %d, want at least %d", h.name, h.labels, m.GetHistogram().GetSampleCount(), h.atLeast)
 		}
 	}
 }
@@ -266,10 +303,15 @@ func TestDashboardQueriesOnlyWhatTheServiceExposes(t *testing.T) {
 	if dashboard.UID == "" || len(dashboard.Panels) == 0 {
 		t.Fatal("the dashboard has no uid or no panels")
 	}
-	svc := servicetest.Start(t)
-	exercise(t, svc)
+	// The dashboard serves deployments on either store: the metrics of
+	// both count as exposed.
 	exposed := map[string]map[string]bool{} // series name -> label names
-	for name, f := range scrape(t, svc) {
+	families := map[string]*dto.MetricFamily{}
+	for _, svc := range []*servicetest.Service{servicetest.Start(t), servicetest.Start(t, "CUSTOMER_MONGODB_URI="+mongotest.ServerFor(t))} {
+		exercise(t, svc)
+		maps.Copy(families, scrape(t, svc))
+	}
+	for name, f := range families {
 		labels := map[string]bool{}
 		for _, m := range f.GetMetric() {
 			for _, l := range m.GetLabel() {

@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
@@ -271,26 +270,20 @@ func checkAnswerHoldsNoPassword(t *testing.T, method string, raw []byte, passwor
 	walk(body, false)
 }
 
-// storedHashes reads every password hash in the database, the removed
+// storedHashes reads every password hash in the store, the removed
 // customer's included.
 func storedHashes(t *testing.T, svc *servicetest.Service) []string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	cur, err := svc.DB.Collection("customers").Find(ctx, bson.D{})
+	customers, err := svc.Store.Customers(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var docs []struct {
-		Password string `bson:"password"`
-	}
-	if err := cur.All(ctx, &docs); err != nil {
-		t.Fatal(err)
-	}
 	var hashes []string
-	for _, d := range docs {
-		if d.Password != "" {
-			hashes = append(hashes, d.Password)
+	for _, c := range customers {
+		if c.PasswordHash != "" {
+			hashes = append(hashes, c.PasswordHash)
 		}
 	}
 	return hashes

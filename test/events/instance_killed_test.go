@@ -121,7 +121,7 @@ func TestEventsOfAnInstanceKilledBeforeTheyWereOutArePublishedByTheNext(t *testi
 		t.Run(tc.name, func(t *testing.T) {
 			b := rabbittest.New(t)
 			q := b.BindQueue(t, b.Exchange+".#", nil)
-			env := brokerEnv(b, b.URL, "CUSTOMER_MONGODB_URI="+servicetest.Database(t))
+			env := brokerEnv(b, b.URL, "CUSTOMER_DATA_DIR="+t.TempDir())
 
 			m := &mortal{sendFirst: tc.sendFirst, armed: make(chan struct{}), died: make(chan struct{})}
 			doomed := servicetest.StartWith(t, []fx.Option{

@@ -33,7 +33,7 @@ func (c counting) Publish(ctx context.Context, e application.Event) error {
 func TestTwoInstancesOnOneDatabasePublishEachEventOnce(t *testing.T) {
 	b := rabbittest.New(t)
 	q := b.BindQueue(t, b.Exchange+".#", nil)
-	env := brokerEnv(b, b.URL, "CUSTOMER_MONGODB_URI="+servicetest.Database(t))
+	env := brokerEnv(b, b.URL, "CUSTOMER_DATA_DIR="+t.TempDir())
 
 	var outbox application.Outbox
 	published := make([]atomic.Int64, 2)

@@ -1,7 +1,7 @@
 // Package instances runs two instances of the service, each the whole fx
-// application as main builds it, in one test process against one
-// database, as a deployment runs several replicas, and checks that their
-// concurrent writes lose nothing.
+// application as main builds it, in one test process on one embedded
+// store (one data directory), as a deployment runs several replicas, and
+// checks that their concurrent writes lose nothing.
 package instances
 
 import (
@@ -11,16 +11,14 @@ import (
 	"github.com/microbase-io/customer-service/test/workload"
 )
 
-// twoInstances starts one embedded store and two services on it.
-//
-// The store runs in this process, under the race detector when the tests
-// do, and lets one write at a time through its write gate: 32 clients
-// queue there for seconds. The request deadline is raised so that the
-// queue, which these tests are not about, cannot turn into 503s.
+// twoInstances starts two services on one data directory. Each opens the
+// SQLite file itself, and only SQLite's file locks keep their writes
+// apart. The request deadline is raised so that 32 clients queueing for
+// the write lock under the race detector, which these tests are not
+// about, cannot turn into 503s.
 func twoInstances(t *testing.T) ([]servicetest.Client, *servicetest.Service) {
 	t.Helper()
-	uri := servicetest.Database(t)
-	env := []string{"CUSTOMER_MONGODB_URI=" + uri, "CUSTOMER_REQUEST_TIMEOUT=60s"}
+	env := []string{"CUSTOMER_DATA_DIR=" + t.TempDir(), "CUSTOMER_REQUEST_TIMEOUT=60s"}
 	first := servicetest.Start(t, env...)
 	second := servicetest.Start(t, env...)
 	return []servicetest.Client{first.Client, second.Client}, first
@@ -29,7 +27,7 @@ func twoInstances(t *testing.T) ([]servicetest.Client, *servicetest.Service) {
 func TestTwoInstancesLoseNoConcurrentUpdateOfDisjointFields(t *testing.T) {
 	apis, first := twoInstances(t)
 
-	report := workload.DisjointUpdates{Customers: 10, Clients: 32, UpdatesPerClient: 10}.Run(t, apis, first.DB)
+	report := workload.DisjointUpdates{Customers: 10, Clients: 32, UpdatesPerClient: 10}.Run(t, apis, first.Store)
 
 	t.Logf("two fx instances, one embedded store: %s", report)
 	if report.Lost != 0 {
@@ -40,7 +38,7 @@ func TestTwoInstancesLoseNoConcurrentUpdateOfDisjointFields(t *testing.T) {
 func TestTwoInstancesNeverLetCustomersShareAnEmailDuringASwapStorm(t *testing.T) {
 	apis, first := twoInstances(t)
 
-	report := workload.EmailSwaps{Customers: 10, Pool: 5, Clients: 32, MovesPerClient: 15, Seed: 1}.Run(t, apis, first.DB)
+	report := workload.EmailSwaps{Customers: 10, Pool: 5, Clients: 32, MovesPerClient: 15, Seed: 1}.Run(t, apis, first.Store)
 
 	t.Logf("two fx instances, one embedded store: %s", report)
 	if report.Refused == 0 || report.Changes == 0 {

@@ -1,15 +1,21 @@
-// Command mongoserver is the MongoDB-compatible server the integration and
-// end-to-end tests run against when no real MongoDB is available: FerretDB's
-// embeddable package, storing its data in SQLite files under a directory, or
-// in PostgreSQL when a URL is given (the faster choice for benchmarks).
+// Command mongoserver is the MongoDB-compatible server the MongoDB
+// adapter's tests run against where no real MongoDB is available:
+// FerretDB's embeddable package, storing its data in SQLite files under a
+// directory, or in PostgreSQL when a URL is given (the faster choice for
+// benchmarks). Tests start it as a process or as the test database image.
+// It is a module of its own so that FerretDB and its dependencies stay out
+// of the service's build.
 //
 // It exists instead of FerretDB's own command because that command, built
 // from the published module, panics at start for want of a generated
-// version file; and because it serves through the same write gate as the
-// embedded store (adapters/embedded), which gives FerretDB the
-// single-document write atomicity MongoDB has.
+// version file; and because it serves through a write gate (see
+// WriteGate), which gives FerretDB the single-document write atomicity
+// MongoDB has.
 //
-// Every flag can also be set from the environment variable named beside it.
+// Once it accepts clients it prints their connection string on a line of
+// its own on standard output, so a test that asked for any free port
+// (-listen 127.0.0.1:0) learns which. Every flag can also be set from the
+// environment variable named beside it.
 package main
 
 import (
@@ -22,8 +28,6 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
-
-	"github.com/microbase-io/customer-service/adapters/embedded"
 )
 
 func main() {
@@ -59,7 +63,7 @@ func run(args []string) (*slog.Logger, error) {
 	defer stop()
 
 	logger.Info("mongoserver starting", "listen", cfg.listen, "postgresql", cfg.postgreSQLURL != "")
-	store, err := embedded.Start(embedded.Options{
+	srv, err := startServer(options{
 		Listen:        cfg.listen,
 		DataDir:       cfg.dataDir,
 		PostgreSQLURL: cfg.postgreSQLURL,
@@ -68,14 +72,15 @@ func run(args []string) (*slog.Logger, error) {
 	if err != nil {
 		return logger, err
 	}
+	fmt.Println(srv.uri)
 	select {
 	case <-ctx.Done():
-	case err := <-store.Done():
+	case err := <-srv.Done():
 		return logger, fmt.Errorf("server stopped: %v", err)
 	}
 	stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := store.Stop(stopCtx); err != nil {
+	if err := srv.Stop(stopCtx); err != nil {
 		return logger, err
 	}
 	logger.Info("mongoserver stopped cleanly")

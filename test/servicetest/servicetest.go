@@ -27,6 +27,7 @@ import (
 	"github.com/microbase-io/customer-service/adapters/token"
 	"github.com/microbase-io/customer-service/bootstrap"
 	"github.com/microbase-io/customer-service/test/openapitest"
+	"github.com/microbase-io/customer-service/test/storetest"
 )
 
 // Secret signs the tokens of services started here.
@@ -46,16 +47,17 @@ type Service struct {
 	AdminURL string
 	App      *fxtest.App
 	Config   bootstrap.Config
-	// DB is the database the service uses, for tests that check what was
-	// (or was not) stored with the driver rather than through the API.
-	DB *mongo.Database
+	// Store reads the service's store directly, for tests that check what
+	// was (or was not) stored rather than what the API answers.
+	Store storetest.Inspector
 	// Logs holds every line the service logged, at every level, so a
 	// test can check what a run would leave in a log collector.
 	Logs *observer.ObservedLogs
 }
 
-// Start runs the service with the defaults, a fresh embedded store, a
-// known secret, and the environment overrides given as "KEY=value".
+// Start runs the service with the defaults, a fresh embedded store (or
+// the MongoDB of a CUSTOMER_MONGODB_URI override), a known secret, and the
+// environment overrides given as "KEY=value".
 // It stops when the test ends.
 func Start(t testing.TB, env ...string) *Service {
 	t.Helper()
@@ -83,14 +85,22 @@ func StartWith(t testing.TB, opts []fx.Option, env ...string) *Service {
 	var srv *httpapi.Server
 	var admin *bootstrap.AdminServer
 	var db *mongo.Database
+	populate := fx.Populate(&srv, &admin)
+	if !cfg.Embedded() {
+		populate = fx.Options(populate, fx.Populate(&db))
+	}
 	observed, logs := observer.New(zapcore.DebugLevel)
-	app := fxtest.New(t, append([]fx.Option{bootstrap.Options(cfg), fx.Populate(&srv, &db, &admin),
+	app := fxtest.New(t, append([]fx.Option{bootstrap.Options(cfg), populate,
 		// Logs reach the test output only when the test fails.
 		fx.Decorate(func() *zap.Logger {
 			return zap.New(zapcore.NewTee(zaptest.NewLogger(t).Core(), observed))
 		})}, opts...)...)
 	app.RequireStart()
 	t.Cleanup(app.RequireStop)
+	store := storetest.SQLite(cfg.DataDir)
+	if db != nil {
+		store = storetest.MongoDB(db)
+	}
 	return &Service{
 		Client: Client{
 			URL:   fmt.Sprintf("http://%s%s", srv.Addr(), httpapi.BasePath),
@@ -99,7 +109,7 @@ func StartWith(t testing.TB, opts []fx.Option, env ...string) *Service {
 		AdminURL: fmt.Sprintf("http://%s", admin.Addr()),
 		App:      app,
 		Config:   cfg,
-		DB:       db,
+		Store:    store,
 		Logs:     logs,
 	}
 }

@@ -2,12 +2,10 @@ package shutdown
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -16,12 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
-
-	"github.com/microbase-io/customer-service/adapters/embedded"
 	"github.com/microbase-io/customer-service/adapters/httpapi"
 	"github.com/microbase-io/customer-service/test/servicetest"
+	"github.com/microbase-io/customer-service/test/storetest"
 	"github.com/microbase-io/customer-service/test/workload"
 )
 
@@ -298,28 +293,14 @@ func send(client *http.Client, api servicetest.Client, id, method string, args m
 	return c
 }
 
-// missingCustomers opens the stopped service's store and reports every id
+// missingCustomers reads the stopped service's store and reports every id
 // of ids it does not hold.
 func missingCustomers(t *testing.T, dataDir string, ids []string) int {
 	t.Helper()
-	store, err := embedded.Start(embedded.Options{DataDir: dataDir, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatalf("reopening the store: %v", err)
-	}
-	defer func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = store.Stop(ctx)
-	}()
-	client, err := mongo.Connect(options.Client().ApplyURI(store.URI()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = client.Disconnect(context.Background()) }()
-	db := client.Database("customer")
+	store := storetest.SQLite(dataDir)
 	missing := 0
 	for _, id := range ids {
-		if _, err := workload.StoredCustomer(t.Context(), db, id); err != nil {
+		if _, err := workload.StoredCustomer(t.Context(), store, id); err != nil {
 			missing++
 			t.Errorf("acknowledged create: %v", err)
 		}

@@ -11,9 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/mongo"
-
 	"github.com/microbase-io/customer-service/test/servicetest"
+	"github.com/microbase-io/customer-service/test/storetest"
 	"github.com/microbase-io/customer-service/test/workload"
 )
 
@@ -289,7 +288,7 @@ func (l *faultLoad) stop() []workload.Result {
 // call it after stop. checked counts acknowledged writes: each create,
 // and each update (all of an updater's are checked at once: the version
 // counts them, the stored sequence number covers the last).
-func (l *faultLoad) verify(t *testing.T, db *mongo.Database) (checked, lost int) {
+func (l *faultLoad) verify(t *testing.T, db storetest.Inspector) (checked, lost int) {
 	t.Helper()
 	for _, c := range l.created {
 		checked++

@@ -16,6 +16,7 @@ import (
 
 	"github.com/microbase-io/customer-service/test/containers"
 	"github.com/microbase-io/customer-service/test/servicetest"
+	"github.com/microbase-io/customer-service/test/storetest"
 )
 
 // deployment is one database and the environment a service container
@@ -45,14 +46,14 @@ func deploy(t *testing.T) *deployment {
 // database connects the test process to the deployment's database, to
 // check what was stored without going through the service. Connect again
 // after the database container restarts: its host port may change.
-func (d *deployment) database(t *testing.T) *mongo.Database {
+func (d *deployment) database(t *testing.T) storetest.Inspector {
 	t.Helper()
 	client, err := mongo.Connect(options.Client().ApplyURI(d.db.URI(t)))
 	if err != nil {
 		t.Fatalf("connect to the database: %v", err)
 	}
 	t.Cleanup(func() { _ = client.Disconnect(context.Background()) })
-	return client.Database("customer")
+	return storetest.MongoDB(client.Database("customer"))
 }
 
 func (d *deployment) startService(t *testing.T, alias string) (*containers.Service, servicetest.Client) {

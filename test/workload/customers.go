@@ -2,15 +2,11 @@ package workload
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"testing"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
-
-	"github.com/microbase-io/customer-service/adapters/mongodb"
 	"github.com/microbase-io/customer-service/test/servicetest"
+	"github.com/microbase-io/customer-service/test/storetest"
 )
 
 // createCustomers creates n customers, emails from email(i), spreading the
@@ -31,24 +27,13 @@ func createCustomers(t *testing.T, caller *Caller, apis []servicetest.Client, n 
 	return created
 }
 
-// StoredCustomer reads a customer straight from the collection, bypassing
-// the service, as it would be found after every instance is gone.
-func StoredCustomer(ctx context.Context, db *mongo.Database, id string) (Customer, error) {
-	var doc struct {
-		Email     string   `bson:"email"`
-		FirstName string   `bson:"firstName"`
-		LastName  string   `bson:"lastName"`
-		Status    string   `bson:"status"`
-		Tags      []string `bson:"tags"`
-		Version   int64    `bson:"version"`
-	}
-	err := db.Collection(mongodb.CollectionName).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&doc)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return Customer{}, fmt.Errorf("customer %s is not in the database", id)
-	}
+// StoredCustomer reads a customer straight from the store, bypassing the
+// service, as it would be found after every instance is gone.
+func StoredCustomer(ctx context.Context, store storetest.Inspector, id string) (Customer, error) {
+	c, err := store.Customer(ctx, id)
 	if err != nil {
-		return Customer{}, fmt.Errorf("reading customer %s from the database: %w", id, err)
+		return Customer{}, err
 	}
-	return Customer{ID: id, Email: doc.Email, FirstName: doc.FirstName, LastName: doc.LastName,
-		Status: doc.Status, Tags: doc.Tags, Version: doc.Version}, nil
+	return Customer{ID: c.ID, Email: c.Email, FirstName: c.FirstName, LastName: c.LastName,
+		Status: c.Status, Tags: c.Tags, Version: c.Version}, nil
 }

@@ -6,9 +6,8 @@ import (
 	"sync"
 	"testing"
 
-	"go.mongodb.org/mongo-driver/v2/mongo"
-
 	"github.com/microbase-io/customer-service/test/servicetest"
+	"github.com/microbase-io/customer-service/test/storetest"
 )
 
 // DisjointUpdates is many clients updating the same few customers, each
@@ -90,10 +89,10 @@ func sameValue(a, b any) bool {
 }
 
 // Run creates the customers, runs the clients, then compares every
-// customer, read from db and through the API, with what was acknowledged.
+// customer, read from the store and through the API, with what was acknowledged.
 // Every update must be acknowledged: there is no fault to excuse one
 // that is not. Call it from the test's goroutine.
-func (w DisjointUpdates) Run(t *testing.T, apis []servicetest.Client, db *mongo.Database) *DisjointReport {
+func (w DisjointUpdates) Run(t *testing.T, apis []servicetest.Client, store storetest.Inspector) *DisjointReport {
 	t.Helper()
 	if w.Customers > 10 || w.Clients > len(updatableFields)*w.Customers {
 		t.Fatalf("DisjointUpdates: %d clients cannot each have a field of their own among %d customers", w.Clients, w.Customers)
@@ -152,7 +151,7 @@ func (w DisjointUpdates) Run(t *testing.T, apis []servicetest.Client, db *mongo.
 		}
 	}
 	for i, c := range customers {
-		stored, err := StoredCustomer(t.Context(), db, c.ID)
+		stored, err := StoredCustomer(t.Context(), store, c.ID)
 		if err != nil {
 			t.Errorf("%v", err)
 			report.Lost++

@@ -7,11 +7,8 @@ import (
 	"sync"
 	"testing"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
-
-	"github.com/microbase-io/customer-service/adapters/mongodb"
 	"github.com/microbase-io/customer-service/test/servicetest"
+	"github.com/microbase-io/customer-service/test/storetest"
 )
 
 // EmailSwaps is a storm of customers moving to emails from a pool smaller
@@ -45,8 +42,8 @@ func (r *SwapReport) String() string {
 }
 
 // Run creates the customers, runs the storm, then checks every customer
-// in db against the acknowledged moves. Call it from the test's goroutine.
-func (w EmailSwaps) Run(t *testing.T, apis []servicetest.Client, db *mongo.Database) *SwapReport {
+// in the store against the acknowledged moves. Call it from the test's goroutine.
+func (w EmailSwaps) Run(t *testing.T, apis []servicetest.Client, store storetest.Inspector) *SwapReport {
 	t.Helper()
 	caller := NewCaller(t)
 	defer caller.CloseIdle()
@@ -98,7 +95,7 @@ func (w EmailSwaps) Run(t *testing.T, apis []servicetest.Client, db *mongo.Datab
 	wg.Wait()
 
 	for _, c := range customers {
-		stored, err := StoredCustomer(t.Context(), db, c.ID)
+		stored, err := StoredCustomer(t.Context(), store, c.ID)
 		if err != nil {
 			t.Errorf("%v", err)
 			report.Lost++
@@ -135,21 +132,16 @@ func (w EmailSwaps) Run(t *testing.T, apis []servicetest.Client, db *mongo.Datab
 		}
 	}
 
-	// Uniqueness over the whole collection, not only these customers.
-	cursor, err := db.Collection(mongodb.CollectionName).Find(t.Context(), bson.D{})
+	// Uniqueness over the whole store, not only these customers.
+	stored, err := store.Customers(t.Context())
 	if err != nil {
 		t.Fatalf("listing customers: %v", err)
 	}
-	var docs []struct {
-		ID    string `bson:"_id"`
-		Email string `bson:"email"`
-	}
-	if err := cursor.All(t.Context(), &docs); err != nil {
-		t.Fatalf("listing customers: %v", err)
-	}
 	holders := map[string][]string{}
-	for _, d := range docs {
-		holders[d.Email] = append(holders[d.Email], d.ID)
+	for _, c := range stored {
+		if !c.Removed {
+			holders[c.Email] = append(holders[c.Email], c.ID)
+		}
 	}
 	for email, ids := range holders {
 		if len(ids) > 1 {

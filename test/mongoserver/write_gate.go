@@ -1,4 +1,4 @@
-package embedded
+package main
 
 import (
 	"encoding/binary"

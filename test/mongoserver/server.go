@@ -1,10 +1,7 @@
-// Package embedded runs a MongoDB-compatible server inside the process
-// (FerretDB, on SQLite files or on PostgreSQL), so the service starts with
-// nothing installed and tests have a server to talk to. Clients reach it
-// over the wire like any MongoDB; nothing else in the service knows it is
-// there. It is a development store: FerretDB's SQLite backend scans
-// collections and is not meant for production load.
-package embedded
+package main
+
+// server is FerretDB (on SQLite files, or on PostgreSQL) serving through a
+// write gate, started inside this process.
 
 import (
 	"context"
@@ -19,8 +16,8 @@ import (
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
 
-// Options says where the server listens and keeps its data.
-type Options struct {
+// options say where the server listens and keeps its data.
+type options struct {
 	// Listen is the address clients connect to; default 127.0.0.1:0 (a
 	// random loopback port).
 	Listen string
@@ -33,16 +30,16 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// Store is a running embedded server.
-type Store struct {
+// server is a running FerretDB behind its write gate.
+type server struct {
 	uri    string
 	gate   *WriteGate
 	cancel context.CancelFunc
-	done   chan error
+	exited chan error
 }
 
-// Start runs the server until Stop. Data survives restarts.
-func Start(opts Options) (*Store, error) {
+// startServer runs the server until stop. Data survives restarts.
+func startServer(opts options) (*server, error) {
 	cfg := &ferretdb.Config{
 		// FerretDB itself only listens on loopback; clients go through the
 		// write gate (see WriteGate).
@@ -54,10 +51,10 @@ func Start(opts Options) (*Store, error) {
 	} else {
 		dir, err := filepath.Abs(opts.DataDir)
 		if err != nil {
-			return nil, fmt.Errorf("embedded store: %w", err)
+			return nil, fmt.Errorf("ferretdb: %w", err)
 		}
 		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return nil, fmt.Errorf("embedded store: %w", err)
+			return nil, fmt.Errorf("ferretdb: %w", err)
 		}
 		// temp_store(memory): a FROM scratch image has no temporary
 		// directory for SQLite to spill sorts into.
@@ -65,7 +62,7 @@ func Start(opts Options) (*Store, error) {
 	}
 	f, err := ferretdb.New(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("embedded store: %w", err)
+		return nil, fmt.Errorf("ferretdb: %w", err)
 	}
 	listen := opts.Listen
 	if listen == "" {
@@ -73,17 +70,17 @@ func Start(opts Options) (*Store, error) {
 	}
 	l, err := net.Listen("tcp", listen)
 	if err != nil {
-		return nil, fmt.Errorf("embedded store: %w", err)
+		return nil, fmt.Errorf("ferretdb: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &Store{cancel: cancel, done: make(chan error, 1)}
-	go func() { s.done <- f.Run(ctx) }()
+	s := &server{cancel: cancel, exited: make(chan error, 1)}
+	go func() { s.exited <- f.Run(ctx) }()
 	// MongoDBURI waits until FerretDB's listener is bound.
 	backend, err := url.Parse(f.MongoDBURI())
 	if err != nil {
 		cancel()
 		_ = l.Close()
-		return nil, fmt.Errorf("embedded store: %w", err)
+		return nil, fmt.Errorf("ferretdb: %w", err)
 	}
 	s.gate = NewWriteGate(l, backend.Host)
 	go func() { _ = s.gate.Serve() }()
@@ -91,21 +88,18 @@ func Start(opts Options) (*Store, error) {
 	return s, nil
 }
 
-// URI is the driver connection string of the running server.
-func (s *Store) URI() string { return s.uri }
-
 // Done delivers the server's exit when it stops on its own.
-func (s *Store) Done() <-chan error { return s.done }
+func (s *server) Done() <-chan error { return s.exited }
 
 // Stop closes the listener and the database files, waiting at most until
 // ctx ends.
-func (s *Store) Stop(ctx context.Context) error {
+func (s *server) Stop(ctx context.Context) error {
 	_ = s.gate.Close()
 	s.cancel()
 	select {
-	case err := <-s.done:
+	case err := <-s.exited:
 		if err != nil && !errors.Is(err, context.Canceled) {
-			return fmt.Errorf("embedded store: %w", err)
+			return fmt.Errorf("ferretdb: %w", err)
 		}
 		return nil
 	case <-ctx.Done():

@@ -1,0 +1,51 @@
+// Package process_test runs the MongoDB adapter against the MongoDB
+// stand-in (test/mongoserver) started as a local process: the adapter's
+// integration tests need no Docker.
+package process_test
+
+import (
+	"fmt"
+	"os"
+	"testing"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"github.com/microbase-io/customer-service/test/contract"
+	"github.com/microbase-io/customer-service/test/mongotest"
+)
+
+var serverURI string
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "customer-mongoserver-*")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	server, err := mongotest.StartServer(dir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer server.Stop()
+	serverURI = server.URI
+	return m.Run()
+}
+
+func client(t *testing.T) *mongo.Client { return mongotest.Connect(t, serverURI) }
+
+func TestMongoDBAdapterKeepsTheRepositoryContractOnAServerProcess(t *testing.T) {
+	c := client(t)
+	contract.RunCustomerRepository(t, func(t *testing.T) contract.Store {
+		return mongotest.NewRepository(t, c)
+	})
+}
+
+func TestMongoDBAdapterSpecificsOnAServerProcess(t *testing.T) {
+	mongotest.RunAdapterChecks(t, client(t))
+}
