@@ -1,6 +1,11 @@
-// Command bench holds customer.update against the database's own limit.
+// Command bench measures the service as its users meet it. It runs one of
+// two benchmarks:
 //
-// It seeds a data set, starts the built service as a separate process
+// -bench growth (the default) holds the embedded default store to a flat
+// cost: see growth.go.
+//
+// -bench update holds customer.update against a MongoDB database's own
+// limit. It seeds a data set, starts the built service as a separate process
 // pointed at a database, and drives customer.update over HTTP on loopback
 // at each concurrency level. Against the same database, in the same run,
 // interleaved with the service, it does the database work of one update
@@ -9,11 +14,10 @@
 // ratios and the service's peak memory, and writes a JSON results file and
 // an SVG chart.
 //
-// The database is CUSTOMER_MONGODB_URI when set; otherwise an embedded
-// store started inside this process (FerretDB on SQLite behind its write
-// gate), which the service reaches over loopback like any other server.
-// Either way the service never embeds a store itself, so its memory is its
-// own.
+// The database is CUSTOMER_MONGODB_URI when set; otherwise the MongoDB
+// stand-in (test/mongoserver: FerretDB on SQLite behind its write gate),
+// started as a process, which the service reaches over loopback like any
+// other server.
 //
 //	go run ./test/bench -service bin/customer-service [flags]
 package main
@@ -27,6 +31,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -35,6 +40,7 @@ import (
 
 // config is the command's flags.
 type config struct {
+	bench      string
 	service    string
 	serviceLog string
 	database   string
@@ -49,6 +55,11 @@ type config struct {
 	outDir     string
 	goBench    string
 	replot     string
+
+	sizes         []int
+	growthClients int
+	opWarmup      time.Duration
+	opDuration    time.Duration
 }
 
 func main() {
@@ -71,6 +82,11 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	var o config
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.StringVar(&o.bench, "bench", "growth", "growth (the embedded store from one size to the next) or update (customer.update against the raw driver on MongoDB)")
+	sizes := fs.String("sizes", "200,20000", "growth: customer counts to measure at, in increasing order")
+	fs.IntVar(&o.growthClients, "clients", 8, "growth: concurrent clients creating customers and updating them")
+	fs.DurationVar(&o.opWarmup, "op-warmup", time.Second, "growth: unmeasured calls before each measured run")
+	fs.DurationVar(&o.opDuration, "op-duration", 5*time.Second, "growth: measured time of each kind of call at each size")
 	fs.StringVar(&o.service, "service", "bin/customer-service", "the service binary to start")
 	fs.StringVar(&o.serviceLog, "service-log", "bin/bench/service.log", "where the service's logs (access log included) go")
 	fs.StringVar(&o.database, "database", "customer_bench", "database to seed; dropped before and after the run")
@@ -82,7 +98,7 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "measured time of each run")
 	fs.IntVar(&o.rounds, "rounds", 2, "times each (level, target) run is repeated, interleaved")
 	fs.DurationVar(&o.timeout, "timeout", 5*time.Second, "per-operation timeout of the raw driver (the service's default request timeout)")
-	fs.StringVar(&o.outDir, "out", "docs/bench", "directory for update.json and update.svg (empty: write neither)")
+	fs.StringVar(&o.outDir, "out", "docs/bench", "directory for growth.json, or update.json and update.svg (empty: write none)")
 	fs.StringVar(&o.goBench, "gobench", "", "file holding the output of go test -bench=BenchmarkUpdatePath -benchmem, to summarise")
 	fs.StringVar(&o.replot, "replot", "", "only redraw update.svg in -out from this update.json, running nothing")
 	if err := fs.Parse(args); err != nil {
@@ -94,6 +110,15 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	var err error
 	if o.levels, err = parseLevels(*levels); err != nil {
 		return o, err
+	}
+	if o.sizes, err = parseLevels(*sizes); err != nil || !slices.IsSorted(o.sizes) {
+		return o, fmt.Errorf("-sizes: %q must be positive counts in increasing order", *sizes)
+	}
+	if o.bench != "growth" && o.bench != "update" {
+		return o, fmt.Errorf("-bench: %q is neither growth nor update", o.bench)
+	}
+	if o.growthClients < 1 || o.opDuration <= 0 || o.opWarmup < 0 {
+		return o, errors.New("-clients must be at least 1, -op-duration positive")
 	}
 	if o.customers < 1 || o.rounds < 1 || o.duration <= 0 || o.warmup < 0 || o.timeout <= 0 {
 		return o, errors.New("-customers and -rounds must be at least 1, -duration and -timeout positive")
@@ -117,6 +142,12 @@ func run(ctx context.Context, o config, stdout io.Writer) error {
 	if o.replot != "" {
 		return replot(o.replot, o.outDir)
 	}
+	if _, err := os.Stat(o.service); err != nil {
+		return fmt.Errorf("service binary: %w (run make build first)", err)
+	}
+	if o.bench == "growth" {
+		return runGrowth(ctx, o, stdout)
+	}
 	var gb *goBenchSummary
 	if o.goBench != "" {
 		s, err := readGoBench(o.goBench)
@@ -124,9 +155,6 @@ func run(ctx context.Context, o config, stdout io.Writer) error {
 			return err
 		}
 		gb = &s
-	}
-	if _, err := os.Stat(o.service); err != nil {
-		return fmt.Errorf("service binary: %w (run make build first)", err)
 	}
 
 	db, err := openDatabase(ctx, os.Getenv("CUSTOMER_MONGODB_URI"), o)
@@ -148,7 +176,8 @@ func run(ctx context.Context, o config, stdout io.Writer) error {
 	if err := os.MkdirAll(filepath.Dir(o.serviceLog), 0o755); err != nil {
 		return err
 	}
-	svc, err := startService(ctx, o.service, db.uri, o.database, o.serviceLog, maxLevel(o.levels))
+	svc, err := startService(ctx, o.service,
+		[]string{"CUSTOMER_MONGODB_URI=" + db.uri, "CUSTOMER_MONGODB_DATABASE=" + o.database}, o.serviceLog, maxLevel(o.levels))
 	if err != nil {
 		return err
 	}

@@ -22,7 +22,7 @@ import (
 
 // serviceProcess is the built service running as its own process, as in
 // production: JSON logs at info level (one access line per request)
-// written to a file, the database given by URI.
+// written to a file, its store given by the settings it starts with.
 type serviceProcess struct {
 	cmd     *exec.Cmd
 	exited  chan struct{}
@@ -39,7 +39,9 @@ type serviceProcess struct {
 	peakReset bool
 }
 
-func startService(ctx context.Context, bin, uri, database, logPath string, maxWorkers int) (*serviceProcess, error) {
+// startService starts bin with store, the CUSTOMER_* settings that pick
+// and place its store, and settings of its own for the rest.
+func startService(ctx context.Context, bin string, store []string, logPath string, maxWorkers int) (*serviceProcess, error) {
 	addr, err := freeLoopbackAddr()
 	if err != nil {
 		return nil, err
@@ -50,10 +52,9 @@ func startService(ctx context.Context, bin, uri, database, logPath string, maxWo
 		return nil, err
 	}
 	cmd := exec.Command(bin)
-	cmd.Env = append(withoutServiceSettings(os.Environ()),
+	cmd.Env = append(append(withoutServiceSettings(os.Environ()), store...),
 		"CUSTOMER_HTTP_ADDR="+addr,
-		"CUSTOMER_MONGODB_URI="+uri,
-		"CUSTOMER_MONGODB_DATABASE="+database,
+		"CUSTOMER_ADMIN_ADDR=127.0.0.1:0",
 		"CUSTOMER_TOKEN_SECRET="+secret,
 		"CUSTOMER_TOKEN_SCOPE=api",
 		"CUSTOMER_LOG_FORMAT=json",
@@ -154,30 +155,38 @@ func (s *serviceProcess) update(ctx context.Context, worker int, id string, ch c
 	if err != nil {
 		return err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.base+"customer.update", bytes.NewReader(body))
+	_, err = s.call(ctx, worker, "customer.update", body)
+	return err
+}
+
+// call POSTs body, JSON, to method and returns the answer, in the
+// worker's buffer (valid until its next call). An answer other than ok is
+// a *serviceError.
+func (s *serviceProcess) call(ctx context.Context, worker int, method string, body []byte) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.base+method, bytes.NewReader(body))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", s.auth)
 	resp, err := s.client.Do(req)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer resp.Body.Close()
 	answer := &s.bodies[worker]
 	answer.Reset()
 	if _, err := answer.ReadFrom(resp.Body); err != nil {
-		return err
+		return nil, err
 	}
-	if resp.StatusCode == http.StatusOK && bytes.HasPrefix(answer.Bytes(), []byte(`{"ok":true,"customer":{`)) {
-		return nil
+	if resp.StatusCode == http.StatusOK && bytes.HasPrefix(answer.Bytes(), []byte(`{"ok":true`)) {
+		return answer.Bytes(), nil
 	}
 	var failure struct {
 		Error string `json:"error"`
 	}
 	_ = json.Unmarshal(answer.Bytes(), &failure)
-	return &serviceError{status: resp.StatusCode, code: failure.Error}
+	return nil, &serviceError{status: resp.StatusCode, code: failure.Error}
 }
 
 // updateBody is the customer.update call a client sends: the id and only
