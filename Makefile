@@ -11,7 +11,7 @@ STANDIN   := test/mongoserver
 # testcontainers-go would start cannot be pulled everywhere.
 export TESTCONTAINERS_RYUK_DISABLED := true
 
-.PHONY: run build test lint fuzz test-images test-standin image bench soak
+.PHONY: run build test lint fuzz test-images test-standin image bench bench-mongodb gobench soak
 
 ## run: build and start the service on the embedded store (console logs)
 run: build
@@ -46,16 +46,25 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzCheckID$$' -fuzztime=$(FUZZTIME) ./domain/
 	$(GO) test -run='^$$' -fuzz='^FuzzParseArguments$$' -fuzztime=$(FUZZTIME) ./adapters/httpapi/
 
-## bench: customer.update through the service against the raw driver on the
-## same database (CUSTOMER_MONGODB_URI, else the embedded store), and the
-## HTTP path against a bare Gin handler; writes docs/bench/update.{json,svg}.
-## BENCH_FLAGS passes flags to the load generator (go run ./test/bench -h).
+## bench: the embedded default store's cost from 200 to 20,000 customers
+## (each call from one client, customer.update from 8, peak RSS, data size),
+## and the HTTP path against a bare Gin handler; writes docs/bench/growth.json.
+## BENCH_FLAGS passes flags to the load generator (go run ./test/bench -h),
+## e.g. BENCH_FLAGS=-sizes=200,20000,100000.
 BENCH_FLAGS ?=
-bench: build
+bench: build gobench
+	$(GO) run ./test/bench -service $(BIN) -gobench bin/bench/gobench.txt $(BENCH_FLAGS)
+
+## bench-mongodb: customer.update through the service against the raw driver
+## on the same MongoDB (CUSTOMER_MONGODB_URI, else the FerretDB stand-in);
+## writes docs/bench/update.{json,svg}.
+bench-mongodb: build gobench
+	$(GO) run ./test/bench -bench update -service $(BIN) -gobench bin/bench/gobench.txt $(BENCH_FLAGS)
+
+gobench:
 	@mkdir -p bin/bench
 	$(GO) test -run='^$$' -bench='^BenchmarkUpdatePath$$' -benchmem -count=6 ./adapters/httpapi/ > bin/bench/gobench.txt \
 		|| { cat bin/bench/gobench.txt; exit 1; }
-	$(GO) run ./test/bench -service $(BIN) -gobench bin/bench/gobench.txt $(BENCH_FLAGS)
 
 ## soak: SOAK_DURATION of mixed load (create/update/info/list) from
 ## SOAK_CLIENTS clients offering SOAK_RATE calls/s (0: back to back) against

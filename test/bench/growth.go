@@ -125,6 +125,13 @@ func runGrowth(ctx context.Context, o config, stdout io.Writer) error {
 	}
 	report := growthReport{Date: time.Now().UTC(), LoadAverage: loadAverage(), CPUs: cpus(), Phases: phases,
 		OpDuration: o.opDuration.String(), Clients: o.growthClients}
+	if o.goBench != "" {
+		gb, err := readGoBench(o.goBench)
+		if err != nil {
+			return err
+		}
+		report.GoBench = &gb
+	}
 	report.print(stdout)
 	if o.outDir == "" {
 		return nil

@@ -28,6 +28,8 @@ type growthReport struct {
 	OpDuration  string        `json:"measured_per_operation"`
 	Clients     int           `json:"concurrent_clients"`
 	Phases      []growthPhase `json:"sizes"`
+	// GoBench is the HTTP path without a store, when make bench ran it.
+	GoBench *goBenchSummary `json:"go_benchmarks,omitempty"`
 }
 
 func cpus() int { return runtime.NumCPU() }
@@ -75,6 +77,10 @@ func (r growthReport) print(w io.Writer) {
 	fmt.Fprintf(w, "at %d customers: customer.update p50 %.2f ms (aim under %.0f); %s updates/s at %d clients (aim at least %d); peak RSS %s (aim at most %s)\n",
 		last.Customers, last.Ops["customer.update"].P50ms, targetUpdateP50ms, fmtThroughput(last.Updates.Throughput),
 		r.Clients, targetUpdatesPerSecond, fmtBytes(maxPeak(r.Phases)), fmtBytes(targetGrowthPeakRSS))
+	if gb := r.GoBench; gb != nil {
+		fmt.Fprintf(w, "HTTP path of customer.update over the in-memory store (BenchmarkUpdatePath, median of %d): %.0f ns/op, %.0f B/op, %.0f allocs/op; a bare Gin handler %.0f ns/op (ratio %.2f)\n",
+			gb.Service.Runs, gb.Service.NsPerOp, gb.Service.BytesPerOp, gb.Service.AllocsPerOp, gb.BareGin.NsPerOp, gb.nsRatio())
+	}
 }
 
 func maxPeak(phases []growthPhase) int64 {

@@ -1,3 +1,6 @@
+// Package shutdown checks how the service binary stops: built as
+// `make build` builds it and run as a process on its embedded store, it
+// receives SIGTERM while clients are mid-request.
 package shutdown
 
 import (
@@ -51,9 +54,9 @@ func (c call) refused() bool { return errors.Is(c.err, syscall.ECONNREFUSED) }
 // are refused, the process exits 0 within its drain bound, and every
 // customer it said it created is stored.
 func TestSIGTERMDrainsRequestsInFlightAndRefusesNewConnections(t *testing.T) {
-	bin := buildService(t)
+	bin := servicetest.BuildBinary(t)
 	dataDir := t.TempDir()
-	svc := startService(t, bin,
+	svc := servicetest.StartProcess(t, bin,
 		"CUSTOMER_HTTP_ADDR=127.0.0.1:0",
 		"CUSTOMER_ADMIN_ADDR=127.0.0.1:0",
 		"CUSTOMER_DATA_DIR="+dataDir,
@@ -64,7 +67,7 @@ func TestSIGTERMDrainsRequestsInFlightAndRefusesNewConnections(t *testing.T) {
 		"CUSTOMER_LOG_LEVEL=info",
 		"CUSTOMER_LOG_FORMAT=json",
 	)
-	api := servicetest.Client{URL: "http://" + svc.addr + httpapi.BasePath, Token: servicetest.Token(t, servicetest.Secret, "api")}
+	api := svc.Client(t)
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.MaxIdleConnsPerHost = clients
 	httpClient := &http.Client{Transport: transport, Timeout: workload.DefaultCallTimeout + shutdownTimeout}
@@ -110,7 +113,7 @@ func TestSIGTERMDrainsRequestsInFlightAndRefusesNewConnections(t *testing.T) {
 				default:
 				}
 				select {
-				case <-svc.exited:
+				case <-svc.Exited:
 					return
 				default:
 				}
@@ -128,8 +131,8 @@ func TestSIGTERMDrainsRequestsInFlightAndRefusesNewConnections(t *testing.T) {
 	for established := false; !established; {
 		select {
 		case <-answered:
-		case <-svc.exited:
-			t.Fatalf("the service exited under load: %v", svc.err)
+		case <-svc.Exited:
+			t.Fatalf("the service exited under load:\n%s", svc.Output())
 		}
 		mu.Lock()
 		creates := 0
@@ -142,7 +145,7 @@ func TestSIGTERMDrainsRequestsInFlightAndRefusesNewConnections(t *testing.T) {
 		mu.Unlock()
 	}
 	signalled := time.Now()
-	if err := svc.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := svc.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 
@@ -155,11 +158,11 @@ func TestSIGTERMDrainsRequestsInFlightAndRefusesNewConnections(t *testing.T) {
 		defer close(probed)
 		for {
 			select {
-			case <-svc.exited:
+			case <-svc.Exited:
 				return
 			default:
 			}
-			conn, err := net.DialTimeout("tcp", svc.addr, time.Second)
+			conn, err := net.DialTimeout("tcp", svc.Addr, time.Second)
 			probes++
 			switch {
 			case err == nil:
@@ -174,7 +177,7 @@ func TestSIGTERMDrainsRequestsInFlightAndRefusesNewConnections(t *testing.T) {
 		}
 	}()
 
-	code := svc.exitCode(t, shutdownTimeout+exitMargin)
+	code := svc.ExitCode(t, shutdownTimeout+exitMargin)
 	exited := time.Now()
 	wg.Wait()
 	<-probed
@@ -182,7 +185,7 @@ func TestSIGTERMDrainsRequestsInFlightAndRefusesNewConnections(t *testing.T) {
 		t.Errorf("the service exited with %d, want 0", code)
 	}
 
-	logged := svc.accessLogged()
+	logged := svc.AccessLogged()
 	var before, inFlight, drained, refused, unread int
 	var lastAnswer time.Time
 	var created []string
@@ -248,7 +251,7 @@ func TestSIGTERMDrainsRequestsInFlightAndRefusesNewConnections(t *testing.T) {
 	if acceptedAfterRefusal != 0 {
 		t.Errorf("%d connections were accepted after one was refused", acceptedAfterRefusal)
 	}
-	if strings.Contains(svc.output(), "panic") {
+	if strings.Contains(svc.Output(), "panic") {
 		t.Errorf("the service logged a panic")
 	}
 

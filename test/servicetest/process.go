@@ -1,7 +1,4 @@
-// Package shutdown checks how the service binary stops: built as
-// `make build` builds it and run as a process on its embedded store, it
-// receives SIGTERM while clients are mid-request.
-package shutdown
+package servicetest
 
 import (
 	"bufio"
@@ -16,16 +13,23 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/microbase-io/customer-service/adapters/httpapi"
 )
 
-// buildService builds the service's binary into a temporary directory,
-// with the go command that runs the test (go test puts its GOROOT/bin
-// first in PATH). Its build cache makes every build after the first cheap.
-func buildService(t *testing.T) string {
+// BuildBinary builds the service's binary as `make build` does, into a
+// temporary directory, with the go command that runs the test (go test
+// puts its GOROOT/bin first in PATH). Its build cache makes every build
+// after the first cheap.
+func BuildBinary(t testing.TB) string {
 	t.Helper()
+	gomod, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		t.Fatalf("locating the module: %v", err)
+	}
 	bin := filepath.Join(t.TempDir(), "customer-service")
 	build := exec.Command("go", "build", "-trimpath", "-o", bin, ".")
-	build.Dir = filepath.Join("..", "..")
+	build.Dir = filepath.Dir(strings.TrimSpace(string(gomod)))
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
@@ -33,21 +37,23 @@ func buildService(t *testing.T) string {
 	return bin
 }
 
-// process is the service running as a child process.
-type process struct {
-	cmd    *exec.Cmd
-	addr   string // the API's host:port
-	exited chan struct{}
-	err    error // Wait's, once exited is closed
+// Process is the service running as a child process.
+type Process struct {
+	Cmd    *exec.Cmd
+	Addr   string        // the API's host:port
+	Exited chan struct{} // closed once the process has exited
+	err    error         // Wait's, once Exited is closed
 
 	mu  sync.Mutex
 	log bytes.Buffer // everything it wrote, stdout and stderr
 }
 
-// startService runs bin with env (CUSTOMER_* settings) added to an
+// StartProcess runs bin with env (CUSTOMER_* settings) added to an
 // environment cleared of the CUSTOMER_* variables of the test's own, and
-// returns once the API is listening.
-func startService(t *testing.T, bin string, env ...string) *process {
+// returns once the API is listening. The service must log JSON at info
+// (CUSTOMER_LOG_FORMAT=json, the default), which tells its address. It is
+// killed when the test ends, if it has not exited by then.
+func StartProcess(t testing.TB, bin string, env ...string) *Process {
 	t.Helper()
 	cmd := exec.Command(bin)
 	for _, kv := range os.Environ() {
@@ -64,34 +70,34 @@ func startService(t *testing.T, bin string, env ...string) *process {
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", bin, err)
 	}
-	p := &process{cmd: cmd, exited: make(chan struct{})}
+	p := &Process{Cmd: cmd, Exited: make(chan struct{})}
 	listening := make(chan string, 1)
 	go p.read(out, listening)
 	t.Cleanup(func() {
 		select {
-		case <-p.exited:
+		case <-p.Exited:
 		default:
 			_ = cmd.Process.Kill()
-			<-p.exited
+			<-p.Exited
 		}
 		if t.Failed() {
-			t.Logf("service output:\n%s", p.output())
+			t.Logf("service output:\n%s", p.Output())
 		}
 	})
 	select {
-	case p.addr = <-listening:
+	case p.Addr = <-listening:
 		return p
-	case <-p.exited:
-		t.Fatalf("the service exited before listening: %v\n%s", p.err, p.output())
+	case <-p.Exited:
+		t.Fatalf("the service exited before listening: %v\n%s", p.err, p.Output())
 	case <-time.After(time.Minute):
-		t.Fatalf("the service did not listen within a minute\n%s", p.output())
+		t.Fatalf("the service did not listen within a minute\n%s", p.Output())
 	}
 	return nil
 }
 
 // read keeps the output and reports the API's address from the log line
 // that announces it; the process has exited when the output ends.
-func (p *process) read(out io.Reader, listening chan<- string) {
+func (p *Process) read(out io.Reader, listening chan<- string) {
 	lines := bufio.NewScanner(out)
 	lines.Buffer(make([]byte, 0, 64<<10), 1<<20)
 	for lines.Scan() {
@@ -108,23 +114,24 @@ func (p *process) read(out io.Reader, listening chan<- string) {
 		}
 	}
 	_, _ = io.Copy(io.Discard, out)
-	p.err = p.cmd.Wait()
-	close(p.exited)
+	p.err = p.Cmd.Wait()
+	close(p.Exited)
 }
 
-func (p *process) output() string {
+// Output is everything the process wrote so far, stdout and stderr.
+func (p *Process) Output() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.log.String()
 }
 
-// exitCode waits at most bound for the process to exit.
-func (p *process) exitCode(t *testing.T, bound time.Duration) int {
+// ExitCode waits at most bound for the process to exit.
+func (p *Process) ExitCode(t testing.TB, bound time.Duration) int {
 	t.Helper()
 	select {
-	case <-p.exited:
+	case <-p.Exited:
 	case <-time.After(bound):
-		t.Fatalf("the service had not exited %s after SIGTERM", bound)
+		t.Fatalf("the service had not exited %s later", bound)
 	}
 	if p.err == nil {
 		return 0
@@ -137,11 +144,11 @@ func (p *process) exitCode(t *testing.T, bound time.Duration) int {
 	return -1
 }
 
-// accessLogged returns the request ids the service's access log holds:
+// AccessLogged returns the request ids the service's access log holds:
 // the requests it read and answered.
-func (p *process) accessLogged() map[string]bool {
+func (p *Process) AccessLogged() map[string]bool {
 	seen := map[string]bool{}
-	for line := range strings.Lines(p.output()) {
+	for line := range strings.Lines(p.Output()) {
 		var entry struct {
 			Msg       string `json:"msg"`
 			RequestID string `json:"request_id"`
@@ -153,4 +160,10 @@ func (p *process) accessLogged() map[string]bool {
 		}
 	}
 	return seen
+}
+
+// Client calls the process's API with a token of Secret.
+func (p *Process) Client(t testing.TB) Client {
+	t.Helper()
+	return Client{URL: "http://" + p.Addr + httpapi.BasePath, Token: Token(t, Secret, "api")}
 }
