@@ -13,10 +13,11 @@ import (
 	"github.com/microbase-io/customer-service/domain"
 )
 
-// uniqueViolations are the messages FerretDB gives when an update, replace
-// or findAndModify breaks a unique index: it answers InternalError (code 1)
-// with its backend's text instead of MongoDB's E11000 (code 11000), which
-// it reserves for inserts. Real MongoDB never sends these.
+// uniqueViolations are the messages FerretDB, the tests' stand-in for
+// MongoDB, gives when an update, replace or findAndModify breaks a unique
+// index: InternalError (code 1) with its backend's text instead of
+// MongoDB's E11000, which it reserves for inserts. MongoDB never sends
+// these.
 var uniqueViolations = []string{
 	"UNIQUE constraint failed",                       // SQLite backend
 	"duplicate key value violates unique constraint", // PostgreSQL backend

@@ -14,8 +14,8 @@ const emailIndex = "email_1"
 
 // indexes are the indexes the service relies on. The email index is what
 // makes emails unique (stored lower case, so uniqueness ignores letter
-// case without a collation, which FerretDB lacks); the others keep list
-// filters and its sort from scanning the collection.
+// case without a collation); the others keep list filters and its sort
+// from scanning the collection.
 var indexes = []struct {
 	name           string
 	keys           bson.D
@@ -31,10 +31,10 @@ var indexes = []struct {
 }
 
 // EnsureIndexes creates the indexes that do not exist yet; every instance
-// runs it at start. It asks first instead of relying on createIndexes
-// being a no-op for existing indexes, as MongoDB's is, because FerretDB
-// v1.24 panics (and drops the connection) when asked to create several
-// indexes some of which exist.
+// runs it at start. It asks first rather than relying on createIndexes
+// being a no-op for existing indexes, as MongoDB's is: FerretDB v1.24
+// drops the connection when asked to create several indexes some of which
+// exist.
 func (r *Repository) EnsureIndexes(ctx context.Context) error {
 	specs, err := r.coll.Indexes().ListSpecifications(ctx)
 	if err != nil {

@@ -12,8 +12,8 @@ import (
 )
 
 // The transactional outbox lives inside each customer document, because a
-// write to one document is the only atomic step that MongoDB without
-// transactions (and FerretDB, which has none) offers: the write that
+// write to one document is the only atomic step that MongoDB offers
+// without multi-document transactions: the write that
 // changes a customer pushes its event onto the document's "outbox" array
 // and sets "outboxPending" in the same update. A relay leases a document
 // ("outboxLease"), publishes its events in array order, and pops each one

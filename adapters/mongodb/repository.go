@@ -1,7 +1,25 @@
 // Package mongodb stores customers in a MongoDB collection, one document
-// per customer with its addresses embedded. It speaks only standard MongoDB
-// and is tested against FerretDB as well, whose gaps it avoids (no
-// positional operator or arrayFilters; see Update).
+// per customer with its addresses embedded, for deployments on MongoDB (a
+// replica set or Atlas).
+//
+// Its tests run on FerretDB v1 where no MongoDB server is available, and
+// it keeps the few accommodations FerretDB needs because none costs
+// anything on MongoDB:
+//   - a unique index broken by an update is reported by FerretDB with its
+//     backend's text rather than E11000; translate knows both;
+//   - emails are stored lower-cased rather than compared under a collation,
+//     which FerretDB lacks;
+//   - EnsureIndexes lists the indexes before creating the missing ones,
+//     one round trip at start, where createIndexes alone would do;
+//   - address changes write the whole addresses array under a version
+//     filter (Update) rather than using the positional operator or
+//     arrayFilters, which FerretDB lacks: the domain decides on the whole
+//     list anyway;
+//   - Get and FindByEmail filter on the one field they look up and tell a
+//     tombstone afterwards, which FerretDB needs to use its _id index;
+//   - the findOneAndUpdate of Patch has no projection, which FerretDB
+//     refuses: the answer carries the customer's pending events too,
+//     normally none or one.
 package mongodb
 
 import (
@@ -59,9 +77,8 @@ func (r *Repository) Create(ctx context.Context, c *domain.Customer, ev applicat
 }
 
 // Get and FindByEmail filter on the one field they look up and tell a
-// tombstone by its removed flag afterwards: FerretDB uses its _id index
-// only when _id is the whole filter (any other filter scans the table),
-// and a tombstone's email ("removed:<id>") never equals a real one.
+// tombstone by its removed flag afterwards; a tombstone's email
+// ("removed:<id>") never equals a real one.
 func (r *Repository) Get(ctx context.Context, id string) (*domain.Customer, error) {
 	return r.findOne(ctx, bson.D{{Key: "_id", Value: id}}, id)
 }
@@ -130,8 +147,7 @@ func (r *Repository) Patch(ctx context.Context, id string, patch domain.Customer
 		{Key: "$push", Value: bson.D{{Key: "outbox", Value: toOutboxEntry(ev)}}},
 	}
 	var doc customerDocument
-	// No projection: FerretDB does not implement it for findAndModify;
-	// decoding skips the outbox anyway.
+	// Decoding skips the outbox (see the package comment on projections).
 	err := r.coll.FindOneAndUpdate(ctx, filter, update, returnWritten).Decode(&doc)
 	if err == nil {
 		return doc.toDomain(), nil
@@ -151,9 +167,8 @@ func (r *Repository) Patch(ctx context.Context, id string, patch domain.Customer
 
 // Update is an optimistic read-decide-write: the write is conditional on
 // the version read, and a concurrent writer makes it read and decide again.
-// The whole addresses array is written back, because FerretDB implements
-// neither the positional operator nor arrayFilters and the version filter
-// makes a whole-array write safe anyway.
+// The whole addresses array is written back; the version filter makes
+// that safe.
 func (r *Repository) Update(ctx context.Context, id string, change func(*domain.Customer) (application.NewEvent, error)) (*domain.Customer, error) {
 	for {
 		c, err := r.Get(ctx, id)
