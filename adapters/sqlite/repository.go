@@ -11,22 +11,15 @@ import (
 	"github.com/microbase-io/customer-service/domain"
 )
 
-// querier is what a pool and a transaction have in common.
-type querier interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
-
 // inWriteTx runs fn in one transaction holding the write lock and commits
 // it when fn returns nil. A context that ends before the commit rolls it
 // back: nothing of it is written, and the caller hears so.
-func (s *Store) inWriteTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (s *Store) inWriteTx(ctx context.Context, fn func(tx session) error) error {
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	if err := fn(tx); err != nil {
+	if err := fn(session{cache: s.writeStmt, tx: tx}); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
@@ -35,36 +28,34 @@ func (s *Store) inWriteTx(ctx context.Context, fn func(tx *sql.Tx) error) error 
 
 func (s *Store) Create(ctx context.Context, c *domain.Customer, ev application.NewEvent) error {
 	r := toRow(c)
-	err := s.inWriteTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO customers (`+customerColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	err := s.inWriteTx(ctx, func(tx session) error {
+		if _, err := tx.exec(ctx, insertCustomer,
 			r.id, r.email, r.password, r.firstName, r.lastName, r.status, r.tags, r.addresses, r.version, r.createdAt, r.updatedAt); err != nil {
 			return err
 		}
 		if err := indexTags(ctx, tx, c.ID(), r.createdAt, nil, c.Snapshot().Tags); err != nil {
 			return err
 		}
-		return recordEvent(ctx, tx, c.ID(), ev)
+		return recordEvent(ctx, tx, c.ID(), c.Version(), ev)
 	})
 	return translate(err, r.email)
 }
 
 func (s *Store) Get(ctx context.Context, id string) (*domain.Customer, error) {
-	c, err := getCustomer(ctx, s.read, id)
+	c, err := getCustomer(ctx, s.reader(), id)
 	return c, translate(err, "")
 }
 
 func (s *Store) FindByEmail(ctx context.Context, email string) (*domain.Customer, error) {
-	c, err := scanRow(s.read.QueryRowContext(ctx,
-		`SELECT `+customerColumns+` FROM customers WHERE email = ? AND removed = 0`, email))
+	c, err := scanRow(s.reader().queryRow(ctx, selectByEmail, email))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, &domain.CustomerNotFoundError{}
 	}
 	return c, translate(err, "")
 }
 
-func getCustomer(ctx context.Context, q querier, id string) (*domain.Customer, error) {
-	c, err := scanRow(q.QueryRowContext(ctx,
-		`SELECT `+customerColumns+` FROM customers WHERE id = ? AND removed = 0`, id))
+func getCustomer(ctx context.Context, q session, id string) (*domain.Customer, error) {
+	c, err := scanRow(q.queryRow(ctx, selectCustomer, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, &domain.CustomerNotFoundError{ID: id}
 	}
@@ -97,7 +88,7 @@ func (s *Store) modify(ctx context.Context, id string, change func(*domain.Custo
 		out   *domain.Customer
 		email string
 	)
-	err := s.inWriteTx(ctx, func(tx *sql.Tx) error {
+	err := s.inWriteTx(ctx, func(tx session) error {
 		c, err := getCustomer(ctx, tx, id)
 		if err != nil {
 			return err
@@ -110,8 +101,7 @@ func (s *Store) modify(ctx context.Context, id string, change func(*domain.Custo
 		}
 		r := toRow(c)
 		email = r.email
-		if _, err := tx.ExecContext(ctx, `UPDATE customers SET email = ?, first_name = ?, last_name = ?, status = ?,
-			tags = ?, addresses = ?, version = ?, updated_at = ? WHERE id = ?`,
+		if _, err := tx.exec(ctx, updateCustomer,
 			r.email, r.firstName, r.lastName, r.status, r.tags, r.addresses, r.version, r.updatedAt, id); err != nil {
 			return err
 		}
@@ -119,7 +109,7 @@ func (s *Store) modify(ctx context.Context, id string, change func(*domain.Custo
 			return err
 		}
 		out = c
-		return recordEvent(ctx, tx, id, ev)
+		return recordEvent(ctx, tx, id, c.Version(), ev)
 	})
 	if err != nil {
 		return nil, translate(err, email)
@@ -130,29 +120,29 @@ func (s *Store) modify(ctx context.Context, id string, change func(*domain.Custo
 // Delete leaves a tombstone until the customer's events are published
 // (see Release): its email is free and no read finds it from now on.
 func (s *Store) Delete(ctx context.Context, id string, ev application.NewEvent) error {
-	err := s.inWriteTx(ctx, func(tx *sql.Tx) error {
+	err := s.inWriteTx(ctx, func(tx session) error {
 		c, err := getCustomer(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE customers SET removed = 1, version = version + 1, updated_at = ? WHERE id = ?`,
+		if _, err := tx.exec(ctx, removeCustomer,
 			ev.At.UnixMilli(), id); err != nil {
 			return err
 		}
 		if err := indexTags(ctx, tx, id, c.Snapshot().CreatedAt.UnixMilli(), c.Snapshot().Tags, nil); err != nil {
 			return err
 		}
-		return recordEvent(ctx, tx, id, ev)
+		return recordEvent(ctx, tx, id, c.Version()+1, ev)
 	})
 	return translate(err, "")
 }
 
 // indexTags brings the customer's rows of customer_tags from oldTags to
 // newTags.
-func indexTags(ctx context.Context, tx *sql.Tx, id string, createdAt int64, oldTags, newTags []string) error {
+func indexTags(ctx context.Context, tx session, id string, createdAt int64, oldTags, newTags []string) error {
 	for _, tag := range oldTags {
 		if !slices.Contains(newTags, tag) {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM customer_tags WHERE tag = ? AND created_at = ? AND customer_id = ?`,
+			if _, err := tx.exec(ctx, deleteTag,
 				tag, createdAt, id); err != nil {
 				return err
 			}
@@ -160,7 +150,7 @@ func indexTags(ctx context.Context, tx *sql.Tx, id string, createdAt int64, oldT
 	}
 	for _, tag := range newTags {
 		if !slices.Contains(oldTags, tag) {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO customer_tags (tag, created_at, customer_id) VALUES (?, ?, ?)`,
+			if _, err := tx.exec(ctx, insertTag,
 				tag, createdAt, id); err != nil {
 				return err
 			}

@@ -12,7 +12,8 @@ import (
 var migrations = []string{
 	// 1: customers with their addresses (a JSON array, read and written
 	// with the customer), a side table that indexes their tags, and the
-	// outbox.
+	// outbox, each event keyed by its customer and the version its write
+	// produced.
 	//
 	// A removed customer stays as a tombstone (removed = 1) until its
 	// events are published; the partial indexes leave tombstones out, so
@@ -46,14 +47,14 @@ CREATE TABLE customer_tags (
 ) STRICT, WITHOUT ROWID;
 
 CREATE TABLE outbox (
-	seq         INTEGER NOT NULL PRIMARY KEY,
 	customer_id TEXT    NOT NULL,
+	version     INTEGER NOT NULL,
 	event_id    TEXT    NOT NULL,
 	type        TEXT    NOT NULL,
 	at          INTEGER NOT NULL,
-	args        TEXT    NOT NULL
-) STRICT;
-CREATE INDEX outbox_by_customer ON outbox (customer_id, seq);
+	args        TEXT    NOT NULL,
+	PRIMARY KEY (customer_id, version)
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE outbox_customers (
 	customer_id TEXT    NOT NULL PRIMARY KEY,

@@ -23,6 +23,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"time"
 
 	// The pure-Go SQLite driver, so the service stays a static binary.
@@ -50,10 +51,13 @@ type Options struct {
 
 // Store is an open database. Its methods are safe for concurrent use.
 type Store struct {
-	path   string
-	write  *sql.DB // one connection: writers queue here, in the caller's context
-	read   *sql.DB
-	closed bool
+	path      string
+	write     *sql.DB // one connection: writers queue here, in the caller's context
+	read      *sql.DB
+	writeStmt *stmtCache
+	readStmt  *stmtCache
+	closeOnce sync.Once
+	closeErr  error
 }
 
 var (
@@ -84,6 +88,12 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if err == nil {
 		err = migrate(ctx, s.write)
 	}
+	if err == nil {
+		s.writeStmt, err = prepareAll(ctx, s.write, writeStatements)
+	}
+	if err == nil {
+		s.readStmt, err = prepareAll(ctx, s.read, readStatements)
+	}
 	if err != nil {
 		_ = s.Close()
 		return nil, fmt.Errorf("sqlite store %s: %w", path, translate(err, ""))
@@ -99,18 +109,25 @@ func (s *Store) Pools() (write, read *sql.DB) { return s.write, s.read }
 
 // Close closes both pools; a write in progress finishes first.
 func (s *Store) Close() error {
-	if s.closed {
-		return nil
-	}
-	s.closed = true
-	var errs []error
-	for _, db := range []*sql.DB{s.read, s.write} {
-		if db != nil {
-			errs = append(errs, db.Close())
+	s.closeOnce.Do(func() {
+		var errs []error
+		for _, c := range []*stmtCache{s.readStmt, s.writeStmt} {
+			if c != nil {
+				c.close()
+			}
 		}
-	}
-	return errors.Join(errs...)
+		for _, db := range []*sql.DB{s.read, s.write} {
+			if db != nil {
+				errs = append(errs, db.Close())
+			}
+		}
+		s.closeErr = errors.Join(errs...)
+	})
+	return s.closeErr
 }
+
+// reader runs statements on the read pool.
+func (s *Store) reader() session { return session{cache: s.readStmt} }
 
 // openPool opens connections to path. Every connection runs in WAL mode,
 // so readers see the last commit while a writer works; synchronous=NORMAL
@@ -179,6 +196,6 @@ func prepareFiles(dataDir string) (string, error) {
 // database and can be read.
 func (s *Store) Ping(ctx context.Context) error {
 	var n int
-	err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema`).Scan(&n)
+	err := s.reader().queryRow(ctx, readSchema).Scan(&n)
 	return translate(err, "")
 }
