@@ -90,8 +90,8 @@ func (uc checkCredentials) Handle(ctx context.Context, cred Credentials) error {
 	}
 	err := uc.authenticate(c, cred.Password)
 	// bcrypt compares only the first 72 bytes, so a longer password would
-	// pass on its prefix alone; no stored hash can be of such a password.
-	// Refused after the comparison, so that it costs the same time.
+	// pass on its prefix alone. Refused after the comparison, so that it
+	// takes as long as any other answer.
 	if err == nil && len(cred.Password) > domain.MaxPasswordBytes {
 		return domain.ErrBadCredentials
 	}
