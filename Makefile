@@ -13,9 +13,14 @@ export TESTCONTAINERS_RYUK_DISABLED := true
 
 .PHONY: run build test lint fuzz test-images test-standin image bench bench-mongodb gobench soak
 
-## run: build and start the service on the embedded store (console logs)
+## run: build and start the service on the embedded store (console logs),
+## listening on loopback only: it logs a development token. The binary's own
+## defaults (:3005, :9005) are for containers; override these to listen
+## elsewhere, e.g. `make run CUSTOMER_HTTP_ADDR=:3005`.
+run: CUSTOMER_HTTP_ADDR ?= 127.0.0.1:3005
+run: CUSTOMER_ADMIN_ADDR ?= 127.0.0.1:9005
 run: build
-	CUSTOMER_LOG_FORMAT=console ./$(BIN)
+	CUSTOMER_LOG_FORMAT=console CUSTOMER_HTTP_ADDR=$(CUSTOMER_HTTP_ADDR) CUSTOMER_ADMIN_ADDR=$(CUSTOMER_ADMIN_ADDR) ./$(BIN)
 
 ## build: static binary in bin/customer-service
 build:

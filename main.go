@@ -55,8 +55,12 @@ func printToken(cfg bootstrap.Config, args []string, stdout, stderr io.Writer) i
 	fs.SetOutput(stderr)
 	subject := fs.String("sub", "cli", "subject (sub claim)")
 	scope := fs.String("scope", cfg.TokenScope, "space-separated scopes")
-	ttl := fs.Duration("ttl", time.Hour, "lifetime")
+	ttl := fs.Duration("ttl", min(time.Hour, cfg.TokenMaxTTL), "lifetime, at most CUSTOMER_TOKEN_MAX_TTL ("+cfg.TokenMaxTTL.String()+")")
 	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *ttl > cfg.TokenMaxTTL {
+		fmt.Fprintf(stderr, "customer-service token: -ttl %s is longer than CUSTOMER_TOKEN_MAX_TTL (%s): the service would refuse the token\n", *ttl, cfg.TokenMaxTTL)
 		return 2
 	}
 	secrets, _, err := bootstrap.TokenSecrets(cfg)

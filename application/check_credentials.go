@@ -70,9 +70,10 @@ func NewCheckCredentials(repo CustomerRepository, bcryptCost int) (CheckCredenti
 
 // Handle refuses what Validate refuses. Every other failure is
 // domain.ErrBadCredentials after one bcrypt comparison: an email that is
-// not valid, one nobody has, a wrong password and an inactive customer
-// alike. The password policy of customer.create is not applied: customers
-// of the Node.js service may have older passwords.
+// not valid, one nobody has, a wrong password, an inactive customer and a
+// password longer than domain.MaxPasswordBytes alike. The rest of the
+// password policy of customer.create is not applied: customers of the
+// Node.js service may have older passwords.
 func (uc checkCredentials) Handle(ctx context.Context, cred Credentials) error {
 	if err := cred.Validate(); err != nil {
 		return err
@@ -87,5 +88,12 @@ func (uc checkCredentials) Handle(ctx context.Context, cred Credentials) error {
 			return err
 		}
 	}
-	return uc.authenticate(c, cred.Password)
+	err := uc.authenticate(c, cred.Password)
+	// bcrypt compares only the first 72 bytes, so a longer password would
+	// pass on its prefix alone. Refused after the comparison, so that it
+	// takes as long as any other answer.
+	if err == nil && len(cred.Password) > domain.MaxPasswordBytes {
+		return domain.ErrBadCredentials
+	}
+	return err
 }

@@ -20,6 +20,9 @@ import (
 // would be caught.
 const credentialsCost = bcrypt.MinCost + 1
 
+// longestPassword is as long as customer.create allows: all of it counts.
+var longestPassword = strings.Repeat("Long-s3cret-", 6)
+
 func seedForCredentials(t testing.TB) *memory.Repository {
 	t.Helper()
 	repo := memory.NewRepository()
@@ -27,6 +30,7 @@ func seedForCredentials(t testing.TB) *memory.Repository {
 	for _, in := range []domain.NewCustomerInput{
 		{Email: "ada@example.com", Password: "s3cret-pass", FirstName: "Ada", LastName: "Lovelace"},
 		{Email: "grace@example.com", Password: "s3cret-pass", FirstName: "Grace", LastName: "Hopper", Status: ptr("INACTIVE")},
+		{Email: "linus@example.com", Password: longestPassword, FirstName: "Linus", LastName: "Long"},
 	} {
 		if _, err := create.Handle(context.Background(), in); err != nil {
 			t.Fatal(err)
@@ -58,7 +62,7 @@ func TestCheckCredentials_FailuresAreAlikeAndEachCostsOneBcryptComparison(t *tes
 				t.Fatal(err)
 			}
 			var checked []*domain.Customer
-			uc = application.WatchPasswordChecks(uc, func(c *domain.Customer) { checked = append(checked, c) })
+			uc = application.WatchPasswordChecks(uc, func(c *domain.Customer, _ string, _ error) { checked = append(checked, c) })
 
 			if err := uc.Handle(context.Background(), tt.cred); err != tt.wantErr {
 				t.Fatalf("Handle = %v, want %v", err, tt.wantErr)
@@ -73,6 +77,55 @@ func TestCheckCredentials_FailuresAreAlikeAndEachCostsOneBcryptComparison(t *tes
 			}
 			if isDecoy := checked[0].ID() == ""; isDecoy != tt.wantDecoy {
 				t.Fatalf("checked against customer %q, want the stand-in: %v", checked[0].ID(), tt.wantDecoy)
+			}
+		})
+	}
+}
+
+// bcrypt reads only the first 72 bytes of a password, so a longer one whose
+// first 72 bytes are right matches the stored hash. customer.create never
+// stores such a password, so it is refused, and only after the same bcrypt
+// comparison as any other attempt: the comparison itself says "match".
+func TestCheckCredentials_PasswordOver72BytesIsRefusedAfterTheSameComparison(t *testing.T) {
+	if len(longestPassword) != 72 {
+		t.Fatalf("the seeded password is %d bytes, want 72", len(longestPassword))
+	}
+	tests := []struct {
+		name     string
+		password string
+		wantErr  error
+	}{
+		{"the 72 bytes stored", longestPassword, nil},
+		{"the 72 bytes and one more", longestPassword + "x", domain.ErrBadCredentials},
+		{"the 72 bytes and a kilobyte more", longestPassword + strings.Repeat("y", 1024), domain.ErrBadCredentials},
+	}
+	repo := seedForCredentials(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			uc, err := application.NewCheckCredentials(repo, credentialsCost)
+			if err != nil {
+				t.Fatal(err)
+			}
+			type check struct {
+				id       string
+				password string
+				err      error
+			}
+			var checks []check
+			uc = application.WatchPasswordChecks(uc, func(c *domain.Customer, password string, err error) {
+				checks = append(checks, check{c.ID(), password, err})
+			})
+
+			if err := uc.Handle(context.Background(), application.Credentials{Email: "linus@example.com", Password: tt.password}); err != tt.wantErr {
+				t.Fatalf("Handle = %v, want %v", err, tt.wantErr)
+			}
+			if len(checks) != 1 {
+				t.Fatalf("%d password checks, want exactly 1", len(checks))
+			}
+			c := checks[0]
+			if c.id == "" || c.password != tt.password || c.err != nil {
+				t.Fatalf("checked %q (%d bytes) against %q: %v; want the whole password against Linus's hash, matching on its first 72 bytes",
+					c.password, len(c.password), c.id, c.err)
 			}
 		})
 	}
@@ -127,6 +180,7 @@ func BenchmarkCheckCredentials(b *testing.B) {
 	for _, in := range []domain.NewCustomerInput{
 		{Email: "ada@example.com", Password: "s3cret-pass", FirstName: "Ada", LastName: "Lovelace"},
 		{Email: "grace@example.com", Password: "s3cret-pass", FirstName: "Grace", LastName: "Hopper", Status: ptr("INACTIVE")},
+		{Email: "linus@example.com", Password: longestPassword, FirstName: "Linus", LastName: "Long"},
 	} {
 		if _, err := create.Handle(context.Background(), in); err != nil {
 			b.Fatal(err)
@@ -143,6 +197,7 @@ func BenchmarkCheckCredentials(b *testing.B) {
 		{"unknown-email", application.Credentials{Email: "nobody@example.com", Password: "s3cret-pass"}},
 		{"wrong-password", application.Credentials{Email: "ada@example.com", Password: "wrong-pass"}},
 		{"inactive", application.Credentials{Email: "grace@example.com", Password: "s3cret-pass"}},
+		{"over-72-bytes", application.Credentials{Email: "linus@example.com", Password: longestPassword + "x"}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			for b.Loop() {

@@ -2,14 +2,16 @@ package application
 
 import "github.com/microbase-io/customer-service/domain"
 
-// WatchPasswordChecks returns uc with seen called on the customer each
-// password is checked against, before the check runs.
-func WatchPasswordChecks(uc CheckCredentials, seen func(*domain.Customer)) CheckCredentials {
+// WatchPasswordChecks returns uc with seen called after each password
+// check, with the customer it was made against, the password as given to
+// it and what the check answered, before Handle decides its answer.
+func WatchPasswordChecks(uc CheckCredentials, seen func(c *domain.Customer, password string, err error)) CheckCredentials {
 	cc := uc.(checkCredentials)
 	check := cc.authenticate
 	cc.authenticate = func(c *domain.Customer, password string) error {
-		seen(c)
-		return check(c, password)
+		err := check(c, password)
+		seen(c, password, err)
+		return err
 	}
 	return cc
 }

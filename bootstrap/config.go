@@ -28,6 +28,7 @@ type Config struct {
 	DataDir         string        `yaml:"data_dir" env:"CUSTOMER_DATA_DIR"`
 	TokenSecret     string        `yaml:"token_secret" env:"CUSTOMER_TOKEN_SECRET"`
 	TokenScope      string        `yaml:"token_scope" env:"CUSTOMER_TOKEN_SCOPE"`
+	TokenMaxTTL     time.Duration `yaml:"token_max_ttl" env:"CUSTOMER_TOKEN_MAX_TTL"`
 	LogFormat       string        `yaml:"log_format" env:"CUSTOMER_LOG_FORMAT"`
 	LogLevel        string        `yaml:"log_level" env:"CUSTOMER_LOG_LEVEL"`
 	BcryptCost      int           `yaml:"bcrypt_cost" env:"CUSTOMER_BCRYPT_COST"`
@@ -76,6 +77,9 @@ func (c Config) validate() error {
 	}
 	if c.RequestTimeout <= 0 || c.ShutdownTimeout <= 0 || c.OutboxLease <= 0 {
 		errs = append(errs, errors.New("CUSTOMER_REQUEST_TIMEOUT, CUSTOMER_SHUTDOWN_TIMEOUT and CUSTOMER_OUTBOX_LEASE must be positive"))
+	}
+	if c.TokenMaxTTL <= 0 {
+		errs = append(errs, errors.New("CUSTOMER_TOKEN_MAX_TTL must be positive"))
 	}
 	if c.MaxBodyBytes <= 0 {
 		errs = append(errs, errors.New("CUSTOMER_MAX_BODY_BYTES must be positive"))

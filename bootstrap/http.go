@@ -25,10 +25,6 @@ var HTTPModule = fx.Module("http",
 	fx.Invoke(func(*httpapi.Server) {}),
 )
 
-// developmentTokenLifetime is long enough that a developer pastes the
-// logged token once per working session at most.
-const developmentTokenLifetime = 30 * 24 * time.Hour
-
 func newVerifier(cfg Config, log *zap.Logger) (*token.Verifier, error) {
 	secrets, development, err := TokenSecrets(cfg)
 	if err != nil {
@@ -37,18 +33,21 @@ func newVerifier(cfg Config, log *zap.Logger) (*token.Verifier, error) {
 	if development {
 		// Only ever with the embedded store: a token for a secret that
 		// exists on this machine alone, so a newcomer can call the API.
+		// It lives as long as the verifier allows, so it is pasted once
+		// per working day at most.
 		issuer, err := token.NewIssuer(secrets[0], "customer-service")
 		if err != nil {
 			return nil, err
 		}
-		tok, err := issuer.Issue("developer", []string{cfg.TokenScope}, developmentTokenLifetime, time.Now())
+		now := time.Now()
+		tok, err := issuer.Issue("developer", []string{cfg.TokenScope}, cfg.TokenMaxTTL, now)
 		if err != nil {
 			return nil, err
 		}
 		log.Warn("no CUSTOMER_TOKEN_SECRET: using the development secret in the data directory; a development token follows",
-			zap.String("authorization", "Bearer "+tok))
+			zap.String("authorization", "Bearer "+tok), zap.Time("expires", now.Add(cfg.TokenMaxTTL)))
 	}
-	return token.NewVerifier(secrets, cfg.TokenScope)
+	return token.NewVerifier(secrets, cfg.TokenScope, cfg.TokenMaxTTL)
 }
 
 // useCaseParams gathers every use case the HTTP adapter calls.

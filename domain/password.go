@@ -20,7 +20,7 @@ func HashPassword(plain string, cost int) (PasswordHash, error) {
 }
 
 func checkPassword(plain string) error {
-	if len(plain) < minPasswordBytes || len(plain) > maxPasswordBytes {
+	if len(plain) < minPasswordBytes || len(plain) > MaxPasswordBytes {
 		return broken("must be 8 to 72 bytes long")
 	}
 	return nil

@@ -20,7 +20,7 @@ const (
 	MaxAddresses     = 50
 	maxPhone         = 999_999_999_999_999 // 15 digits, the E.164 maximum
 	minPasswordBytes = 8
-	maxPasswordBytes = 72 // bcrypt ignores every byte after the 72nd
+	MaxPasswordBytes = 72 // bcrypt ignores every byte after the 72nd
 )
 
 // cleanText trims value and checks it is printable text of at most max

@@ -111,6 +111,25 @@ func TestInvalidToken_EveryFailureIs401(t *testing.T) {
 			return "Bearer " + signToken(t, jwt.SigningMethodHS256, testSecret,
 				claimsNow(jwt.MapClaims{"nbf": time.Now().Add(hour).Unix(), "exp": time.Now().Add(2 * hour).Unix()}))
 		}, nil, "not_yet_valid"},
+		{"iat an hour ahead", func(t *testing.T, _ *api) string {
+			return "Bearer " + signToken(t, jwt.SigningMethodHS256, testSecret,
+				claimsNow(jwt.MapClaims{"iat": time.Now().Add(hour).Unix(), "exp": time.Now().Add(2 * hour).Unix()}))
+		}, nil, "not_yet_valid"},
+		{"no exp", func(t *testing.T, _ *api) string {
+			return "Bearer " + signToken(t, jwt.SigningMethodHS256, testSecret, claimsNow(jwt.MapClaims{"exp": nil}))
+		}, nil, "lifetime"},
+		{"exp a century away", func(t *testing.T, _ *api) string {
+			return "Bearer " + signToken(t, jwt.SigningMethodHS256, testSecret, claimsNow(jwt.MapClaims{"exp": time.Now().AddDate(100, 0, 0).Unix()}))
+		}, nil, "lifetime"},
+		{"crit header", func(t *testing.T, _ *api) string {
+			tok := jwt.NewWithClaims(jwt.SigningMethodHS256, claimsNow(nil))
+			tok.Header["crit"] = []string{"https://example.com/ext"}
+			s, err := tok.SignedString(testSecret)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return "Bearer " + s
+		}, nil, "crit"},
 		{"no scope", func(t *testing.T, _ *api) string {
 			return "Bearer " + signToken(t, jwt.SigningMethodHS256, testSecret, claimsNow(jwt.MapClaims{"scope": nil}))
 		}, nil, "scope"},
@@ -179,9 +198,6 @@ func TestInvalidToken_ValidTokensAreAccepted(t *testing.T) {
 		}},
 		{"scope as a JSON list", func(t *testing.T, _ *api) string {
 			return "Bearer " + signToken(t, jwt.SigningMethodHS256, testSecret, claimsNow(jwt.MapClaims{"scope": []string{"read", testScope}}))
-		}},
-		{"no exp", func(t *testing.T, _ *api) string {
-			return "Bearer " + signToken(t, jwt.SigningMethodHS256, testSecret, claimsNow(jwt.MapClaims{"exp": nil}))
 		}},
 	}
 	for _, tt := range tests {

@@ -117,7 +117,7 @@ func newAPI(t *testing.T, opts ...apiOption) *api {
 	if setup.uc != nil {
 		uc = setup.uc(uc)
 	}
-	verifier, err := token.NewVerifier([][]byte{testSecret}, testScope)
+	verifier, err := token.NewVerifier([][]byte{testSecret}, testScope, 24*time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}

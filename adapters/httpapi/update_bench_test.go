@@ -104,7 +104,7 @@ func benchService(b *testing.B) (http.Handler, string, string) {
 		UpdateCustomer: application.NewUpdateCustomer(repo, clock),
 	}
 	secret := []byte("update-benchmark-secret-0123456789")
-	verifier, err := token.NewVerifier([][]byte{secret}, "api")
+	verifier, err := token.NewVerifier([][]byte{secret}, "api", 24*time.Hour)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -22,7 +22,8 @@ type httpMetrics struct {
 // later is counted all the same, from its first refusal.
 var tokenReasons = []token.Reason{
 	token.ReasonMissing, token.ReasonMalformed, token.ReasonBadSignature,
-	token.ReasonExpired, token.ReasonNotYetValid, token.ReasonScope,
+	token.ReasonExpired, token.ReasonNotYetValid, token.ReasonLifetime,
+	token.ReasonCrit, token.ReasonScope,
 }
 
 func newHTTPMetrics(r prometheus.Registerer) httpMetrics {
@@ -38,7 +39,7 @@ func newHTTPMetrics(r prometheus.Registerer) httpMetrics {
 		}, []string{"method"}),
 		authFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: namespace, Subsystem: "auth", Name: "failures_total",
-			Help: "Tokens refused, by reason (missing, malformed, bad_signature, expired, not_yet_valid, scope).",
+			Help: "Tokens refused, by reason (missing, malformed, bad_signature, expired, not_yet_valid, lifetime, crit, scope).",
 		}, []string{"reason"}),
 	}
 	for _, reason := range tokenReasons {

@@ -59,10 +59,12 @@ func TestTokenRefusalsAreCountedByReasonFromZero(t *testing.T) {
 	m.TokenRefused(token.ReasonExpired)
 	m.TokenRefused(token.ReasonScope)
 	assertMetrics(t, m, `
-# HELP customer_auth_failures_total Tokens refused, by reason (missing, malformed, bad_signature, expired, not_yet_valid, scope).
+# HELP customer_auth_failures_total Tokens refused, by reason (missing, malformed, bad_signature, expired, not_yet_valid, lifetime, crit, scope).
 # TYPE customer_auth_failures_total counter
 customer_auth_failures_total{reason="bad_signature"} 0
+customer_auth_failures_total{reason="crit"} 0
 customer_auth_failures_total{reason="expired"} 2
+customer_auth_failures_total{reason="lifetime"} 0
 customer_auth_failures_total{reason="malformed"} 0
 customer_auth_failures_total{reason="missing"} 0
 customer_auth_failures_total{reason="not_yet_valid"} 0

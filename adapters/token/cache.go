@@ -32,6 +32,7 @@ type verifiedCache struct {
 type verifiedToken struct {
 	claims    Claims
 	notBefore time.Time // zero when the token has no nbf
+	issuedAt  time.Time // zero when the token has no iat
 }
 
 func newVerifiedCache(max int) *verifiedCache {

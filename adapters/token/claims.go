@@ -17,7 +17,7 @@ type Claims struct {
 	Subject   string    // sub
 	Issuer    string    // iss
 	ID        string    // jti
-	ExpiresAt time.Time // exp; zero when the token has none
+	ExpiresAt time.Time // exp; every verified token has one
 	scopes    []string
 }
 

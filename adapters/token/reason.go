@@ -15,7 +15,9 @@ const (
 	ReasonMalformed    Reason = "malformed"     // not a Bearer header, or not a decodable JWT
 	ReasonBadSignature Reason = "bad_signature" // signature does not verify, or an alg other than HS256
 	ReasonExpired      Reason = "expired"       // exp is past (beyond the leeway)
-	ReasonNotYetValid  Reason = "not_yet_valid" // nbf is ahead (beyond the leeway)
+	ReasonNotYetValid  Reason = "not_yet_valid" // nbf or iat is ahead (beyond the leeway)
+	ReasonLifetime     Reason = "lifetime"      // no exp, or exp further from iat (or now) than the maximum lifetime
+	ReasonCrit         Reason = "crit"          // the header has a crit member: an extension this service does not understand
 	ReasonScope        Reason = "scope"         // the scope claim lacks the required scope
 )
 
@@ -41,6 +43,8 @@ var (
 	errBadSignature = newInvalidTokenError(ReasonBadSignature)
 	errExpired      = newInvalidTokenError(ReasonExpired)
 	errNotYetValid  = newInvalidTokenError(ReasonNotYetValid)
+	errLifetime     = newInvalidTokenError(ReasonLifetime)
+	errCrit         = newInvalidTokenError(ReasonCrit)
 	errScope        = newInvalidTokenError(ReasonScope)
 )
 

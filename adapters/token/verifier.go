@@ -15,7 +15,8 @@ import (
 
 const (
 	// leeway absorbs clock skew between the issuing host and this one: a
-	// token is accepted up to 30 s after its exp and from 30 s before its nbf.
+	// token is accepted up to 30 s after its exp and from 30 s before its
+	// nbf or iat.
 	leeway = 30 * time.Second
 
 	// maxTokenLength bounds the work an unauthenticated caller can cause;
@@ -31,21 +32,22 @@ const (
 // Verifier checks the Authorization header of incoming requests. It is safe
 // for concurrent use.
 type Verifier struct {
-	parser  *jwt.Parser
-	keyfunc jwt.Keyfunc
-	scope   string
-	cache   *verifiedCache // nil disables caching
-	now     func() time.Time
+	parser      *jwt.Parser
+	keyfunc     jwt.Keyfunc
+	scope       string
+	maxLifetime time.Duration
+	cache       *verifiedCache // nil disables caching
+	now         func() time.Time
 }
 
 // NewVerifier returns a Verifier accepting HS256 tokens signed with any of
-// secrets (several allow rotating the secret without downtime) and carrying
-// scope.
-func NewVerifier(secrets [][]byte, scope string) (*Verifier, error) {
-	return newVerifier(secrets, scope, defaultCacheSize)
+// secrets (several allow rotating the secret without downtime), carrying
+// scope, and living no longer than maxLifetime.
+func NewVerifier(secrets [][]byte, scope string, maxLifetime time.Duration) (*Verifier, error) {
+	return newVerifier(secrets, scope, maxLifetime, defaultCacheSize)
 }
 
-func newVerifier(secrets [][]byte, scope string, cacheSize int) (*Verifier, error) {
+func newVerifier(secrets [][]byte, scope string, maxLifetime time.Duration, cacheSize int) (*Verifier, error) {
 	if len(secrets) == 0 {
 		return nil, errors.New("token: no secret")
 	}
@@ -62,19 +64,27 @@ func newVerifier(secrets [][]byte, scope string, cacheSize int) (*Verifier, erro
 	if strings.ContainsFunc(scope, unicode.IsSpace) {
 		return nil, errors.New("token: scope must be a single word")
 	}
+	if maxLifetime <= 0 {
+		return nil, errors.New("token: maximum lifetime must be positive")
+	}
 
 	// Built once: a key set boxed per call, or a method value taken per
 	// call, would allocate on every request.
 	var keySet any = jwt.VerificationKeySet{Keys: keys}
 	v := &Verifier{
-		keyfunc: func(*jwt.Token) (any, error) { return keySet, nil },
-		scope:   scope,
-		now:     time.Now,
+		keyfunc:     func(*jwt.Token) (any, error) { return keySet, nil },
+		scope:       scope,
+		maxLifetime: maxLifetime,
+		now:         time.Now,
 	}
 	v.parser = jwt.NewParser(
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
 		jwt.WithLeeway(leeway),
 		jwt.WithTimeFunc(func() time.Time { return v.now() }),
+		// A token without exp would be good forever, and one issued in
+		// the future is a broken or forged issuer's.
+		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
 		// Canonical base64 only, so one signed token has one spelling.
 		jwt.WithStrictDecoding(),
 	)
@@ -86,9 +96,11 @@ func newVerifier(secrets [][]byte, scope string, cacheSize int) (*Verifier, erro
 
 // Verify checks authorization, the raw Authorization header value
 // ("Bearer <jwt>", scheme in any letter case), and returns the token's claims.
-// The token must be HS256-signed with one of the Verifier's secrets, within
-// its exp and nbf (each with a 30 s leeway; a token without exp does not
-// expire) and carry the Verifier's scope as a whole word.
+// The token must be HS256-signed with one of the Verifier's secrets, have no
+// crit header member, have an exp and be within it, its nbf and its iat
+// (each with a 30 s leeway), live no longer than the maximum lifetime (exp
+// minus iat, or exp minus now when it has no iat, plus the leeway), and carry
+// the Verifier's scope as a whole word.
 //
 // Every error matches ErrInvalidToken and has a ReasonOf; none quotes the
 // token.
@@ -100,7 +112,7 @@ func (v *Verifier) Verify(authorization string) (Claims, error) {
 	now := v.now()
 	if v.cache != nil {
 		if t, ok := v.cache.get(raw); ok {
-			if err := t.checkTime(now); err != nil {
+			if err := t.checkTime(now, v.maxLifetime); err != nil {
 				v.cache.remove(raw)
 				return Claims{}, err
 			}
@@ -108,7 +120,7 @@ func (v *Verifier) Verify(authorization string) (Claims, error) {
 		}
 	}
 
-	t, err := v.verify(raw)
+	t, err := v.verify(raw, now)
 	if err != nil {
 		return Claims{}, err
 	}
@@ -118,37 +130,66 @@ func (v *Verifier) Verify(authorization string) (Claims, error) {
 	return t.claims, nil
 }
 
-func (v *Verifier) verify(raw string) (verifiedToken, error) {
+func (v *Verifier) verify(raw string, now time.Time) (verifiedToken, error) {
 	var c tokenClaims
-	if _, err := v.parser.ParseWithClaims(raw, &c, v.keyfunc); err != nil {
+	parsed, err := v.parser.ParseWithClaims(raw, &c, v.keyfunc)
+	if err != nil {
 		return verifiedToken{}, invalidTokenErrorFor(err)
+	}
+	// jwt ignores crit. RFC 7515 §4.1.11 says a token naming an extension
+	// the recipient does not understand is invalid, and this one
+	// understands none.
+	if _, ok := parsed.Header["crit"]; ok {
+		return verifiedToken{}, errCrit
 	}
 	if !slices.Contains(c.Scope, v.scope) {
 		return verifiedToken{}, errScope
 	}
 	t := verifiedToken{claims: Claims{
-		Subject: c.Subject,
-		Issuer:  c.Issuer,
-		ID:      c.ID,
-		scopes:  slices.Clip(c.Scope),
+		Subject:   c.Subject,
+		Issuer:    c.Issuer,
+		ID:        c.ID,
+		ExpiresAt: c.ExpiresAt.Time, // WithExpirationRequired: never nil here
+		scopes:    slices.Clip(c.Scope),
 	}}
-	if c.ExpiresAt != nil {
-		t.claims.ExpiresAt = c.ExpiresAt.Time
-	}
 	if c.NotBefore != nil {
 		t.notBefore = c.NotBefore.Time
+	}
+	if c.IssuedAt != nil {
+		t.issuedAt = c.IssuedAt.Time
+	}
+	if err := t.checkLifetime(now, v.maxLifetime); err != nil {
+		return verifiedToken{}, err
 	}
 	return t, nil
 }
 
-// checkTime repeats, for a cached token, the exp and nbf checks jwt's
-// validator made when it was first verified, with the same bounds.
-func (t verifiedToken) checkTime(now time.Time) error {
-	if exp := t.claims.ExpiresAt; !exp.IsZero() && !now.Before(exp.Add(leeway)) {
+// checkTime repeats, for a cached token, the time checks a fresh
+// verification makes, with the same bounds: a clock that moved, either
+// way, gets the answer a fresh check would give.
+func (t verifiedToken) checkTime(now time.Time, maxLifetime time.Duration) error {
+	if !now.Before(t.claims.ExpiresAt.Add(leeway)) {
 		return errExpired
 	}
 	if nbf := t.notBefore; !nbf.IsZero() && now.Before(nbf.Add(-leeway)) {
 		return errNotYetValid
+	}
+	if iat := t.issuedAt; !iat.IsZero() && now.Before(iat.Add(-leeway)) {
+		return errNotYetValid
+	}
+	return t.checkLifetime(now, maxLifetime)
+}
+
+// checkLifetime bounds how long a stolen token stays useful; jwt has no
+// option for it. The lifetime is counted from iat, which the issuer's own
+// clock wrote, else from now, where clock skew earns the leeway.
+func (t verifiedToken) checkLifetime(now time.Time, maxLifetime time.Duration) error {
+	from, limit := t.issuedAt, maxLifetime
+	if from.IsZero() {
+		from, limit = now, maxLifetime+leeway
+	}
+	if t.claims.ExpiresAt.Sub(from) > limit {
+		return errLifetime
 	}
 	return nil
 }
@@ -157,8 +198,10 @@ func invalidTokenErrorFor(err error) error {
 	switch {
 	case errors.Is(err, jwt.ErrTokenExpired):
 		return errExpired
-	case errors.Is(err, jwt.ErrTokenNotValidYet):
+	case errors.Is(err, jwt.ErrTokenNotValidYet), errors.Is(err, jwt.ErrTokenUsedBeforeIssued):
 		return errNotYetValid
+	case errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
+		return errLifetime
 	// jwt reports an alg outside WithValidMethods as an invalid signature,
 	// and a missing or unknown alg as unverifiable.
 	case errors.Is(err, jwt.ErrTokenSignatureInvalid), errors.Is(err, jwt.ErrTokenUnverifiable):

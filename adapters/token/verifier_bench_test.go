@@ -20,7 +20,7 @@ func benchHeader(b *testing.B) string {
 // BenchmarkVerify_Cold is a client presenting a token for the first time:
 // HMAC, base64 and JSON decoding on every call.
 func BenchmarkVerify_Cold(b *testing.B) {
-	v, err := newVerifier([][]byte{secretA}, "api", 0)
+	v, err := newVerifier([][]byte{secretA}, "api", testMaxLifetime, 0)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func BenchmarkVerify_Cold(b *testing.B) {
 
 // BenchmarkVerify_Warm is a client reusing its token: a cache hit.
 func BenchmarkVerify_Warm(b *testing.B) {
-	v, err := NewVerifier([][]byte{secretA}, "api")
+	v, err := NewVerifier([][]byte{secretA}, "api", testMaxLifetime)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func BenchmarkVerify_Warm(b *testing.B) {
 }
 
 func BenchmarkVerify_WarmParallel(b *testing.B) {
-	v, err := NewVerifier([][]byte{secretA}, "api")
+	v, err := NewVerifier([][]byte{secretA}, "api", testMaxLifetime)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func BenchmarkVerify_WarmParallel(b *testing.B) {
 
 // BenchmarkVerify_Refused is a flood of tokens signed with another secret.
 func BenchmarkVerify_Refused(b *testing.B) {
-	v, err := NewVerifier([][]byte{[]byte("another-secret")}, "api")
+	v, err := NewVerifier([][]byte{[]byte("another-secret")}, "api", testMaxLifetime)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -23,13 +24,16 @@ var (
 	t0      = time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
 )
 
+// testMaxLifetime is the default of CUSTOMER_TOKEN_MAX_TTL.
+const testMaxLifetime = 24 * time.Hour
+
 // testVerifier returns a Verifier whose clock reads *clock.
 func testVerifier(t testing.TB, clock *time.Time, cacheSize int, secrets ...[]byte) *Verifier {
 	t.Helper()
 	if len(secrets) == 0 {
 		secrets = [][]byte{secretA}
 	}
-	v, err := newVerifier(secrets, "api", cacheSize)
+	v, err := newVerifier(secrets, "api", testMaxLifetime, cacheSize)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,6 +70,16 @@ func validClaims(overrides jwt.MapClaims) jwt.MapClaims {
 	return c
 }
 
+// validPayload is validClaims(nil) as JSON.
+func validPayload(t testing.TB) string {
+	t.Helper()
+	b, err := json.Marshal(validClaims(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
 // withHeader swaps the header segment of a signed token, keeping its payload
 // and signature.
 func withHeader(tok, header string) string {
@@ -78,6 +92,18 @@ func withPayload(tok, payload string) string {
 	parts := strings.Split(tok, ".")
 	parts[1] = base64.RawURLEncoding.EncodeToString([]byte(payload))
 	return strings.Join(parts, ".")
+}
+
+// signJSON signs header and payload as written, with secretA: for what
+// jwt.MapClaims cannot express, such as a claim that is JSON null.
+func signJSON(t testing.TB, header, payload string) string {
+	t.Helper()
+	signing := base64.RawURLEncoding.EncodeToString([]byte(header)) + "." + base64.RawURLEncoding.EncodeToString([]byte(payload))
+	sig, err := jwt.SigningMethodHS256.Sign(signing, secretA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return signing + "." + base64.RawURLEncoding.EncodeToString(sig)
 }
 
 func TestVerifyRefusesBadTokensWithAReason(t *testing.T) {
@@ -127,6 +153,19 @@ func TestVerifyRefusesBadTokensWithAReason(t *testing.T) {
 		{"expired beyond the leeway", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"exp": t0.Add(-leeway - time.Second).Unix()})), ReasonExpired},
 		{"expired at exactly the leeway", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"exp": t0.Add(-leeway).Unix()})), ReasonExpired},
 		{"nbf beyond the leeway", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"nbf": t0.Add(leeway + time.Second).Unix()})), ReasonNotYetValid},
+		{"iat beyond the leeway in the future", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"iat": t0.Add(leeway + time.Second).Unix(), "exp": t0.Add(2 * time.Hour).Unix()})), ReasonNotYetValid},
+		{"iat an hour in the future", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"iat": t0.Add(time.Hour).Unix(), "exp": t0.Add(2 * time.Hour).Unix()})), ReasonNotYetValid},
+		{"no exp", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"exp": nil})), ReasonLifetime},
+		{"exp null", "Bearer " + signJSON(t, `{"alg":"HS256","typ":"JWT"}`, fmt.Sprintf(`{"sub":"service-a","scope":"api","iat":%d,"exp":null}`, t0.Unix())), ReasonLifetime},
+		{"no exp and no iat", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"exp": nil, "iat": nil})), ReasonLifetime},
+		{"lifetime a second over the maximum", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"exp": t0.Add(testMaxLifetime + time.Second).Unix()})), ReasonLifetime},
+		{"exp a century away", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"exp": t0.AddDate(100, 0, 0).Unix()})), ReasonLifetime},
+		{"lifetime over the maximum counted from an iat long past", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"iat": t0.Add(-testMaxLifetime).Unix(), "exp": t0.Add(time.Hour).Unix()})), ReasonLifetime},
+		{"no iat, exp beyond the maximum and the leeway from now", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"iat": nil, "exp": t0.Add(testMaxLifetime + leeway + time.Second).Unix()})), ReasonLifetime},
+		{"crit naming an extension", "Bearer " + signJSON(t, `{"alg":"HS256","typ":"JWT","crit":["https://example.com/ext"],"https://example.com/ext":true}`, validPayload(t)), ReasonCrit},
+		{"crit naming a registered claim", "Bearer " + signJSON(t, `{"alg":"HS256","typ":"JWT","crit":["exp"]}`, validPayload(t)), ReasonCrit},
+		{"crit empty", "Bearer " + signJSON(t, `{"alg":"HS256","typ":"JWT","crit":[]}`, validPayload(t)), ReasonCrit},
+		{"crit null", "Bearer " + signJSON(t, `{"alg":"HS256","typ":"JWT","crit":null}`, validPayload(t)), ReasonCrit},
 		{"no scope claim", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": nil})), ReasonScope},
 		{"empty scope", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": ""})), ReasonScope},
 		{"scope apix", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": "apix"})), ReasonScope},
@@ -182,6 +221,11 @@ func TestVerifyAcceptsGoodTokens(t *testing.T) {
 		{"expired but within the leeway", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"exp": t0.Add(-leeway + time.Second).Unix()})), []string{"api"}},
 		{"nbf ahead but within the leeway", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"nbf": t0.Add(leeway).Unix()})), []string{"api"}},
 		{"nbf past", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"nbf": t0.Add(-time.Minute).Unix()})), []string{"api"}},
+		{"iat ahead but within the leeway", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"iat": t0.Add(leeway).Unix()})), []string{"api"}},
+		{"lifetime exactly the maximum", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"exp": t0.Add(testMaxLifetime).Unix()})), []string{"api"}},
+		{"issued a day ago, expiring within the maximum", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"iat": t0.Add(-testMaxLifetime + time.Hour).Unix()})), []string{"api"}},
+		{"no iat, exp the maximum and the leeway from now", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"iat": nil, "exp": t0.Add(testMaxLifetime + leeway).Unix()})), []string{"api"}},
+		{"header without crit, with other members", "Bearer " + signJSON(t, `{"alg":"HS256","typ":"JWT","kid":"k1"}`, validPayload(t)), []string{"api"}},
 	}
 	for _, cached := range []bool{false, true} {
 		for _, tt := range tests {
@@ -284,6 +328,42 @@ func TestCachedTokenIsRefusedBeforeNbfWhenTheClockGoesBack(t *testing.T) {
 	}
 }
 
+// A cached token is not a way around the checks a fresh one would fail
+// when the clock goes back (an NTP step, a restored VM).
+func TestCachedTokenGetsAFreshAnswerWhenTheClockGoesBack(t *testing.T) {
+	tests := []struct {
+		name   string
+		claims jwt.MapClaims
+		back   time.Duration
+		want   Reason
+	}{
+		{"iat ahead again, beyond the leeway", validClaims(nil), leeway + time.Second, ReasonNotYetValid},
+		{"iat ahead again, within the leeway", validClaims(nil), leeway, ""},
+		{"no iat, exp now beyond the maximum from now", validClaims(jwt.MapClaims{"iat": nil, "exp": t0.Add(testMaxLifetime).Unix()}), leeway + time.Second, ReasonLifetime},
+		{"no iat, exp still within the maximum from now", validClaims(jwt.MapClaims{"iat": nil, "exp": t0.Add(testMaxLifetime).Unix()}), leeway, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clock := t0
+			v := testVerifier(t, &clock, defaultCacheSize)
+			header := "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, tt.claims)
+			if _, err := v.Verify(header); err != nil {
+				t.Fatal(err)
+			}
+			clock = t0.Add(-tt.back)
+			_, err := v.Verify(header)
+			if got := ReasonOf(err); got != tt.want || (tt.want == "") != (err == nil) {
+				t.Fatalf("err = %v, want reason %q", err, tt.want)
+			}
+			// And a fresh verification agrees.
+			fresh := testVerifier(t, &clock, 0)
+			if _, freshErr := fresh.Verify(header); ReasonOf(freshErr) != tt.want {
+				t.Fatalf("fresh verification: %v, cached: %v", freshErr, err)
+			}
+		})
+	}
+}
+
 func TestIssuedTokensVerifyAcrossRotation(t *testing.T) {
 	clock := t0
 	v := testVerifier(t, &clock, defaultCacheSize, secretA, secretB)
@@ -371,18 +451,21 @@ func TestVerifyIsSafeForConcurrentUse(t *testing.T) {
 
 func TestNewVerifierRefusesUnusableConfig(t *testing.T) {
 	tests := []struct {
-		name    string
-		secrets [][]byte
-		scope   string
+		name        string
+		secrets     [][]byte
+		scope       string
+		maxLifetime time.Duration
 	}{
-		{"no secret", nil, "api"},
-		{"an empty secret", [][]byte{secretA, {}}, "api"},
-		{"empty scope", [][]byte{secretA}, ""},
-		{"scope of two words", [][]byte{secretA}, "read api"},
+		{"no secret", nil, "api", testMaxLifetime},
+		{"an empty secret", [][]byte{secretA, {}}, "api", testMaxLifetime},
+		{"empty scope", [][]byte{secretA}, "", testMaxLifetime},
+		{"scope of two words", [][]byte{secretA}, "read api", testMaxLifetime},
+		{"no maximum lifetime", [][]byte{secretA}, "api", 0},
+		{"negative maximum lifetime", [][]byte{secretA}, "api", -time.Hour},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if v, err := NewVerifier(tt.secrets, tt.scope); err == nil {
+			if v, err := NewVerifier(tt.secrets, tt.scope, tt.maxLifetime); err == nil {
 				t.Fatalf("NewVerifier = %v, want an error", v)
 			}
 		})
@@ -391,7 +474,7 @@ func TestNewVerifierRefusesUnusableConfig(t *testing.T) {
 
 func TestVerifierKeepsItsOwnCopyOfTheSecrets(t *testing.T) {
 	secret := []byte("mutable-secret")
-	v, err := NewVerifier([][]byte{secret}, "api")
+	v, err := NewVerifier([][]byte{secret}, "api", testMaxLifetime)
 	if err != nil {
 		t.Fatal(err)
 	}

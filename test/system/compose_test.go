@@ -8,9 +8,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/microbase-io/customer-service/test/containers"
 	"github.com/microbase-io/customer-service/test/servicetest"
@@ -32,34 +35,81 @@ func composeCommand(t *testing.T) []string {
 	return nil
 }
 
-// The deployment example of the README, configs/docker-compose.yml, comes
-// up healthy with the local images and serves a customer.
-func TestComposeDeploymentComesUpHealthy(t *testing.T) {
-	containers.RequireDocker(t)
-	compose := composeCommand(t)
-	port := freePort(t)
-	project := fmt.Sprintf("cstest%d", time.Now().UnixNano())
+// composeFile is the deployment example's path.
+func composeFile(t *testing.T) string {
+	t.Helper()
 	file, err := filepath.Abs("../../configs/docker-compose.yml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	run := func(args ...string) string {
+	return file
+}
+
+// composeRunner runs compose on the deployment example as project, with
+// env added to the test's environment; a failing command fails the test.
+func composeRunner(t *testing.T, project string, env ...string) func(args ...string) string {
+	compose := composeCommand(t)
+	file := composeFile(t)
+	return func(args ...string) string {
+		t.Helper()
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 		defer cancel()
-		full := append(append([]string{}, compose[1:]...), append([]string{"-f", file, "-p", project}, args...)...)
-		cmd := exec.CommandContext(ctx, compose[0], full...)
-		cmd.Env = append(os.Environ(), "CUSTOMER_TOKEN_SECRET="+servicetest.Secret, fmt.Sprintf("CUSTOMER_PORT=%d", port))
+		full := append(append([]string{}, compose[1:]...), "-f", file)
+		if project != "" {
+			full = append(full, "-p", project)
+		}
+		cmd := exec.CommandContext(ctx, compose[0], append(full, args...)...)
+		cmd.Env = append(append(os.Environ(), "CUSTOMER_TOKEN_SECRET="+servicetest.Secret), env...)
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			t.Errorf("compose %s: %v\n%s", strings.Join(args, " "), err, out)
 		}
 		return string(out)
 	}
+}
+
+func dockerCLI(t *testing.T, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "docker", args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("docker %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// projectVolumes lists the volumes Compose made for project.
+func projectVolumes(t *testing.T, project string) []string {
+	t.Helper()
+	names := strings.Fields(dockerCLI(t, "volume", "ls", "-q", "--filter", "label=com.docker.compose.project="+project))
+	slices.Sort(names)
+	return names
+}
+
+// The deployment example of the README, configs/docker-compose.yml, comes
+// up healthy with the local images, serves a customer on the address
+// CUSTOMER_PUBLISH names, and a plain `down` leaves nothing behind but its
+// named data volumes: no anonymous volume (the images declare /data one),
+// and no bus volume without the bus profile.
+func TestComposeDeploymentComesUpHealthy(t *testing.T) {
+	containers.RequireDocker(t)
+	port := freePort(t)
+	project := fmt.Sprintf("cstest%d", time.Now().UnixNano())
+	run := composeRunner(t, project, fmt.Sprintf("CUSTOMER_PUBLISH=127.0.0.1:%d", port))
+	dataVolumes := []string{project + "_customer-data", project + "_mongo-data"}
+	var stray []string // volumes found that down would leave; removed at the end
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Log(run("logs", "--no-color"))
 		}
 		run("down", "-v", "--remove-orphans")
+		if left := projectVolumes(t, project); len(left) != 0 {
+			t.Errorf("after down -v, volumes %v are left", left)
+		}
+		if len(stray) > 0 {
+			dockerCLI(t, append([]string{"volume", "rm", "-f"}, stray...)...)
+		}
 	})
 	run("up", "-d")
 	if t.Failed() {
@@ -87,6 +137,165 @@ func TestComposeDeploymentComesUpHealthy(t *testing.T) {
 	if a := servicetest.Do(t, req); a.Body["answer"] != "pong" {
 		t.Fatalf("ping %s", a.Raw)
 	}
+
+	// Every volume a container of the deployment uses is one of its named
+	// data volumes; an anonymous one would outlive `down`.
+	ids := strings.Fields(dockerCLI(t, "ps", "-aq", "--filter", "label=com.docker.compose.project="+project))
+	if len(ids) != 2 {
+		t.Fatalf("%d containers in the deployment, want the service and its database", len(ids))
+	}
+	mounts := dockerCLI(t, append([]string{"inspect", "-f",
+		`{{range .Mounts}}{{if eq .Type "volume"}}{{$.Name}} {{.Name}} {{.Destination}}{{println}}{{end}}{{end}}`}, ids...)...)
+	var mounted []string
+	for line := range strings.Lines(mounts) {
+		f := strings.Fields(line)
+		if len(f) != 3 {
+			continue
+		}
+		if !slices.Contains(dataVolumes, f[1]) {
+			t.Errorf("container %s mounts volume %s at %s, not one of the named data volumes %v", f[0], f[1], f[2], dataVolumes)
+			stray = append(stray, f[1])
+		}
+		mounted = append(mounted, f[1])
+	}
+	slices.Sort(mounted)
+	if !slices.Equal(mounted, dataVolumes) {
+		t.Errorf("volumes mounted: %v, want %v", mounted, dataVolumes)
+	}
+	if got, want := strings.TrimSpace(run("port", "customer", "3005")), fmt.Sprintf("127.0.0.1:%d", port); got != want {
+		t.Errorf("the API is published on %q, want only %s", got, want)
+	}
+
+	run("down")
+	if left := projectVolumes(t, project); !slices.Equal(left, dataVolumes) {
+		t.Errorf("after down, volumes %v are left, want only the named data volumes %v", left, dataVolumes)
+	}
+}
+
+// The deployment example is a file both docker-compose and the compose
+// plugin accept, with and without its profiles, and it says what the
+// README says: the API published on loopback unless CUSTOMER_PUBLISH says
+// otherwise, the service's /data on a named volume, and the bus's data in
+// a directory made only with its container, so that no profile adds a
+// volume to the plain deployment.
+func TestComposeFileIsValid(t *testing.T) {
+	run := composeRunner(t, "")
+	for _, profiles := range [][]string{nil, {"bus"}, {"monitoring"}, {"bus", "monitoring"}} {
+		var args []string
+		for _, p := range profiles {
+			args = append(args, "--profile", p)
+		}
+		run(append(args, "config", "-q")...)
+	}
+	if t.Failed() {
+		return
+	}
+
+	tests := []struct {
+		name        string
+		env         []string
+		wantPublish string
+	}{
+		{"default", nil, "127.0.0.1:3005"},
+		{"CUSTOMER_PUBLISH on every interface", []string{"CUSTOMER_PUBLISH=0.0.0.0:8080"}, "0.0.0.0:8080"},
+		{"CUSTOMER_PUBLISH another loopback port", []string{"CUSTOMER_PUBLISH=127.0.0.1:4005"}, "127.0.0.1:4005"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var cfg resolvedCompose
+			if err := yaml.Unmarshal([]byte(composeRunner(t, "", tt.env...)("--profile", "bus", "config")), &cfg); err != nil {
+				t.Fatal(err)
+			}
+			customer := cfg.Services["customer"]
+			if got := customer.published(t, "3005"); !slices.Equal(got, []string{tt.wantPublish}) {
+				t.Errorf("the API is published on %v, want %s", got, tt.wantPublish)
+			}
+			if m := customer.mount(t, "/data"); m.kind != "volume" || m.source != "customer-data" {
+				t.Errorf("the service's /data is %+v, want the named volume customer-data", m)
+			}
+			if m := cfg.Services["rabbitmq"].mount(t, "/var/lib/rabbitmq"); m.kind != "bind" {
+				t.Errorf("RabbitMQ's data is %+v, want a host directory: a declared volume is made by every up", m)
+			}
+			var declared []string
+			for name := range cfg.Volumes {
+				declared = append(declared, name)
+			}
+			slices.Sort(declared)
+			if want := []string{"customer-data", "mongo-data"}; !slices.Equal(declared, want) {
+				t.Errorf("declared volumes %v, want %v", declared, want)
+			}
+		})
+	}
+}
+
+// resolvedCompose is the part of `compose config` read here. docker-compose
+// 1.29 writes ports and volumes in the short syntax, the compose plugin in
+// the long one.
+type resolvedCompose struct {
+	Services map[string]resolvedService `yaml:"services"`
+	Volumes  map[string]any             `yaml:"volumes"`
+}
+
+type resolvedService struct {
+	Ports   []any `yaml:"ports"`
+	Volumes []any `yaml:"volumes"`
+}
+
+type mountSpec struct{ kind, source, target string }
+
+// published returns the host addresses target is published on.
+func (s resolvedService) published(t *testing.T, target string) []string {
+	t.Helper()
+	var out []string
+	for _, p := range s.Ports {
+		switch p := p.(type) {
+		case string: // [host_ip:]published:target[/protocol]
+			spec, _, _ := strings.Cut(p, "/")
+			i := strings.LastIndexByte(spec, ':')
+			if i < 0 || spec[i+1:] != target {
+				continue
+			}
+			out = append(out, spec[:i])
+		case map[string]any:
+			if fmt.Sprint(p["target"]) != target {
+				continue
+			}
+			host, _ := p["host_ip"].(string)
+			out = append(out, host+":"+fmt.Sprint(p["published"]))
+		default:
+			t.Fatalf("port %#v", p)
+		}
+	}
+	return out
+}
+
+// mount returns what is mounted at target.
+func (s resolvedService) mount(t *testing.T, target string) mountSpec {
+	t.Helper()
+	for _, v := range s.Volumes {
+		var m mountSpec
+		switch v := v.(type) {
+		case string: // source:target[:mode]
+			parts := strings.Split(v, ":")
+			if len(parts) < 2 {
+				t.Fatalf("volume %q", v)
+			}
+			m = mountSpec{kind: "volume", source: parts[0], target: parts[1]}
+			if strings.HasPrefix(m.source, "/") {
+				m.kind = "bind"
+			}
+		case map[string]any:
+			m.kind, _ = v["type"].(string)
+			m.source, _ = v["source"].(string)
+			m.target, _ = v["target"].(string)
+		default:
+			t.Fatalf("volume %#v", v)
+		}
+		if m.target == target {
+			return m
+		}
+	}
+	return mountSpec{}
 }
 
 func freePort(t *testing.T) int {
