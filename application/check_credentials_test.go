@@ -28,7 +28,7 @@ func seedForCredentials(t testing.TB) *memory.Repository {
 		{Email: "ada@example.com", Password: "s3cret-pass", FirstName: "Ada", LastName: "Lovelace"},
 		{Email: "grace@example.com", Password: "s3cret-pass", FirstName: "Grace", LastName: "Hopper", Status: ptr("INACTIVE")},
 	} {
-		if _, err := create.Handle(context.Background(), in); err != nil {
+		if _, err := create.Handle(context.Background(), application.CreateCustomerCommand{Customer: in}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -128,7 +128,7 @@ func BenchmarkCheckCredentials(b *testing.B) {
 		{Email: "ada@example.com", Password: "s3cret-pass", FirstName: "Ada", LastName: "Lovelace"},
 		{Email: "grace@example.com", Password: "s3cret-pass", FirstName: "Grace", LastName: "Hopper", Status: ptr("INACTIVE")},
 	} {
-		if _, err := create.Handle(context.Background(), in); err != nil {
+		if _, err := create.Handle(context.Background(), application.CreateCustomerCommand{Customer: in}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -11,7 +11,6 @@ import (
 func customerAddressCreate(uc application.AddAddresses) func(context.Context, *arguments) (any, error) {
 	return func(ctx context.Context, args *arguments) (any, error) {
 		cmd := application.AddAddressesCommand{CustomerID: requiredStr(args, "customerId")}
-		rules := []error{domain.CheckID("customerId", cmd.CustomerID)}
 		var addresses []addressInputJSON
 		if !args.has("addresses") {
 			args.problem("addresses", "is required")
@@ -20,11 +19,8 @@ func customerAddressCreate(uc application.AddAddresses) func(context.Context, *a
 			for i, a := range addresses {
 				cmd.Addresses[i] = a.toDomain()
 			}
-			rules = append(rules, domain.CheckAddressInputs(cmd.Addresses))
 		}
-		if err := args.err(); err != nil {
-			return nil, withRuleProblems(err, rules...)
-		}
+		cmd.Unread = args.problems
 		c, err := uc.Handle(ctx, cmd)
 		if err != nil {
 			return nil, err

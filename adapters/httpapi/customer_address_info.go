@@ -5,7 +5,6 @@ import (
 	"github.com/microbase-io/customer-service/adapters/jsonview"
 
 	"github.com/microbase-io/customer-service/application"
-	"github.com/microbase-io/customer-service/domain"
 )
 
 type addressPayload struct {
@@ -17,10 +16,7 @@ func customerAddressInfo(uc application.GetAddress) func(context.Context, *argum
 	return func(ctx context.Context, args *arguments) (any, error) {
 		customerID := requiredStr(args, "customerId")
 		addressID := requiredStr(args, "addressId")
-		if err := args.err(); err != nil {
-			return nil, withRuleProblems(err, domain.CheckID("customerId", customerID), domain.CheckID("addressId", addressID))
-		}
-		a, err := uc.Handle(ctx, customerID, addressID)
+		a, err := uc.Handle(ctx, application.GetAddressQuery{CustomerID: customerID, AddressID: addressID, Unread: args.problems})
 		if err != nil {
 			return nil, err
 		}

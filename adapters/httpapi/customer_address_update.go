@@ -5,7 +5,6 @@ import (
 	"github.com/microbase-io/customer-service/adapters/jsonview"
 
 	"github.com/microbase-io/customer-service/application"
-	"github.com/microbase-io/customer-service/domain"
 )
 
 // addressUpdateJSON is the address argument of customer.address.update:
@@ -18,25 +17,15 @@ type addressUpdateJSON struct {
 func customerAddressUpdate(uc application.UpdateAddress) func(context.Context, *arguments) (any, error) {
 	return func(ctx context.Context, args *arguments) (any, error) {
 		cmd := application.UpdateAddressCommand{CustomerID: requiredStr(args, "customerId")}
-		rules := []error{domain.CheckID("customerId", cmd.CustomerID)}
 		var address addressUpdateJSON
 		switch {
 		case !args.has("address"):
 			args.problem("address", "is required")
 		case args.object("address", &address):
-			if address.ID == nil {
-				args.problem("address.id", "is required")
-			} else {
-				cmd.AddressID = *address.ID
-				rules = append(rules, domain.CheckID("address.id", cmd.AddressID))
-			}
+			cmd.AddressID = address.ID
 			cmd.Address = address.toDomain()
-			_, addressErr := domain.NewAddress(cmd.AddressID, cmd.Address, "address.")
-			rules = append(rules, addressErr)
 		}
-		if err := args.err(); err != nil {
-			return nil, withRuleProblems(err, rules...)
-		}
+		cmd.Unread = args.problems
 		c, err := uc.Handle(ctx, cmd)
 		if err != nil {
 			return nil, err

@@ -15,9 +15,7 @@ func customerCheckCredentials(uc application.CheckCredentials) func(context.Cont
 			Email:    requiredStr(args, "email"),
 			Password: requiredStr(args, "password"),
 		}
-		if err := args.err(); err != nil {
-			return nil, withRuleProblems(err, cred.Validate())
-		}
+		cred.Unread = args.problems
 		if err := uc.Handle(ctx, cred); err != nil {
 			return nil, err
 		}

@@ -27,10 +27,7 @@ func customerCreate(uc application.CreateCustomer) func(context.Context, *argume
 				in.Addresses[i] = a.toDomain()
 			}
 		}
-		if err := args.err(); err != nil {
-			return nil, withRuleProblems(err, domain.CheckNewCustomer(in))
-		}
-		c, err := uc.Handle(ctx, in)
+		c, err := uc.Handle(ctx, application.CreateCustomerCommand{Customer: in, Unread: args.problems})
 		if err != nil {
 			return nil, err
 		}

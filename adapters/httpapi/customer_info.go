@@ -10,10 +10,7 @@ import (
 func customerInfo(uc application.GetCustomer) func(context.Context, *arguments) (any, error) {
 	return func(ctx context.Context, args *arguments) (any, error) {
 		id := requiredStr(args, "id")
-		if err := args.err(); err != nil {
-			return nil, err
-		}
-		c, err := uc.Handle(ctx, id)
+		c, err := uc.Handle(ctx, application.GetCustomerQuery{ID: id, Unread: args.problems})
 		if err != nil {
 			return nil, err
 		}

@@ -31,9 +31,7 @@ func customerList(uc application.ListCustomers) func(context.Context, *arguments
 			Skip:     args.integer("skip"),
 		}
 		fields := selectFields(listOrNil(args.filterList("fields")))
-		if err := args.err(); err != nil {
-			return nil, withRuleProblems(err, q.Validate())
-		}
+		q.Unread = args.problems
 		page, err := uc.Handle(ctx, q)
 		if err != nil {
 			return nil, err

@@ -25,10 +25,7 @@ func customerUpdate(uc application.UpdateCustomer) func(context.Context, *argume
 			},
 			Version: args.integer("version"),
 		}
-		if err := args.err(); err != nil {
-			_, patchErr := domain.NewCustomerPatch(cmd.Changes)
-			return nil, withRuleProblems(err, domain.CheckID("id", cmd.ID), patchErr)
-		}
+		cmd.Unread = args.problems
 		c, err := uc.Handle(ctx, cmd)
 		if err != nil {
 			return nil, err

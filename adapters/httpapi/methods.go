@@ -1,15 +1,13 @@
 package httpapi
 
 import (
-	"errors"
 	"github.com/microbase-io/customer-service/adapters/jsonview"
-
-	"github.com/microbase-io/customer-service/domain"
+	"github.com/microbase-io/customer-service/application"
 )
 
 // methods maps each RPC method name to its handler. A method that is not
 // here answers 404 unknown_method.
-func methods(uc UseCases) map[string]method {
+func methods(uc application.Application) map[string]method {
 	return map[string]method{
 		"micro.ping":      {public: true, handle: microPing},
 		"customer.create": {handle: customerCreate(uc.CreateCustomer)},
@@ -37,26 +35,6 @@ func requiredStr(args *arguments, name string) string {
 		return ""
 	}
 	return *v
-}
-
-// withRuleProblems adds to the problems of arguments that could not be read
-// (wrong type, missing) the rules broken by those that could, which the use
-// case would only report on the next attempt: one answer names every bad
-// argument. An argument already named keeps its first message.
-func withRuleProblems(argsErr error, ruleErrs ...error) error {
-	var joined *domain.ValidationError
-	if !errors.As(domain.JoinValidation(append([]error{argsErr}, ruleErrs...)...), &joined) {
-		return argsErr
-	}
-	named := make(map[string]bool, len(joined.Problems))
-	problems := make([]domain.Problem, 0, len(joined.Problems))
-	for _, p := range joined.Problems {
-		if !named[p.Field] {
-			named[p.Field] = true
-			problems = append(problems, p)
-		}
-	}
-	return &domain.ValidationError{Problems: problems}
 }
 
 // customerPayload is the answer of the methods that return a customer.

@@ -10,6 +10,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/microbase-io/customer-service/application"
+
 	"github.com/microbase-io/customer-service/test/openapitest"
 )
 
@@ -65,7 +67,7 @@ func TestOpenAPI_DocumentsExactlyTheRoutedMethods(t *testing.T) {
 func TestOpenAPI_OnlyPublicMethodsNeedNoToken(t *testing.T) {
 	doc := openAPIDocument(t)
 	public := map[string]bool{OpenAPIDocument: true}
-	for name, m := range methods(UseCases{}) {
+	for name, m := range methods(application.Application{}) {
 		public[name] = m.public
 	}
 	for path, item := range doc.Paths.Map() {

@@ -30,20 +30,6 @@ type Config struct {
 	Observer Observer
 }
 
-// UseCases are the application ports the methods call.
-type UseCases struct {
-	CreateCustomer   application.CreateCustomer
-	GetCustomer      application.GetCustomer
-	UpdateCustomer   application.UpdateCustomer
-	RemoveCustomer   application.RemoveCustomer
-	ListCustomers    application.ListCustomers
-	CheckCredentials application.CheckCredentials
-	AddAddresses     application.AddAddresses
-	GetAddress       application.GetAddress
-	UpdateAddress    application.UpdateAddress
-	RemoveAddress    application.RemoveAddress
-}
-
 // method is one RPC method: its handler reads the arguments and returns
 // the success payload (a struct whose first field is OK) or an error.
 type method struct {
@@ -60,7 +46,7 @@ type router struct {
 }
 
 // NewRouter returns the HTTP handler of the whole public API.
-func NewRouter(cfg Config, uc UseCases, verifier *token.Verifier, log *zap.Logger) http.Handler {
+func NewRouter(cfg Config, uc application.Application, verifier *token.Verifier, log *zap.Logger) http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	rt := &router{cfg: cfg, methods: methods(uc), verifier: verifier, log: log, observer: cfg.Observer}
 	if rt.observer == nil {
@@ -87,7 +73,7 @@ func NewRouter(cfg Config, uc UseCases, verifier *token.Verifier, log *zap.Logge
 // Methods lists the names of the methods served, for documentation checks.
 func Methods() []string {
 	names := make([]string, 0, 16)
-	for name := range methods(UseCases{}) {
+	for name := range methods(application.Application{}) {
 		names = append(names, name)
 	}
 	return names
