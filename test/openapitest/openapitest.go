@@ -105,6 +105,8 @@ func (c *Checker) Check(req *http.Request, reqBody []byte, status int, header ht
 //     MicroBase merges the two, so either may carry it;
 //   - a list in a form given as one empty value (tags=), MicroBase's empty
 //     list, which kin-openapi's form decoder turns into null.
+//
+// Each is recognised as either of kin-openapi's validators reports it.
 func withoutMicroBaseMerging(err error, query, form url.Values) error {
 	if err == nil {
 		return nil
@@ -118,14 +120,34 @@ func withoutMicroBaseMerging(err error, query, form url.Values) error {
 				switch {
 				case schema.SchemaField == "required" && query.Has(p[0]):
 					continue
-				case schema.SchemaField == "nullable" && len(form[p[0]]) == 1 && form[p[0]][0] == "":
+				case (schema.SchemaField == "nullable" || schema.SchemaField == "type" && schema.Value == nil) &&
+					len(form[p[0]]) == 1 && form[p[0]][0] == "":
 					continue
 				}
+			}
+			if schema.SchemaField == "required" && len(schema.JSONPointer()) == 0 && missingAllInQuery(schema, query) {
+				continue
 			}
 		}
 		kept = append(kept, e)
 	}
 	return errors.Join(kept...)
+}
+
+// missingAllInQuery tells whether every required member of the body that
+// a JSON Schema 2020-12 validator found missing (it names the object, not
+// the members) came in the query.
+func missingAllInQuery(e *openapi3.SchemaError, query url.Values) bool {
+	object, ok := e.Value.(map[string]any)
+	if !ok || e.Schema == nil {
+		return false
+	}
+	for _, name := range e.Schema.Required {
+		if _, present := object[name]; !present && !query.Has(name) {
+			return false
+		}
+	}
+	return true
 }
 
 // formOf decodes a form body, or returns nil for any other.
@@ -184,14 +206,22 @@ func (c *Checker) checkUnknownMethod(req *http.Request, status int, body []byte)
 	if status != http.StatusNotFound {
 		return fail("it was answered")
 	}
-	var v any
-	if err := json.Unmarshal(body, &v); err != nil {
-		return fail("the answer is not JSON")
-	}
-	if err := c.unknownMethod.VisitJSON(v); err != nil {
-		return fail(err.Error())
+	if why := mismatch(c.unknownMethod, body); why != "" {
+		return fail(why)
 	}
 	return nil
+}
+
+// mismatch says why body is not an answer of schema, or "" when it is.
+func mismatch(schema *openapi3.Schema, body []byte) string {
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		return "the answer is not JSON"
+	}
+	if err := schema.VisitJSON(v); err != nil {
+		return err.Error()
+	}
+	return ""
 }
 
 // bearerPresent meets the bearer scheme when a bearer token is sent. Whether
