@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"reflect"
 	"strconv"
 	"strings"
@@ -479,14 +481,33 @@ func TestReadArguments_LimitSetByAnEarlierMaxBytesReader(t *testing.T) {
 	}
 }
 
-func TestReadArguments_ReadFailureIsNotTheCallersFault(t *testing.T) {
-	r := argTestRequest("", "", "application/json", "")
-	r.Body = io.NopCloser(iotest.ErrReader(io.ErrUnexpectedEOF))
-	r.ContentLength = -1
-	_, err := readArguments(httptest.NewRecorder(), r, argTestMaxBody)
-	var ve *domain.ValidationError
-	if !errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &ve) {
-		t.Fatalf("err = %v, want a wrapped read error", err)
+// A body the client cut short or sent too slowly is the client's error:
+// the service answers 400 or 408, never an internal error.
+func TestReadArguments_ABodyCutShortOrTooSlowIsTheClientsError(t *testing.T) {
+	timeout := &net.OpError{Op: "read", Net: "tcp", Err: os.ErrDeadlineExceeded}
+	for _, tc := range []struct {
+		name    string
+		readErr error
+		check   func(error) bool
+	}{
+		{"ended before its Content-Length", io.ErrUnexpectedEOF, func(err error) bool {
+			got := argMessages(t, err)
+			return reflect.DeepEqual(got, []string{"body: was cut short"})
+		}},
+		{"connection reset", errors.New("read tcp: connection reset by peer"), func(err error) bool {
+			got := argMessages(t, err)
+			return reflect.DeepEqual(got, []string{"body: was cut short"})
+		}},
+		{"read deadline passed", timeout, func(err error) bool { return errors.Is(err, errRequestTimeout) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := argTestRequest("", "", "application/json", "")
+			r.Body = io.NopCloser(io.MultiReader(strings.NewReader(`{"id":`), iotest.ErrReader(tc.readErr)))
+			r.ContentLength = 100
+			if _, err := readArguments(httptest.NewRecorder(), r, argTestMaxBody); !tc.check(err) {
+				t.Fatalf("err = %v", err)
+			}
+		})
 	}
 }
 

@@ -15,7 +15,8 @@ import (
 type apiError struct {
 	status int
 	code   string
-	data   any // nil, or a value of a type below (the document is made from them)
+	data   any    // nil, or a value of a type below (the document is made from them)
+	allow  string // the Allow header of a 405
 }
 
 // The data of the failures that carry some.
@@ -51,9 +52,14 @@ type unknownMethodError struct{ method string }
 
 func (e *unknownMethodError) Error() string { return "unknown method " + e.method }
 
-// errPanicked is a request whose handler panicked; the panic is logged
-// where it is recovered.
-var errPanicked = errors.New("httpapi: the handler panicked")
+var (
+	// errMethodNotAllowed is a method's path called with an HTTP method
+	// other than GET or POST.
+	errMethodNotAllowed = errors.New("httpapi: methods are called with GET or POST")
+	// errPanicked is a request whose handler panicked; the panic is logged
+	// where it is recovered.
+	errPanicked = errors.New("httpapi: the handler panicked")
+)
 
 var errInternal = apiError{status: http.StatusInternalServerError, code: "internal_error"}
 
@@ -63,12 +69,12 @@ var apiErrors = []error{
 	&domain.ValidationError{}, &domain.InvalidEmailError{}, &domain.InvalidCountryError{},
 	&domain.CustomerNotFoundError{}, &domain.AddressNotFoundError{}, &domain.DuplicateEmailError{},
 	&domain.VersionConflictError{}, domain.ErrBadCredentials, token.ErrInvalidToken, application.ErrUnavailable,
-	errPayloadTooLarge, &unknownMethodError{}, errPanicked,
+	errPayloadTooLarge, errRequestTimeout, &unknownMethodError{}, errMethodNotAllowed, errPanicked,
 }
 
 // commonErrors are what any method may answer, besides its own errors.
 func commonErrors(public bool) []error {
-	common := []error{&domain.ValidationError{}, errPayloadTooLarge, errPanicked}
+	common := []error{&domain.ValidationError{}, errRequestTimeout, errPayloadTooLarge, errPanicked}
 	if public {
 		return common
 	}
@@ -91,8 +97,12 @@ func toAPIError(err error) (apiError, bool) {
 		return apiError{status: http.StatusServiceUnavailable, code: "database_unavailable"}, true
 	case errors.Is(err, errPayloadTooLarge):
 		return apiError{status: http.StatusRequestEntityTooLarge, code: "payload_too_large"}, true
+	case errors.Is(err, errRequestTimeout):
+		return apiError{status: http.StatusRequestTimeout, code: "request_timeout"}, true
 	case errors.As(err, &unknown):
 		return apiError{status: http.StatusNotFound, code: "unknown_method", data: methodData{unknown.method}}, true
+	case errors.Is(err, errMethodNotAllowed):
+		return apiError{status: http.StatusMethodNotAllowed, code: "method_not_allowed", allow: "GET, POST"}, true
 	case errors.Is(err, errPanicked):
 		return errInternal, true
 	}

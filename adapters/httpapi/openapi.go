@@ -48,7 +48,9 @@ const apiDescription = "Every method is `GET` or `POST /services/customer/v1/<me
 	"\"<code>\", \"data\": ...}` on failure. Every method but `micro.ping` (and this document) needs `authorization: " +
 	"Bearer <JWT>`, an HS256 token signed with the deployment's shared secret carrying the configured scope.\n\n" +
 	"`x-request-id`: a caller's id is chained (`<yours>:<ours>`), otherwise one is made; it is returned on every " +
-	"answer. A path that names no method is answered `404 unknown_method` (schema `UnknownMethodError`)."
+	"answer. A path that names no method is answered `404 unknown_method` (schema `UnknownMethodError`); a method's " +
+	"path called with another HTTP method than GET or POST, `405 method_not_allowed` with `Allow: GET, POST` " +
+	"(schema `MethodNotAllowedError`)."
 
 func newOpenAPI(ms []method) *openapi3.T {
 	doc := &openapi3.T{

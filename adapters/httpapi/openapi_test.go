@@ -116,6 +116,7 @@ func TestOpenAPI_EveryErrorCodeHasTheStatusTheServiceAnswers(t *testing.T) {
 		}
 	}
 	documented["unknown_method"] = len(errorCodes(doc.Components.Schemas["UnknownMethodError"])) == 1
+	documented["method_not_allowed"] = len(errorCodes(doc.Components.Schemas["MethodNotAllowedError"])) == 1
 	assertSameNames(t, "the OpenAPI document", slices.Collect(maps.Keys(documented)), "codes answered", slices.Collect(maps.Keys(answered)))
 }
 

@@ -29,5 +29,8 @@ func (rt *router) render(c *gin.Context, payload any, err error) {
 	if !known {
 		rt.log.Error("unexpected error", zap.String("request_id", x.requestID), zap.String("method", x.method), zap.Error(err))
 	}
+	if e.allow != "" {
+		c.Header("Allow", e.allow)
+	}
 	c.JSON(e.status, errorJSON{Error: e.code, Data: e.data})
 }

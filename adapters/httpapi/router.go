@@ -7,6 +7,7 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,6 +34,7 @@ type Config struct {
 
 type router struct {
 	cfg      Config
+	names    []string // of the methods, for telling 405 from 404
 	verifier *token.Verifier
 	log      *zap.Logger
 	observer Observer
@@ -56,6 +58,7 @@ func NewRouter(cfg Config, app application.Application, verifier *token.Verifier
 	// is logged and counted like any other answer.
 	engine.Use(rt.requestID, rt.accessLog, rt.recovery)
 	for _, m := range methodList {
+		rt.names = append(rt.names, m.name)
 		handlers := []gin.HandlerFunc{rt.named(m.name)}
 		if !m.public {
 			handlers = append(handlers, rt.authenticate)
@@ -85,14 +88,17 @@ func (rt *router) serve(ep endpoint) gin.HandlerFunc {
 	}
 }
 
-// noRoute answers a path no route serves, or a method's path called with
-// another HTTP method than GET or POST: 404 unknown_method, naming the
-// method a GET or POST asked for, else the path.
+// noRoute answers a path no route serves: a method's path called with
+// another HTTP method than GET or POST is 405, anything else is 404.
 func (rt *router) noRoute(c *gin.Context) {
 	path := c.Request.URL.Path
 	name, inAPI := strings.CutPrefix(path, BasePath)
-	verb := c.Request.Method
-	if !inAPI || name == "" || strings.Contains(name, "/") || verb != http.MethodGet && verb != http.MethodPost {
+	if inAPI && slices.Contains(rt.names, name) {
+		exchangeOf(c).method = name
+		rt.render(c, nil, errMethodNotAllowed)
+		return
+	}
+	if !inAPI || name == "" || strings.Contains(name, "/") {
 		name = path
 	}
 	rt.render(c, nil, &unknownMethodError{method: name})
