@@ -33,7 +33,8 @@ type arguments struct {
 
 // readArguments reads the query and at most maxBody bytes of body. Input
 // that holds no arguments at all (malformed JSON, invalid UTF-8, an
-// unsupported content type) is a *domain.ValidationError.
+// unsupported content type) is a *domain.ValidationError; a body too large
+// or too slow is errPayloadTooLarge or errRequestTimeout.
 func readArguments(w http.ResponseWriter, r *http.Request, maxBody int64) (arguments, error) {
 	var a arguments
 	body, err := readBody(w, r, maxBody)
@@ -128,9 +129,6 @@ const (
 	jsonBody
 	formBody
 )
-
-// jsonSpace is the white space JSON allows around values.
-const jsonSpace = " \t\r\n"
 
 // bodyKindOf chooses how to read a body by its media type; a body sent
 // without one is read as JSON when it is an object.

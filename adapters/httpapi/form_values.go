@@ -1,8 +1,10 @@
 package httpapi
 
 import (
+	"strings"
 	"sync"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/go-playground/form/v4"
 )
 
@@ -36,6 +38,22 @@ var formDecoder = sync.OnceValue(func() *form.Decoder {
 	}, (*addressUpdate)(nil))
 	return d
 })
+
+// decodeJSONText reads an object argument given in a query or form: its
+// one value is JSON text, held to the limits of a JSON body.
+func decodeJSONText(values []string, dst any) error {
+	text, err := onlyValue(values)
+	if err != nil {
+		return err
+	}
+	if text = strings.Trim(text, jsonSpace); text == "" {
+		return &argumentError{message: "must be JSON"}
+	}
+	if p := checkJSON([]byte(text)); p != nil {
+		return p
+	}
+	return decodeJSON(jsontext.Value(text), dst)
+}
 
 // onlyValue is the value of an argument that takes one.
 func onlyValue(values []string) (string, error) {

@@ -13,6 +13,9 @@ import (
 	"github.com/microbase-io/customer-service/domain"
 )
 
+// jsonSpace is the white space JSON allows around values.
+const jsonSpace = " \t\r\n"
+
 // maxJSONDepth bounds nesting, so a hostile body is refused after a few
 // bytes instead of driving a decoder deep into recursion.
 const maxJSONDepth = 32
@@ -96,22 +99,6 @@ func decodeJSON(raw jsontext.Value, dst any) error {
 		return &json.SemanticError{JSONKind: 'n', GoType: reflect.TypeOf(dst).Elem()}
 	}
 	return json.Unmarshal(raw, dst, jsonOptions)
-}
-
-// decodeJSONText reads an object argument given in a query or form: its
-// one value is JSON text, held to the limits of a JSON body.
-func decodeJSONText(values []string, dst any) error {
-	text, err := onlyValue(values)
-	if err != nil {
-		return err
-	}
-	if text = strings.Trim(text, jsonSpace); text == "" {
-		return &argumentError{message: "must be JSON"}
-	}
-	if p := checkJSON([]byte(text)); p != nil {
-		return p
-	}
-	return decodeJSON(jsontext.Value(text), dst)
 }
 
 // problemOf names what is wrong with the argument name, which could not be
