@@ -35,8 +35,8 @@ var openAPIJSON = sync.OnceValue(func() []byte {
 	return b
 })
 
-func serveOpenAPI(c *gin.Context) {
-	c.Data(http.StatusOK, "application/json; charset=utf-8", openAPIJSON())
+func (rt *router) serveOpenAPI(c *gin.Context) {
+	rt.render(c, json.RawMessage(openAPIJSON()), nil)
 }
 
 const apiDescription = "Every method is `GET` or `POST /services/customer/v1/<method>`. Its arguments come as a JSON " +

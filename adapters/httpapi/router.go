@@ -67,7 +67,7 @@ func NewRouter(cfg Config, app application.Application, verifier *token.Verifier
 		engine.GET(BasePath+m.name, handlers...)
 		engine.POST(BasePath+m.name, handlers...)
 	}
-	engine.GET(BasePath+OpenAPIDocument, rt.named(OpenAPIDocument), serveOpenAPI)
+	engine.GET(BasePath+OpenAPIDocument, rt.named(OpenAPIDocument), rt.serveOpenAPI)
 	engine.NoRoute(rt.noRoute)
 	return engine
 }
