@@ -29,7 +29,12 @@ var jsonOptions = jsontext.AllowInvalidUTF8(true)
 // culprit inside it (".id", "[0].name"), empty for the argument itself.
 type argumentError struct{ path, message string }
 
-func (e *argumentError) Error() string { return strings.TrimPrefix(e.path+": ", ": ") + e.message }
+func (e *argumentError) Error() string {
+	if e.path == "" {
+		return e.message
+	}
+	return e.path + ": " + e.message
+}
 
 // checkJSON reads a JSON text token by token and returns the first limit
 // it breaks, or nil: malformed syntax or text after the value, nesting
