@@ -8,6 +8,8 @@ require (
 	github.com/containerd/errdefs v1.0.0
 	github.com/getkin/kin-openapi v0.153.0
 	github.com/gin-gonic/gin v1.12.0
+	github.com/go-json-experiment/json v1.27.2
+	github.com/go-playground/form/v4 v4.2.1
 	github.com/golang-jwt/jwt/v5 v5.3.1
 	github.com/moby/moby/client v0.6.2
 	github.com/prometheus/client_golang v1.22.0

@@ -1,11 +1,13 @@
 // Command customer-service is the MicroBase customer service.
 //
-//	customer-service              serve the API (configured by CUSTOMER_* variables)
+//	customer-service [serve]      serve the API (configured by CUSTOMER_* variables)
 //	customer-service token        print a token signed with the configured secret
 //	customer-service healthcheck  exit 0 when the local service answers micro.ping
+//	customer-service help         print the commands and the CUSTOMER_* variables
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -25,54 +27,100 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// tokenFlags are the flags of the token command.
+type tokenFlags struct {
+	subject, scope string
+	ttl            time.Duration
+}
+
+// commandFlags is the flag set of a command: token's flags, none for the
+// others. Errors and help are printed by run, with the whole usage.
+func commandFlags(command string, tf *tokenFlags) *flag.FlagSet {
+	fs := flag.NewFlagSet(command, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	if command == "token" {
+		fs.StringVar(&tf.subject, "sub", "cli", "subject (sub claim)")
+		fs.StringVar(&tf.scope, "scope", "", "space-separated scopes (default: CUSTOMER_TOKEN_SCOPE)")
+		fs.DurationVar(&tf.ttl, "ttl", 0, "lifetime, at most CUSTOMER_TOKEN_MAX_TTL (default 1h, or that maximum if shorter)")
+	}
+	return fs
+}
+
+// run returns the exit code: 2 for a command line it cannot read, which
+// is answered with the usage, as any command's -h is.
 func run(args []string, stdout, stderr io.Writer) int {
+	command := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		command, args = args[0], args[1:]
+	}
+	switch command {
+	case "help":
+		if len(args) == 0 {
+			usage(stdout)
+			return 0
+		}
+		return usageError(stderr, fmt.Sprintf("help takes no argument, got %q", args[0]))
+	case "serve", "token", "healthcheck":
+	default:
+		return usageError(stderr, fmt.Sprintf("unknown command %q", command))
+	}
+	var tf tokenFlags
+	fs := commandFlags(command, &tf)
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		usage(stdout)
+		return 0
+	} else if err != nil {
+		return usageError(stderr, command+": "+err.Error())
+	}
+	if fs.NArg() > 0 {
+		return usageError(stderr, fmt.Sprintf("%s takes no argument, got %q", command, fs.Arg(0)))
+	}
 	cfg, err := bootstrap.LoadConfig(os.Environ())
 	if err != nil {
 		fmt.Fprintln(stderr, "customer-service: config:", err)
 		return 2
 	}
-	command := "serve"
-	if len(args) > 0 {
-		command, args = args[0], args[1:]
-	}
 	switch command {
-	case "serve":
-		return bootstrap.Run(cfg)
 	case "token":
-		return printToken(cfg, args, stdout, stderr)
+		return printToken(cfg, tf, stdout, stderr)
 	case "healthcheck":
 		return healthcheck(cfg, stderr)
-	default:
-		fmt.Fprintf(stderr, "customer-service: unknown command %q (want serve, token or healthcheck)\n", command)
-		return 2
 	}
+	return bootstrap.Run(cfg)
+}
+
+func usageError(stderr io.Writer, problem string) int {
+	fmt.Fprintf(stderr, "customer-service: %s\n\n", problem)
+	usage(stderr)
+	return 2
 }
 
 // printToken lets a user call the API with curl: the token is signed with
-// the secret the service verifies with (the development secret too).
-func printToken(cfg bootstrap.Config, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("token", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	subject := fs.String("sub", "cli", "subject (sub claim)")
-	scope := fs.String("scope", cfg.TokenScope, "space-separated scopes")
-	ttl := fs.Duration("ttl", min(time.Hour, cfg.TokenMaxTTL), "lifetime, at most CUSTOMER_TOKEN_MAX_TTL ("+cfg.TokenMaxTTL.String()+")")
-	if err := fs.Parse(args); err != nil {
+// the secret the service verifies with, which it names on stderr. It
+// makes no development secret: one made here would sign tokens no running
+// service accepts.
+func printToken(cfg bootstrap.Config, tf tokenFlags, stdout, stderr io.Writer) int {
+	if tf.ttl == 0 {
+		tf.ttl = min(time.Hour, cfg.TokenMaxTTL)
+	}
+	if tf.ttl > cfg.TokenMaxTTL {
+		fmt.Fprintf(stderr, "customer-service token: -ttl %s is longer than CUSTOMER_TOKEN_MAX_TTL (%s): the service would refuse the token\n", tf.ttl, cfg.TokenMaxTTL)
 		return 2
 	}
-	if *ttl > cfg.TokenMaxTTL {
-		fmt.Fprintf(stderr, "customer-service token: -ttl %s is longer than CUSTOMER_TOKEN_MAX_TTL (%s): the service would refuse the token\n", *ttl, cfg.TokenMaxTTL)
-		return 2
-	}
-	secrets, _, err := bootstrap.TokenSecrets(cfg)
+	secret, source, err := bootstrap.SigningSecret(cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "customer-service token:", err)
 		return 1
 	}
-	issuer, err := token.NewIssuer(secrets[0], "customer-service")
+	if tf.scope == "" {
+		tf.scope = cfg.TokenScope
+	}
+	issuer, err := token.NewIssuer(secret, "customer-service")
 	if err == nil {
 		var tok string
-		tok, err = issuer.Issue(*subject, strings.Fields(*scope), *ttl, time.Now())
+		tok, err = issuer.Issue(tf.subject, strings.Fields(tf.scope), tf.ttl, time.Now())
 		if err == nil {
+			fmt.Fprintln(stderr, "customer-service token: signed with", source)
 			fmt.Fprintln(stdout, tok)
 			return 0
 		}

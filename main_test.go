@@ -3,14 +3,149 @@ package main
 import (
 	"bytes"
 	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
-
 	"github.com/microbase-io/customer-service/adapters/token"
+	"github.com/microbase-io/customer-service/bootstrap"
 )
+
+// runCommand runs the command line with a clean CUSTOMER_* environment
+// (the given variables only) and returns its exit code and output.
+func runCommand(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	for _, kv := range os.Environ() {
+		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "CUSTOMER_") {
+			t.Setenv(name, "")
+			os.Unsetenv(name)
+		}
+	}
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	var out, errOut bytes.Buffer
+	code = run(args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestHelp_PrintsTheCommandsTheVariablesAndWhereTheREADMEIs(t *testing.T) {
+	for _, args := range [][]string{{"-h"}, {"--help"}, {"-help"}, {"help"}, {"serve", "-h"}, {"token", "--help"}, {"healthcheck", "-h"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			// A broken configuration does not keep anyone from reading the help.
+			code, stdout, stderr := runCommand(t, map[string]string{"CUSTOMER_LOG_FORMAT": "xml"}, args...)
+			if code != 0 || stderr != "" {
+				t.Fatalf("exit %d, stderr %q; want 0 and nothing", code, stderr)
+			}
+			for _, want := range []string{"customer-service token", "customer-service healthcheck", "-ttl",
+				"CUSTOMER_HTTP_ADDR", "CUSTOMER_TOKEN_SECRET", "CUSTOMER_CONFIG_FILE", "README.md"} {
+				if !strings.Contains(stdout, want) {
+					t.Errorf("the help lacks %q:\n%s", want, stdout)
+				}
+			}
+		})
+	}
+}
+
+// The help lists exactly the variables the configuration reads.
+func TestHelp_ListsEveryVariableTheConfigurationReads(t *testing.T) {
+	_, stdout, _ := runCommand(t, nil, "help")
+	listed := regexp.MustCompile(`(?m)^  (CUSTOMER_\w+) \(default`).FindAllStringSubmatch(stdout, -1)
+	var got []string
+	for _, m := range listed {
+		got = append(got, m[1])
+	}
+	var want []string
+	for _, f := range reflect.VisibleFields(reflect.TypeFor[bootstrap.Config]()) {
+		if name := f.Tag.Get("env"); name != "" {
+			want = append(want, name)
+		}
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("the help lists %v\nthe configuration reads %v", got, want)
+	}
+}
+
+// A command line that cannot be read fails with the usage and exit 2,
+// whatever the command; nothing is served, checked or signed.
+func TestUsageErrors_FailWithTheUsageAndExit2(t *testing.T) {
+	for _, args := range [][]string{
+		{"--wrong"}, {"-x"}, {"nope"}, {"serve", "--wrong"}, {"serve", "extra"}, {"token", "-x"},
+		{"token", "extra"}, {"token", "-ttl", "soon"}, {"healthcheck", "--wrong"}, {"healthcheck", "extra"}, {"help", "extra"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			dir := t.TempDir()
+			code, stdout, stderr := runCommand(t, map[string]string{"CUSTOMER_DATA_DIR": dir}, args...)
+			if code != 2 || stdout != "" {
+				t.Fatalf("exit %d, stdout %q; want 2 and nothing", code, stdout)
+			}
+			if !strings.HasPrefix(stderr, "customer-service: ") || !strings.Contains(stderr, "Usage:") {
+				t.Errorf("stderr %q, want what was wrong, then the usage", stderr)
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+				t.Errorf("the data directory holds %v after a usage error", entries)
+			}
+		})
+	}
+}
+
+func TestToken_SignsWithTheSecretItNames(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "development-token-secret"), []byte("a-development-secret-of-32-bytes!\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name, secret, source string
+		env                  map[string]string
+	}{
+		{"the configured secret", "configured-secret-of-32-bytes-at-least", "CUSTOMER_TOKEN_SECRET",
+			map[string]string{"CUSTOMER_TOKEN_SECRET": "configured-secret-of-32-bytes-at-least,an-older-one", "CUSTOMER_DATA_DIR": dir}},
+		{"the development secret", "a-development-secret-of-32-bytes!", "the development secret in " + filepath.Join(dir, "development-token-secret"),
+			map[string]string{"CUSTOMER_DATA_DIR": dir}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCommand(t, tt.env, "token", "-sub", "alice", "-ttl", "2h")
+			if code != 0 || !strings.Contains(stderr, tt.source) || strings.Contains(stderr, tt.secret) {
+				t.Fatalf("exit %d, stderr %q; want 0 and the secret named, not shown", code, stderr)
+			}
+			verifier, err := token.NewVerifier([][]byte{[]byte(tt.secret)}, "api", 24*time.Hour)
+			if err != nil {
+				t.Fatal(err)
+			}
+			claims, err := verifier.Verify("Bearer " + strings.TrimSpace(stdout))
+			if err != nil || claims.Subject != "alice" {
+				t.Fatalf("the token printed does not verify with %s: %v", tt.source, err)
+			}
+		})
+	}
+}
+
+// Where no service has made its development secret, token says so and
+// fails instead of making one no running service would accept.
+func TestToken_WithoutASecretSaysSoAndMakesNone(t *testing.T) {
+	for name, dir := range map[string]string{"an empty data directory": t.TempDir(), "no data directory": filepath.Join(t.TempDir(), "absent")} {
+		t.Run(name, func(t *testing.T) {
+			code, stdout, stderr := runCommand(t, map[string]string{"CUSTOMER_DATA_DIR": dir}, "token")
+			if code == 0 || stdout != "" || !strings.Contains(stderr, "no development token secret in "+dir) {
+				t.Fatalf("exit %d, stdout %q, stderr %q; want a failure that names the directory", code, stdout, stderr)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "development-token-secret")); !os.IsNotExist(err) {
+				t.Errorf("token made a development secret (%v)", err)
+			}
+		})
+	}
+	code, _, stderr := runCommand(t, map[string]string{"CUSTOMER_MONGODB_URI": "mongodb://db:27017"}, "token")
+	if code == 0 || !strings.Contains(stderr, "CUSTOMER_TOKEN_SECRET is required") {
+		t.Errorf("with MongoDB and no secret: exit %d, stderr %q", code, stderr)
+	}
+}
 
 const tokenCommandSecret = "token-command-secret-0123456789abcdef"
 
@@ -35,36 +170,30 @@ func TestTokenCommandFollowsTheMaximumLifetime(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			t.Setenv("CUSTOMER_TOKEN_SECRET", tokenCommandSecret)
-			t.Setenv("CUSTOMER_DATA_DIR", t.TempDir())
-			// t.Setenv first, so that the variable is restored afterwards.
-			t.Setenv("CUSTOMER_TOKEN_MAX_TTL", tt.maxTTL)
+			env := map[string]string{"CUSTOMER_TOKEN_SECRET": tokenCommandSecret, "CUSTOMER_DATA_DIR": t.TempDir()}
 			maxTTL := 24 * time.Hour
-			if tt.maxTTL == "" {
-				os.Unsetenv("CUSTOMER_TOKEN_MAX_TTL")
-			} else {
+			if tt.maxTTL != "" {
+				env["CUSTOMER_TOKEN_MAX_TTL"] = tt.maxTTL
 				var err error
 				if maxTTL, err = time.ParseDuration(tt.maxTTL); err != nil {
 					t.Fatal(err)
 				}
 			}
-
-			var stdout, stderr bytes.Buffer
-			code := run(append([]string{"token"}, tt.args...), &stdout, &stderr)
+			code, stdout, stderr := runCommand(t, env, append([]string{"token"}, tt.args...)...)
 			if code != tt.wantCode {
-				t.Fatalf("exit %d, want %d (stderr %q)", code, tt.wantCode, stderr.String())
+				t.Fatalf("exit %d, want %d (stderr %q)", code, tt.wantCode, stderr)
 			}
 			if tt.wantCode != 0 {
-				if !strings.Contains(stderr.String(), "CUSTOMER_TOKEN_MAX_TTL") {
-					t.Errorf("stderr %q does not name CUSTOMER_TOKEN_MAX_TTL", stderr.String())
+				if !strings.Contains(stderr, "CUSTOMER_TOKEN_MAX_TTL") {
+					t.Errorf("stderr %q does not name CUSTOMER_TOKEN_MAX_TTL", stderr)
 				}
-				if stdout.Len() != 0 {
-					t.Errorf("a refused -ttl printed %q", stdout.String())
+				if stdout != "" {
+					t.Errorf("a refused -ttl printed %q", stdout)
 				}
 				return
 			}
 
-			raw := strings.TrimSpace(stdout.String())
+			raw := strings.TrimSpace(stdout)
 			var claims jwt.RegisteredClaims
 			if _, _, err := jwt.NewParser().ParseUnverified(raw, &claims); err != nil {
 				t.Fatalf("printed %q: %v", raw, err)

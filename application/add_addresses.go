@@ -10,6 +10,7 @@ import (
 type AddAddressesCommand struct {
 	CustomerID string
 	Addresses  []domain.AddressInput
+	Unread     []domain.Problem
 }
 
 // AddAddresses answers customer.address.create with the whole customer.
@@ -30,7 +31,7 @@ func NewAddAddresses(repo CustomerRepository, clock Clock) AddAddresses {
 // repository's read-decide-write add the addresses, so that concurrent
 // additions to one customer all land.
 func (uc addAddresses) Handle(ctx context.Context, cmd AddAddressesCommand) (*domain.Customer, error) {
-	if err := domain.JoinValidation(domain.CheckID("customerId", cmd.CustomerID), domain.CheckAddressInputs(cmd.Addresses)); err != nil {
+	if err := domain.WithUnread(cmd.Unread, domain.CheckID("customerId", cmd.CustomerID), domain.CheckAddressInputs(cmd.Addresses)); err != nil {
 		return nil, err
 	}
 	return uc.repo.Update(ctx, cmd.CustomerID, func(c *domain.Customer) (NewEvent, error) {

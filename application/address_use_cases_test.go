@@ -126,17 +126,17 @@ func TestAddAddresses_ConcurrentCallsAllLand(t *testing.T) {
 func TestGetAddress_TellsAnAbsentCustomerFromAnAbsentAddress(t *testing.T) {
 	_, c, addressID, repo := seedWithAddress(t)
 	uc := application.NewGetAddress(repo)
-	a, err := uc.Handle(context.Background(), c.ID(), addressID)
+	a, err := uc.Handle(context.Background(), application.GetAddressQuery{CustomerID: c.ID(), AddressID: addressID})
 	if err != nil || a.ID != addressID || a.City != "Bloomington" {
 		t.Fatalf("Handle = %+v, %v", a, err)
 	}
-	if _, err := uc.Handle(context.Background(), "nobody", addressID); !errors.Is(err, domain.ErrCustomerNotFound) {
+	if _, err := uc.Handle(context.Background(), application.GetAddressQuery{CustomerID: "nobody", AddressID: addressID}); !errors.Is(err, domain.ErrCustomerNotFound) {
 		t.Errorf("unknown customer: %v, want customer not found", err)
 	}
-	if _, err := uc.Handle(context.Background(), c.ID(), "nowhere"); !errors.Is(err, domain.ErrAddressNotFound) {
+	if _, err := uc.Handle(context.Background(), application.GetAddressQuery{CustomerID: c.ID(), AddressID: "nowhere"}); !errors.Is(err, domain.ErrAddressNotFound) {
 		t.Errorf("unknown address: %v, want address not found", err)
 	}
-	_, err = uc.Handle(context.Background(), "", "")
+	_, err = uc.Handle(context.Background(), application.GetAddressQuery{})
 	wantValidation(t, err, "customerId: must not be empty", "addressId: must not be empty")
 }
 
@@ -145,7 +145,7 @@ func TestUpdateAddress_ReplacesTheAddressKeepingItsID(t *testing.T) {
 	in := workAddress()
 	in.City, in.Country, in.Phone = "Paris", "FR", nil
 	got, err := application.NewUpdateAddress(repo, clock).Handle(context.Background(), application.UpdateAddressCommand{
-		CustomerID: c.ID(), AddressID: addressID, Address: in,
+		CustomerID: c.ID(), AddressID: &addressID, Address: in,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -160,7 +160,7 @@ func TestUpdateAddress_AbsentCustomerOrAddressIsAddressNotFound(t *testing.T) {
 	clock, c, addressID, repo := seedWithAddress(t)
 	uc := application.NewUpdateAddress(repo, clock)
 	for _, ids := range [][2]string{{"nobody", addressID}, {c.ID(), "nowhere"}} {
-		_, err := uc.Handle(context.Background(), application.UpdateAddressCommand{CustomerID: ids[0], AddressID: ids[1], Address: workAddress()})
+		_, err := uc.Handle(context.Background(), application.UpdateAddressCommand{CustomerID: ids[0], AddressID: &ids[1], Address: workAddress()})
 		var nf *domain.AddressNotFoundError
 		if !errors.As(err, &nf) || nf.CustomerID != ids[0] || nf.AddressID != ids[1] {
 			t.Errorf("%v: error = %v, want address not found naming both ids", ids, err)
@@ -169,9 +169,11 @@ func TestUpdateAddress_AbsentCustomerOrAddressIsAddressNotFound(t *testing.T) {
 	bad := workAddress()
 	bad.Name, bad.Country = "", "ZZ"
 	_, err := uc.Handle(context.Background(), application.UpdateAddressCommand{CustomerID: c.ID(), Address: bad})
+	wantValidation(t, err, "address.id: is required", "address.name: must not be empty")
+	_, err = uc.Handle(context.Background(), application.UpdateAddressCommand{CustomerID: c.ID(), AddressID: ptr(""), Address: bad})
 	wantValidation(t, err, "address.id: must not be empty", "address.name: must not be empty")
 	bad.Name = "Home"
-	_, err = uc.Handle(context.Background(), application.UpdateAddressCommand{CustomerID: c.ID(), AddressID: addressID, Address: bad})
+	_, err = uc.Handle(context.Background(), application.UpdateAddressCommand{CustomerID: c.ID(), AddressID: &addressID, Address: bad})
 	if !errors.Is(err, domain.ErrInvalidCountry) {
 		t.Errorf("error = %v, want invalid country", err)
 	}
@@ -180,16 +182,16 @@ func TestUpdateAddress_AbsentCustomerOrAddressIsAddressNotFound(t *testing.T) {
 func TestRemoveAddress_AnswersTheCustomerWithoutIt(t *testing.T) {
 	clock, c, addressID, repo := seedWithAddress(t)
 	uc := application.NewRemoveAddress(repo, clock)
-	got, err := uc.Handle(context.Background(), c.ID(), addressID)
+	got, err := uc.Handle(context.Background(), application.RemoveAddressCommand{CustomerID: c.ID(), AddressID: addressID})
 	if err != nil || len(got.Addresses()) != 0 || got.Version() != 2 {
 		t.Fatalf("Handle = %+v, %v; want no address at version 2", got, err)
 	}
 	for _, ids := range [][2]string{{c.ID(), addressID}, {"nobody", addressID}} {
-		if _, err := uc.Handle(context.Background(), ids[0], ids[1]); !errors.Is(err, domain.ErrAddressNotFound) {
+		if _, err := uc.Handle(context.Background(), application.RemoveAddressCommand{CustomerID: ids[0], AddressID: ids[1]}); !errors.Is(err, domain.ErrAddressNotFound) {
 			t.Errorf("%v: error = %v, want address not found", ids, err)
 		}
 	}
-	_, err = uc.Handle(context.Background(), c.ID(), "")
+	_, err = uc.Handle(context.Background(), application.RemoveAddressCommand{CustomerID: c.ID()})
 	wantValidation(t, err, "addressId: must not be empty")
 }
 

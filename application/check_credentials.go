@@ -13,14 +13,15 @@ import (
 type Credentials struct {
 	Email    string
 	Password string
+	Unread   []domain.Problem
 }
 
 func (c Credentials) String() string   { return fmt.Sprintf("{Email:%q Password:<redacted>}", c.Email) }
 func (c Credentials) GoString() string { return "application.Credentials" + c.String() }
 
-// Validate refuses an empty email or password: a malformed call, which
+// validate refuses an empty email or password: a malformed call, which
 // says nothing about any account.
-func (c Credentials) Validate() error {
+func (c Credentials) validate() error {
 	var problems []domain.Problem
 	if c.Email == "" {
 		problems = append(problems, domain.Problem{Field: "email", Message: "must not be empty"})
@@ -68,14 +69,14 @@ func NewCheckCredentials(repo CustomerRepository, bcryptCost int) (CheckCredenti
 	return checkCredentials{repo: repo, decoy: decoy, authenticate: (*domain.Customer).Authenticate}, nil
 }
 
-// Handle refuses what Validate refuses. Every other failure is
+// Handle refuses what validate refuses. Every other failure is
 // domain.ErrBadCredentials after one bcrypt comparison: an email that is
 // not valid, one nobody has, a wrong password, an inactive customer and a
 // password longer than domain.MaxPasswordBytes alike. The rest of the
 // password policy of customer.create is not applied: customers of the
 // Node.js service may have older passwords.
 func (uc checkCredentials) Handle(ctx context.Context, cred Credentials) error {
-	if err := cred.Validate(); err != nil {
+	if err := domain.WithUnread(cred.Unread, cred.validate()); err != nil {
 		return err
 	}
 	c := uc.decoy

@@ -32,7 +32,7 @@ func seedForCredentials(t testing.TB) *memory.Repository {
 		{Email: "grace@example.com", Password: "s3cret-pass", FirstName: "Grace", LastName: "Hopper", Status: ptr("INACTIVE")},
 		{Email: "linus@example.com", Password: longestPassword, FirstName: "Linus", LastName: "Long"},
 	} {
-		if _, err := create.Handle(context.Background(), in); err != nil {
+		if _, err := create.Handle(context.Background(), application.CreateCustomerCommand{Customer: in}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -182,7 +182,7 @@ func BenchmarkCheckCredentials(b *testing.B) {
 		{Email: "grace@example.com", Password: "s3cret-pass", FirstName: "Grace", LastName: "Hopper", Status: ptr("INACTIVE")},
 		{Email: "linus@example.com", Password: longestPassword, FirstName: "Linus", LastName: "Long"},
 	} {
-		if _, err := create.Handle(context.Background(), in); err != nil {
+		if _, err := create.Handle(context.Background(), application.CreateCustomerCommand{Customer: in}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -6,9 +6,15 @@ import (
 	"github.com/microbase-io/customer-service/domain"
 )
 
+// CreateCustomerCommand is a customer.create call.
+type CreateCustomerCommand struct {
+	Customer domain.NewCustomerInput
+	Unread   []domain.Problem
+}
+
 // CreateCustomer answers customer.create.
 type CreateCustomer interface {
-	Handle(ctx context.Context, in domain.NewCustomerInput) (*domain.Customer, error)
+	Handle(ctx context.Context, cmd CreateCustomerCommand) (*domain.Customer, error)
 }
 
 type createCustomer struct {
@@ -22,9 +28,13 @@ func NewCreateCustomer(repo CustomerRepository, bcryptCost int, clock Clock) Cre
 	return createCustomer{repo: repo, bcryptCost: bcryptCost, clock: clock}
 }
 
-func (uc createCustomer) Handle(ctx context.Context, in domain.NewCustomerInput) (*domain.Customer, error) {
+// Handle refuses a call with unread arguments without hashing its password.
+func (uc createCustomer) Handle(ctx context.Context, cmd CreateCustomerCommand) (*domain.Customer, error) {
+	if len(cmd.Unread) > 0 {
+		return nil, domain.WithUnread(cmd.Unread, domain.CheckNewCustomer(cmd.Customer))
+	}
 	now := uc.clock.Now()
-	c, err := domain.NewCustomer(in, uc.bcryptCost, now)
+	c, err := domain.NewCustomer(cmd.Customer, uc.bcryptCost, now)
 	if err != nil {
 		return nil, err
 	}

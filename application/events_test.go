@@ -34,13 +34,13 @@ func TestEveryWriteRecordsItsEvent(t *testing.T) {
 	}
 	addressID := withAddress.Addresses()[0].ID
 	home.City = "Ghent"
-	if _, err := application.NewUpdateAddress(repo, clock).Handle(ctx, application.UpdateAddressCommand{CustomerID: id, AddressID: addressID, Address: home}); err != nil {
+	if _, err := application.NewUpdateAddress(repo, clock).Handle(ctx, application.UpdateAddressCommand{CustomerID: id, AddressID: &addressID, Address: home}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := application.NewRemoveAddress(repo, clock).Handle(ctx, id, addressID); err != nil {
+	if _, err := application.NewRemoveAddress(repo, clock).Handle(ctx, application.RemoveAddressCommand{CustomerID: id, AddressID: addressID}); err != nil {
 		t.Fatal(err)
 	}
-	if err := application.NewRemoveCustomer(repo, clock).Handle(ctx, id); err != nil {
+	if err := application.NewRemoveCustomer(repo, clock).Handle(ctx, application.RemoveCustomerCommand{ID: id}); err != nil {
 		t.Fatal(err)
 	}
 

@@ -33,13 +33,7 @@ type ListCustomersQuery struct {
 	Tags     []string
 	Limit    *int64
 	Skip     *int64
-}
-
-// Validate reports every bad argument of q, as Handle would, without
-// reading the store.
-func (q ListCustomersQuery) Validate() error {
-	_, err := toListQuery(q)
-	return err
+	Unread   []domain.Problem
 }
 
 // CustomerPage is one page of customer.list, with the limit and skip that
@@ -61,7 +55,7 @@ func NewListCustomers(repo CustomerRepository) ListCustomers { return listCustom
 
 func (uc listCustomers) Handle(ctx context.Context, q ListCustomersQuery) (CustomerPage, error) {
 	lq, err := toListQuery(q)
-	if err != nil {
+	if err := domain.WithUnread(q.Unread, err); err != nil {
 		return CustomerPage{}, err
 	}
 	customers, err := uc.repo.List(ctx, lq)

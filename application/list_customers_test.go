@@ -30,7 +30,7 @@ func seedMany(t *testing.T, n int) (*memory.Repository, []string) {
 		if i%2 == 0 {
 			in.Tags = []string{"VIP"}
 		}
-		c, err := create.Handle(context.Background(), in)
+		c, err := create.Handle(context.Background(), application.CreateCustomerCommand{Customer: in})
 		if err != nil {
 			t.Fatal(err)
 		}

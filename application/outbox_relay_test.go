@@ -86,9 +86,9 @@ func writes(t *testing.T, repo *memory.Repository, n int) []string {
 	update := application.NewUpdateCustomer(repo, application.SystemClock{})
 	ids := make([]string, n)
 	for i := range n {
-		c, err := create.Handle(context.Background(), domain.NewCustomerInput{
+		c, err := create.Handle(context.Background(), application.CreateCustomerCommand{Customer: domain.NewCustomerInput{
 			Email: fmt.Sprintf("c%d@example.com", i), Password: "s3cret-pass", FirstName: "C", LastName: "D",
-		})
+		}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,7 +10,14 @@ import (
 // RemoveAddress answers customer.address.remove with the customer as it is
 // without the address.
 type RemoveAddress interface {
-	Handle(ctx context.Context, customerID, addressID string) (*domain.Customer, error)
+	Handle(ctx context.Context, cmd RemoveAddressCommand) (*domain.Customer, error)
+}
+
+// RemoveAddressCommand is a customer.address.remove call.
+type RemoveAddressCommand struct {
+	CustomerID string
+	AddressID  string
+	Unread     []domain.Problem
 }
 
 type removeAddress struct {
@@ -22,8 +29,9 @@ func NewRemoveAddress(repo CustomerRepository, clock Clock) RemoveAddress {
 	return removeAddress{repo: repo, clock: clock}
 }
 
-func (uc removeAddress) Handle(ctx context.Context, customerID, addressID string) (*domain.Customer, error) {
-	if err := domain.JoinValidation(domain.CheckID("customerId", customerID), domain.CheckID("addressId", addressID)); err != nil {
+func (uc removeAddress) Handle(ctx context.Context, cmd RemoveAddressCommand) (*domain.Customer, error) {
+	customerID, addressID := cmd.CustomerID, cmd.AddressID
+	if err := domain.WithUnread(cmd.Unread, domain.CheckID("customerId", customerID), domain.CheckID("addressId", addressID)); err != nil {
 		return nil, err
 	}
 	c, err := uc.repo.Update(ctx, customerID, func(c *domain.Customer) (NewEvent, error) {

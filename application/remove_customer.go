@@ -6,9 +6,15 @@ import (
 	"github.com/microbase-io/customer-service/domain"
 )
 
+// RemoveCustomerCommand is a customer.remove call.
+type RemoveCustomerCommand struct {
+	ID     string
+	Unread []domain.Problem
+}
+
 // RemoveCustomer answers customer.remove.
 type RemoveCustomer interface {
-	Handle(ctx context.Context, id string) error
+	Handle(ctx context.Context, cmd RemoveCustomerCommand) error
 }
 
 type removeCustomer struct {
@@ -22,9 +28,9 @@ func NewRemoveCustomer(repo CustomerRepository, clock Clock) RemoveCustomer {
 
 // Handle deletes the customer; a second removal finds nothing to delete
 // and says so (domain.ErrCustomerNotFound) rather than succeeding quietly.
-func (uc removeCustomer) Handle(ctx context.Context, id string) error {
-	if err := domain.CheckID("id", id); err != nil {
+func (uc removeCustomer) Handle(ctx context.Context, cmd RemoveCustomerCommand) error {
+	if err := domain.WithUnread(cmd.Unread, domain.CheckID("id", cmd.ID)); err != nil {
 		return err
 	}
-	return uc.repo.Delete(ctx, id, newEvent(EventRemoved, map[string]any{"id": id}, uc.clock.Now()))
+	return uc.repo.Delete(ctx, cmd.ID, newEvent(EventRemoved, map[string]any{"id": cmd.ID}, uc.clock.Now()))
 }

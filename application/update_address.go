@@ -7,11 +7,13 @@ import (
 )
 
 // UpdateAddressCommand is a customer.address.update call: the address
-// with AddressID is replaced by Address.
+// with AddressID is replaced by Address. AddressID is nil when the caller
+// named none.
 type UpdateAddressCommand struct {
 	CustomerID string
-	AddressID  string
+	AddressID  *string
 	Address    domain.AddressInput
+	Unread     []domain.Problem
 }
 
 // UpdateAddress answers customer.address.update with the whole customer.
@@ -32,18 +34,22 @@ func NewUpdateAddress(repo CustomerRepository, clock Clock) UpdateAddress {
 // the repository's read-decide-write, so an address update racing a
 // customer.update keeps both changes.
 func (uc updateAddress) Handle(ctx context.Context, cmd UpdateAddressCommand) (*domain.Customer, error) {
-	_, addressErr := domain.NewAddress(cmd.AddressID, cmd.Address, "address.")
-	if err := domain.JoinValidation(
-		domain.CheckID("customerId", cmd.CustomerID), domain.CheckID("address.id", cmd.AddressID), addressErr,
-	); err != nil {
+	addressID := ""
+	idErr := error(&domain.ValidationError{Problems: []domain.Problem{{Field: "address.id", Message: "is required"}}})
+	if cmd.AddressID != nil {
+		addressID = *cmd.AddressID
+		idErr = domain.CheckID("address.id", addressID)
+	}
+	_, addressErr := domain.NewAddress(addressID, cmd.Address, "address.")
+	if err := domain.WithUnread(cmd.Unread, domain.CheckID("customerId", cmd.CustomerID), idErr, addressErr); err != nil {
 		return nil, err
 	}
 	c, err := uc.repo.Update(ctx, cmd.CustomerID, func(c *domain.Customer) (NewEvent, error) {
 		now := uc.clock.Now()
-		a, err := c.ReplaceAddress(cmd.AddressID, cmd.Address, now)
+		a, err := c.ReplaceAddress(addressID, cmd.Address, now)
 		return newEvent(EventAddressUpdated, map[string]any{
 			"customerId": cmd.CustomerID, "address": addressArgs(a),
 		}, now), err
 	})
-	return c, addressNotFound(err, cmd.CustomerID, cmd.AddressID)
+	return c, addressNotFound(err, cmd.CustomerID, addressID)
 }

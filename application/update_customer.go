@@ -12,6 +12,7 @@ type UpdateCustomerCommand struct {
 	ID      string
 	Changes domain.CustomerChanges
 	Version *int64
+	Unread  []domain.Problem
 }
 
 // UpdateCustomer answers customer.update.
@@ -36,7 +37,7 @@ func (uc updateCustomer) Handle(ctx context.Context, cmd UpdateCustomerCommand) 
 	if cmd.Version != nil && *cmd.Version < 0 {
 		versionErr = &domain.ValidationError{Problems: []domain.Problem{{Field: "version", Message: "must not be negative"}}}
 	}
-	if err := domain.JoinValidation(domain.CheckID("id", cmd.ID), patchErr, versionErr); err != nil {
+	if err := domain.WithUnread(cmd.Unread, domain.CheckID("id", cmd.ID), patchErr, versionErr); err != nil {
 		return nil, err
 	}
 	if patch.IsEmpty() {

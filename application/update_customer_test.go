@@ -24,9 +24,9 @@ func seed(t *testing.T) (*memory.Repository, *fixedClock, *domain.Customer) {
 	t.Helper()
 	repo := memory.NewRepository()
 	clock := &fixedClock{t: time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)}
-	c, err := application.NewCreateCustomer(repo, bcrypt.MinCost, clock).Handle(context.Background(), domain.NewCustomerInput{
+	c, err := application.NewCreateCustomer(repo, bcrypt.MinCost, clock).Handle(context.Background(), application.CreateCustomerCommand{Customer: domain.NewCustomerInput{
 		Email: "john.doe@gmail.com", Password: "s3cret-pass", FirstName: "John", LastName: "Doe", Tags: []string{"VIP"},
-	})
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,9 +145,9 @@ func TestCreateCustomerKeepsOnlyABcryptHash(t *testing.T) {
 
 func TestCreateCustomerRefusesATakenEmailInAnyCase(t *testing.T) {
 	repo, clock, _ := seed(t)
-	_, err := application.NewCreateCustomer(repo, bcrypt.MinCost, clock).Handle(context.Background(), domain.NewCustomerInput{
+	_, err := application.NewCreateCustomer(repo, bcrypt.MinCost, clock).Handle(context.Background(), application.CreateCustomerCommand{Customer: domain.NewCustomerInput{
 		Email: " John.DOE@gmail.com", Password: "another-pass", FirstName: "J", LastName: "D",
-	})
+	}})
 	if !errors.Is(err, domain.ErrDuplicateEmail) {
 		t.Fatalf("error = %v, want duplicate email", err)
 	}
@@ -156,10 +156,10 @@ func TestCreateCustomerRefusesATakenEmailInAnyCase(t *testing.T) {
 func TestGetCustomerChecksTheIDBeforeTheStore(t *testing.T) {
 	repo, _, c := seed(t)
 	uc := application.NewGetCustomer(repo)
-	if _, err := uc.Handle(context.Background(), "bad\x00id"); !errors.Is(err, domain.ErrValidation) {
+	if _, err := uc.Handle(context.Background(), application.GetCustomerQuery{ID: "bad\x00id"}); !errors.Is(err, domain.ErrValidation) {
 		t.Fatalf("error = %v, want validation error", err)
 	}
-	got, err := uc.Handle(context.Background(), c.ID())
+	got, err := uc.Handle(context.Background(), application.GetCustomerQuery{ID: c.ID()})
 	if err != nil || got.Email() != "john.doe@gmail.com" {
 		t.Fatalf("Get = %v, %v", got, err)
 	}

@@ -6,23 +6,12 @@ import (
 	"github.com/microbase-io/customer-service/application"
 )
 
-// ApplicationModule provides the use cases.
+// ApplicationModule provides the use cases, as one application.Application.
 var ApplicationModule = fx.Module("application",
 	fx.Provide(
 		func() application.Clock { return application.SystemClock{} },
-		func(repo application.CustomerRepository, cfg Config, clock application.Clock) application.CreateCustomer {
-			return application.NewCreateCustomer(repo, cfg.BcryptCost, clock)
+		func(repo application.CustomerRepository, cfg Config, clock application.Clock) (application.Application, error) {
+			return application.New(repo, clock, cfg.BcryptCost)
 		},
-		application.NewGetCustomer,
-		application.NewUpdateCustomer,
-		application.NewRemoveCustomer,
-		application.NewListCustomers,
-		func(repo application.CustomerRepository, cfg Config) (application.CheckCredentials, error) {
-			return application.NewCheckCredentials(repo, cfg.BcryptCost)
-		},
-		application.NewAddAddresses,
-		application.NewGetAddress,
-		application.NewUpdateAddress,
-		application.NewRemoveAddress,
 	),
 )

@@ -18,7 +18,6 @@ import (
 var HTTPModule = fx.Module("http",
 	fx.Provide(
 		newVerifier,
-		newUseCases,
 		newRouter,
 		newServer,
 	),
@@ -50,42 +49,12 @@ func newVerifier(cfg Config, log *zap.Logger) (*token.Verifier, error) {
 	return token.NewVerifier(secrets, cfg.TokenScope, cfg.TokenMaxTTL)
 }
 
-// useCaseParams gathers every use case the HTTP adapter calls.
-type useCaseParams struct {
-	fx.In
-	Create           application.CreateCustomer
-	Get              application.GetCustomer
-	Update           application.UpdateCustomer
-	Remove           application.RemoveCustomer
-	List             application.ListCustomers
-	CheckCredentials application.CheckCredentials
-	AddAddresses     application.AddAddresses
-	GetAddress       application.GetAddress
-	UpdateAddress    application.UpdateAddress
-	RemoveAddress    application.RemoveAddress
-}
-
-func newUseCases(p useCaseParams) httpapi.UseCases {
-	return httpapi.UseCases{
-		CreateCustomer:   p.Create,
-		GetCustomer:      p.Get,
-		UpdateCustomer:   p.Update,
-		RemoveCustomer:   p.Remove,
-		ListCustomers:    p.List,
-		CheckCredentials: p.CheckCredentials,
-		AddAddresses:     p.AddAddresses,
-		GetAddress:       p.GetAddress,
-		UpdateAddress:    p.UpdateAddress,
-		RemoveAddress:    p.RemoveAddress,
-	}
-}
-
-func newRouter(cfg Config, uc httpapi.UseCases, verifier *token.Verifier, m *metrics.Metrics, log *zap.Logger) http.Handler {
+func newRouter(cfg Config, app application.Application, verifier *token.Verifier, m *metrics.Metrics, log *zap.Logger) http.Handler {
 	return httpapi.NewRouter(httpapi.Config{
 		MaxBodyBytes:   cfg.MaxBodyBytes,
 		RequestTimeout: cfg.RequestTimeout,
 		Observer:       m,
-	}, uc, verifier, log.Named("http"))
+	}, app, verifier, log.Named("http"))
 }
 
 func newServer(lc fx.Lifecycle, cfg Config, handler http.Handler, log *zap.Logger) *httpapi.Server {

@@ -36,14 +36,50 @@ func TokenSecrets(cfg Config) (secrets [][]byte, development bool, err error) {
 	return [][]byte{secret}, true, nil
 }
 
+// ErrNoDevelopmentSecret is asking for the development secret where no
+// service on the embedded store has run: a secret made there would sign
+// tokens no running service accepts.
+var ErrNoDevelopmentSecret = errors.New("no development token secret")
+
+// SigningSecret returns the secret new tokens are signed with, and says
+// where it comes from (never what it is). Unlike TokenSecrets it makes no
+// development secret: where none exists it returns ErrNoDevelopmentSecret.
+func SigningSecret(cfg Config) (secret []byte, source string, err error) {
+	if secrets := cfg.TokenSecrets(); len(secrets) > 0 {
+		return secrets[0], "the first secret of CUSTOMER_TOKEN_SECRET", nil
+	}
+	if !cfg.Embedded() {
+		return nil, "", ErrSecretRequired
+	}
+	path := filepath.Join(cfg.DataDir, developmentSecretFile)
+	secret, err = readDevelopmentSecret(path)
+	if err == nil && secret == nil {
+		err = fmt.Errorf("%w in %s: start the service (make run) with this CUSTOMER_DATA_DIR first, "+
+			"or set CUSTOMER_DATA_DIR to its data directory, or CUSTOMER_TOKEN_SECRET", ErrNoDevelopmentSecret, cfg.DataDir)
+	}
+	return secret, "the development secret in " + path, err
+}
+
+// readDevelopmentSecret returns the secret kept at path, or nil when there
+// is none yet.
+func readDevelopmentSecret(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("development token secret: %w", err)
+	}
+	if secret := strings.TrimSpace(string(b)); secret != "" {
+		return []byte(secret), nil
+	}
+	return nil, nil
+}
+
 func developmentSecret(dataDir string) ([]byte, error) {
 	path := filepath.Join(dataDir, developmentSecretFile)
-	b, err := os.ReadFile(path)
-	if err == nil && len(strings.TrimSpace(string(b))) > 0 {
-		return []byte(strings.TrimSpace(string(b))), nil
-	}
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("development token secret: %w", err)
+	if secret, err := readDevelopmentSecret(path); secret != nil || err != nil {
+		return secret, err
 	}
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("development token secret: %w", err)

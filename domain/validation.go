@@ -2,6 +2,7 @@ package domain
 
 import (
 	"errors"
+	"slices"
 	"strings"
 )
 
@@ -12,6 +13,15 @@ type Problem struct {
 }
 
 func (p Problem) String() string { return p.Field + ": " + p.Message }
+
+// Argument is the argument of the call the problem is about: "addresses"
+// for "addresses[1].city", "address" for "address.id".
+func (p Problem) Argument() string {
+	if i := strings.IndexAny(p.Field, ".["); i >= 0 {
+		return p.Field[:i]
+	}
+	return p.Field
+}
 
 // ValidationError gathers every problem found in one piece of input, so a
 // caller can fix them all at once instead of one per round trip.
@@ -53,6 +63,29 @@ func JoinValidation(errs ...error) error {
 		return &ValidationError{Problems: joined}
 	}
 	return first
+}
+
+// WithUnread is JoinValidation for a call some of whose arguments could
+// not be read at all: absent where required, or of the wrong type. Their
+// problems come first, then those errs report about the other arguments,
+// so one answer names every bad argument. A rule broken by an argument
+// that unread already names is left out: it would describe only the zero
+// value that stands in for what could not be read.
+func WithUnread(unread []Problem, errs ...error) error {
+	err := JoinValidation(errs...)
+	if len(unread) == 0 {
+		return err
+	}
+	problems := slices.Clone(unread)
+	var rules *ValidationError
+	if errors.As(err, &rules) {
+		for _, p := range rules.Problems {
+			if !slices.ContainsFunc(unread, func(u Problem) bool { return u.Argument() == p.Argument() }) {
+				problems = append(problems, p)
+			}
+		}
+	}
+	return &ValidationError{Problems: problems}
 }
 
 // problems collects validation failures while input is being checked.

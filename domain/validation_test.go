@@ -71,3 +71,51 @@ func TestJoinValidation_DoesNotChangeItsArguments(t *testing.T) {
 		t.Errorf("first argument now holds %q", got)
 	}
 }
+
+func TestWithUnread_NamesUnreadArgumentsFirstAndDropsRulesAboutThem(t *testing.T) {
+	_, badEmail := domain.NormalizeEmail("nope")
+	_, badAddress := domain.NewAddress("", domain.AddressInput{}, "address.")
+	unread := []domain.Problem{{Field: "id", Message: "must be a string"}, {Field: "addresses[0].phone", Message: "must be a number"}}
+	tests := []struct {
+		name         string
+		unread       []domain.Problem
+		errs         []error
+		wantProblems []string // nil when the result is not a ValidationError
+		wantErr      error
+	}{
+		{name: "nothing unread, nothing broken"},
+		{name: "nothing unread: the rules alone", errs: []error{domain.CheckID("id", "")}, wantProblems: []string{"id: must not be empty"}},
+		{name: "nothing unread keeps a specific error", errs: []error{badEmail}, wantErr: badEmail},
+		{name: "unread alone", unread: unread, wantProblems: []string{"id: must be a string", "addresses[0].phone: must be a number"}},
+		{
+			name:   "a rule about an unread argument is left out, others follow",
+			unread: unread,
+			errs:   []error{domain.CheckID("id", ""), domain.CheckAddressInputs(nil), domain.CheckID("customerId", " x")},
+			wantProblems: []string{"id: must be a string", "addresses[0].phone: must be a number",
+				"customerId: must not have surrounding spaces"},
+		},
+		{name: "every field of an unread object is left out", unread: []domain.Problem{{Field: "address", Message: "must be an object"}},
+			errs: []error{badAddress}, wantProblems: []string{"address: must be an object"}},
+		{name: "a specific error gives way to unread arguments", unread: unread[:1], errs: []error{badEmail},
+			wantProblems: []string{"id: must be a string"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := domain.WithUnread(tt.unread, tt.errs...)
+			switch {
+			case tt.wantProblems != nil:
+				wantProblems(t, err, tt.wantProblems...)
+			case err != tt.wantErr:
+				t.Errorf("WithUnread = %v, want %v", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestProblem_ArgumentIsTheNameBeforeAnyPath(t *testing.T) {
+	for field, want := range map[string]string{"id": "id", "address.id": "address", "addresses[1].city": "addresses", "": ""} {
+		if got := (domain.Problem{Field: field}).Argument(); got != want {
+			t.Errorf("Argument of %q = %q, want %q", field, got, want)
+		}
+	}
+}

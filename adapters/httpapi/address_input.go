@@ -2,21 +2,39 @@ package httpapi
 
 import "github.com/microbase-io/customer-service/domain"
 
-// addressInputJSON is an address as a caller sends it. Phone is a JSON
-// number, as MicroBase clients send it.
-type addressInputJSON struct {
-	Name         string `json:"name"`
-	FirstName    string `json:"firstName"`
+// addressInput is an address as a caller sends it. Its fields marked
+// required are documented so; the domain refuses them empty or absent.
+type addressInput struct {
+	Name         string `json:"name" binding:"required" doc:"e.g. \"Work\""`
+	FirstName    string `json:"firstName" binding:"required"`
 	LastName     string `json:"lastName"`
-	Address1     string `json:"address_1"`
+	Address1     string `json:"address_1" binding:"required"`
 	Address2     string `json:"address_2"`
-	PostCode     string `json:"postCode"`
-	City         string `json:"city"`
-	State        string `json:"state"`
-	Country      string `json:"country"`
+	PostCode     string `json:"postCode" binding:"required"`
+	City         string `json:"city" binding:"required"`
+	State        string `json:"state" binding:"required"`
+	Country      string `json:"country" binding:"required" doc:"ISO 3166-1 alpha-2, in any letter case."`
 	Company      string `json:"company"`
-	Phone        *int64 `json:"phone"`
+	Phone        *int64 `json:"phone" doc:"A JSON number, as MicroBase clients send it."`
 	Instructions string `json:"instructions"`
 }
 
-func (a addressInputJSON) toDomain() domain.AddressInput { return domain.AddressInput(a) }
+func (a addressInput) toDomain() domain.AddressInput { return domain.AddressInput(a) }
+
+func addressesToDomain(in []addressInput) []domain.AddressInput {
+	if in == nil {
+		return nil
+	}
+	out := make([]domain.AddressInput, len(in))
+	for i, a := range in {
+		out[i] = a.toDomain()
+	}
+	return out
+}
+
+// addressUpdate is the address argument of customer.address.update: the
+// new address, with the id of the one it replaces.
+type addressUpdate struct {
+	ID *string `json:"id" binding:"required"`
+	addressInput
+}

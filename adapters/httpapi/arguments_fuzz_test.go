@@ -2,15 +2,19 @@ package httpapi
 
 import (
 	"bytes"
-	"encoding/json"
+	stdjson "encoding/json"
 	"errors"
 	"io"
 	"math/big"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/go-json-experiment/json"
 
 	"github.com/microbase-io/customer-service/domain"
 )
@@ -18,10 +22,10 @@ import (
 // argFuzzMaxBody is small so the fuzzer also reaches the size limit.
 const argFuzzMaxBody = 4 << 10
 
-// FuzzParseArguments checks that no body, content type or query makes the
-// decoding panic, answer with an unexpected error, or hand a handler a string
-// that is not UTF-8; and that what it accepts as JSON, encoding/json reads
-// the same way.
+// FuzzParseArguments checks that no body, content type or query makes
+// reading the arguments, or decoding them into any method's request, panic,
+// fail with an unexpected error, or hand a handler a string that is not
+// UTF-8; and that what it accepts as JSON, encoding/json reads the same way.
 func FuzzParseArguments(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte, contentType, rawQuery string) {
 		r := &http.Request{
@@ -34,7 +38,7 @@ func FuzzParseArguments(f *testing.F) {
 		if contentType != "" {
 			r.Header.Set("Content-Type", contentType)
 		}
-		a, err := parseArguments(r, argFuzzMaxBody)
+		a, err := readArguments(httptest.NewRecorder(), r, argFuzzMaxBody)
 		if err != nil {
 			argFuzzCheckError(t, err)
 			if errors.Is(err, errPayloadTooLarge) && len(body) <= argFuzzMaxBody {
@@ -45,45 +49,18 @@ func FuzzParseArguments(f *testing.F) {
 		if len(body) > argFuzzMaxBody {
 			t.Fatalf("a body of %d bytes is accepted", len(body))
 		}
-		if a.fields != nil {
+		if a.json != nil {
 			argFuzzCompareWithEncodingJSON(t, body, a)
 		}
-
-		names := []string{"id", "email", "tags", "version", "address", "addresses", ""}
-		for k := range a.query {
-			names = append(names, k)
-		}
-		for k := range a.form {
-			names = append(names, k)
-		}
-		for _, f := range a.fields {
-			names = append(names, f.name)
-		}
-		// Handlers read a fixed handful of arguments; reading thousands
-		// would only make each execution slow.
-		if len(names) > 64 {
-			names = names[:64]
-		}
-		for _, name := range names {
-			argFuzzCheckString(t, name, a.str(name))
-			for _, l := range []*[]string{a.strList(name), a.filterList(name)} {
-				if l != nil {
-					for _, s := range *l {
-						argFuzzCheckString(t, name, &s)
-					}
-				}
+		for _, m := range methodList {
+			req := reflect.New(m.documented().requestType).Interface()
+			if unread := a.decode(req); unread != nil {
+				argFuzzCheckError(t, &domain.ValidationError{Problems: unread})
 			}
-			a.integer(name)
-			a.has(name)
-			var anything any
-			a.object(name, &anything)
-			var list []argTestAddress
-			a.object(name, &list)
-			var one argTestAddress
-			a.object(name, &one)
-		}
-		if err := a.err(); err != nil {
-			argFuzzCheckError(t, err)
+			// encoding/json/v2 refuses to write a string that is not UTF-8.
+			if _, err := json.Marshal(req); err != nil {
+				t.Fatalf("%s decoded a request it cannot encode: %v", m.name, err)
+			}
 		}
 	})
 }
@@ -107,53 +84,41 @@ func argFuzzCheckError(t *testing.T, err error) {
 	}
 }
 
-func argFuzzCheckString(t *testing.T, name string, s *string) {
-	t.Helper()
-	if s != nil && !utf8.ValidString(*s) {
-		t.Fatalf("argument %q read as %q, which is not UTF-8", name, *s)
-	}
-}
-
 // argFuzzCompareWithEncodingJSON checks an accepted JSON body against
 // encoding/json: it must be valid, hold no repeated top-level key, and give
 // the same strings and integers.
-func argFuzzCompareWithEncodingJSON(t *testing.T, body []byte, a *arguments) {
+func argFuzzCompareWithEncodingJSON(t *testing.T, body []byte, a arguments) {
 	t.Helper()
-	if strings.TrimSpace(string(body)) == "" {
-		return
-	}
-	var members map[string]json.RawMessage
-	if err := json.Unmarshal(body, &members); err != nil {
+	var members map[string]stdjson.RawMessage
+	if err := stdjson.Unmarshal(body, &members); err != nil {
 		t.Fatalf("accepted a body encoding/json refuses: %v", err)
 	}
-	if len(members) != len(a.fields) {
-		t.Fatalf("kept %d members, encoding/json sees %d distinct ones", len(a.fields), len(members))
+	if len(members) != len(a.json) {
+		t.Fatalf("kept %d members, encoding/json sees %d distinct ones", len(a.json), len(members))
 	}
-	for _, f := range a.fields {
-		raw, ok := members[f.name]
-		if !ok {
-			t.Fatalf("member %q unknown to encoding/json", f.name)
-		}
-		if _, inQuery := a.query[f.name]; inQuery {
-			continue
+	for name, raw := range members {
+		if _, ok := a.json[name]; !ok {
+			t.Fatalf("member %q unknown to encoding/json", name)
 		}
 		if raw[0] == '"' {
 			var want string
-			if err := json.Unmarshal(raw, &want); err != nil {
-				t.Fatalf("%q: encoding/json refuses the string: %v", f.name, err)
+			if err := stdjson.Unmarshal(raw, &want); err != nil {
+				t.Fatalf("%q: encoding/json refuses the string: %v", name, err)
 			}
-			if got := a.str(f.name); got == nil || *got != want {
-				t.Fatalf("%q read as %v, encoding/json reads %q", f.name, got, want)
+			var got string
+			if err := decodeJSON(a.json[name], &got); err != nil || got != want {
+				t.Fatalf("%q read as %q (%v), encoding/json reads %q", name, got, err, want)
 			}
 		}
 		if argFuzzSmallNumber(raw) {
 			want, ok := argFuzzExactInteger(string(raw))
-			got := a.integer(f.name)
+			var got integer
+			err := decodeJSON(a.json[name], &got)
 			switch {
-			case ok && (got == nil || *got != want):
-				t.Fatalf("%s read as integer %v, want %d", raw, got, want)
-			case !ok && got != nil:
-				t.Fatalf("%s read as integer %d, want a problem", raw, *got)
+			case ok && (err != nil || int64(got) != want):
+				t.Fatalf("%s read as integer %d (%v), want %d", raw, got, err, want)
+			case !ok && err == nil:
+				t.Fatalf("%s read as integer %d, want a problem", raw, got)
 			}
 		}
 	}
@@ -166,7 +131,7 @@ func argFuzzSmallNumber(raw []byte) bool {
 		return false
 	}
 	i := bytes.IndexAny(raw, "eE")
-	return i < 0 || len(bytes.TrimLeft(bytes.TrimLeft(raw[i+1:], "+-"), "0")) <= 3
+	return i < 0 || len(strings.TrimLeft(strings.TrimLeft(string(raw[i+1:]), "+-"), "0")) <= 3
 }
 
 // argFuzzExactInteger reads a JSON number exactly with math/big.

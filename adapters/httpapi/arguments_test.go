@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"reflect"
 	"strconv"
 	"strings"
@@ -28,6 +30,21 @@ const argUpdateBody = `{
         "status": "ACTIVE"
       }`
 
+// argTest is a request with an argument of each kind.
+type argTest struct {
+	ID        *string        `json:"id" form:"id"`
+	Email     *string        `json:"email" form:"email"`
+	Tags      *stringList    `json:"tags" form:"tags"`
+	Version   *integer       `json:"version" form:"version"`
+	Addresses []addressInput `json:"addresses" form:"addresses"`
+	Address   *addressUpdate `json:"address" form:"address"`
+}
+
+// argFilterTest is a request with one list filter.
+type argFilterTest struct {
+	IDs filter `json:"id" form:"id"`
+}
+
 func argTestRequest(method, target, contentType, body string) *http.Request {
 	if method == "" {
 		method = http.MethodPost
@@ -48,12 +65,13 @@ func argTestRequest(method, target, contentType, body string) *http.Request {
 }
 
 func argS(s string) *string { return &s }
-func argI(n int64) *int64   { return &n }
-func argL(items ...string) *[]string {
+func argI(n int64) *integer { i := integer(n); return &i }
+func argL(items ...string) *stringList {
+	l := stringList(items)
 	if items == nil {
-		items = []string{} // present and empty, as the accessors return it
+		l = stringList{} // present and empty
 	}
-	return &items
+	return &l
 }
 
 func argMessages(t *testing.T, err error) []string {
@@ -65,45 +83,55 @@ func argMessages(t *testing.T, err error) []string {
 	if !errors.As(err, &ve) {
 		t.Fatalf("error %v (%T) is not a *domain.ValidationError", err, err)
 	}
-	if !errors.Is(err, domain.ErrValidation) {
-		t.Fatalf("error %v does not match domain.ErrValidation", err)
-	}
 	return ve.Messages()
 }
 
-type argTestAddress struct {
-	Name  string `json:"name"`
-	City  string `json:"city"`
-	Phone *int64 `json:"phone"`
+// argRead decodes a request as a method with request type T does, and
+// returns what pick takes of it and the problems of the unread arguments.
+func argRead[T any](pick func(T) any) func(*testing.T, *http.Request) (any, []string) {
+	return func(t *testing.T, r *http.Request) (any, []string) {
+		t.Helper()
+		a, err := readArguments(httptest.NewRecorder(), r, argTestMaxBody)
+		if err != nil {
+			t.Fatalf("readArguments: %v", err)
+		}
+		var req T
+		unread := a.decode(&req)
+		return pick(req), argMessages(t, domain.WithUnread(unread))
+	}
 }
 
-// argAccessorCase reads arguments the way a handler does and checks what it
-// got and which problems err reports.
-type argAccessorCase struct {
+var (
+	argID      = argRead(func(r argTest) any { return r.ID })
+	argEmail   = argRead(func(r argTest) any { return r.Email })
+	argTags    = argRead(func(r argTest) any { return r.Tags })
+	argVersion = argRead(func(r argTest) any { return r.Version })
+	argIDs     = argRead(func(r argFilterTest) any { return r.IDs })
+)
+
+// argCase decodes a request and checks what it got and which problems
+// the unread arguments have.
+type argCase struct {
 	name         string
 	method       string
 	target       string
 	contentType  string
 	body         string
-	read         func(a *arguments) any
+	read         func(*testing.T, *http.Request) (any, []string)
 	want         any
 	wantProblems []string
 }
 
-func argRunAccessorCases(t *testing.T, cases []argAccessorCase) {
+func argRunCases(t *testing.T, cases []argCase) {
 	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			a, err := parseArguments(argTestRequest(tc.method, tc.target, tc.contentType, tc.body), argTestMaxBody)
-			if err != nil {
-				t.Fatalf("parseArguments: %v", err)
-			}
-			got := tc.read(a)
+			got, problems := tc.read(t, argTestRequest(tc.method, tc.target, tc.contentType, tc.body))
 			if !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("got %s, want %s", argShow(got), argShow(tc.want))
 			}
-			if msgs := argMessages(t, a.err()); !reflect.DeepEqual(msgs, tc.wantProblems) {
-				t.Errorf("problems %q, want %q", msgs, tc.wantProblems)
+			if !reflect.DeepEqual(problems, tc.wantProblems) {
+				t.Errorf("problems %q, want %q", problems, tc.wantProblems)
 			}
 		})
 	}
@@ -116,11 +144,11 @@ func argShow(v any) string {
 		if p != nil {
 			return "&" + strconv.Quote(*p)
 		}
-	case *int64:
+	case *integer:
 		if p != nil {
-			return "&" + strconv.FormatInt(*p, 10)
+			return "&" + strconv.FormatInt(int64(*p), 10)
 		}
-	case *[]string:
+	case *stringList:
 		if p != nil {
 			return fmt.Sprintf("&%#v", *p)
 		}
@@ -129,206 +157,204 @@ func argShow(v any) string {
 }
 
 func TestArguments_ComeFromJSONFormOrQuery(t *testing.T) {
-	id := func(a *arguments) any { return a.str("id") }
-	email := func(a *arguments) any { return a.str("email") }
-	argRunAccessorCases(t, []argAccessorCase{
-		{name: "json body", contentType: "application/json", body: argUpdateBody, read: id, want: argS("HkhhuXESl")},
-		{name: "json with charset and odd case", contentType: "Application/JSON; charset=UTF-8", body: `{"id":"a"}`, read: id, want: argS("a")},
-		{name: "json suffix media type", contentType: "application/merge-patch+json", body: `{"id":"a"}`, read: id, want: argS("a")},
-		{name: "no content type but a JSON object", body: " \n\t{\"id\":\"a\"}", read: id, want: argS("a")},
-		{name: "form body", contentType: "application/x-www-form-urlencoded", body: "id=HkhhuXESl&email=john.doe%40gmail.com", read: email, want: argS("john.doe@gmail.com")},
-		{name: "query of a GET", method: http.MethodGet, target: "/x?id=HkhhuXESl", read: id, want: argS("HkhhuXESl")},
-		{name: "JSON body on a GET", method: http.MethodGet, contentType: "application/json", body: `{"id":"a"}`, read: id, want: argS("a")},
-		{name: "absent", contentType: "application/json", body: `{"email":"a@b.c"}`, read: id, want: (*string)(nil)},
-		{name: "no arguments at all", read: id, want: (*string)(nil)},
-		{name: "empty string is present", contentType: "application/json", body: `{"id":""}`, read: id, want: argS("")},
-		{name: "empty query value is present", target: "/x?id=", read: id, want: argS("")},
+	argRunCases(t, []argCase{
+		{name: "json body", contentType: "application/json", body: argUpdateBody, read: argID, want: argS("HkhhuXESl")},
+		{name: "json with charset and odd case", contentType: "Application/JSON; charset=UTF-8", body: `{"id":"a"}`, read: argID, want: argS("a")},
+		{name: "json suffix media type", contentType: "application/merge-patch+json", body: `{"id":"a"}`, read: argID, want: argS("a")},
+		{name: "no content type but a JSON object", body: " \n\t{\"id\":\"a\"}", read: argID, want: argS("a")},
+		{name: "form body", contentType: "application/x-www-form-urlencoded", body: "id=HkhhuXESl&email=john.doe%40gmail.com", read: argEmail, want: argS("john.doe@gmail.com")},
+		{name: "query of a GET", method: http.MethodGet, target: "/x?id=HkhhuXESl", read: argID, want: argS("HkhhuXESl")},
+		{name: "JSON body on a GET", method: http.MethodGet, contentType: "application/json", body: `{"id":"a"}`, read: argID, want: argS("a")},
+		{name: "absent", contentType: "application/json", body: `{"email":"a@b.c"}`, read: argID, want: (*string)(nil)},
+		{name: "no arguments at all", read: argID, want: (*string)(nil)},
+		{name: "empty string is present", contentType: "application/json", body: `{"id":""}`, read: argID, want: argS("")},
+		{name: "empty query value is present", target: "/x?id=", read: argID, want: argS("")},
 		{name: "mix: id from query, email from json", target: "/x?id=q", contentType: "application/json", body: `{"email":"b@x.io"}`,
-			read: func(a *arguments) any { return []*string{a.str("id"), a.str("email")} }, want: []*string{argS("q"), argS("b@x.io")}},
-		{name: "query wins over json", target: "/x?email=q%40x.io", contentType: "application/json", body: `{"email":"b@x.io"}`, read: email, want: argS("q@x.io")},
-		{name: "query wins over form", target: "/x?email=q%40x.io", contentType: "application/x-www-form-urlencoded", body: "email=b%40x.io", read: email, want: argS("q@x.io")},
+			read: argRead(func(r argTest) any { return []*string{r.ID, r.Email} }), want: []*string{argS("q"), argS("b@x.io")}},
+		{name: "query wins over json", target: "/x?email=q%40x.io", contentType: "application/json", body: `{"email":"b@x.io"}`, read: argEmail, want: argS("q@x.io")},
+		{name: "query wins over form", target: "/x?email=q%40x.io", contentType: "application/x-www-form-urlencoded", body: "email=b%40x.io", read: argEmail, want: argS("q@x.io")},
 		{name: "query wins over a json value of the wrong type", target: "/x?version=3", contentType: "application/json", body: `{"version":"x"}`,
-			read: func(a *arguments) any { return a.integer("version") }, want: argI(3)},
+			read: argVersion, want: argI(3)},
 		{name: "query list wins over json list", target: "/x?tags=Q", contentType: "application/json", body: `{"tags":["A","B"]}`,
-			read: func(a *arguments) any { return a.strList("tags") }, want: argL("Q")},
+			read: argTags, want: argL("Q")},
 		{name: "unknown arguments are ignored", contentType: "application/json",
 			body: `{"id":"a","addresses":[{"id":"r1","phone":2173203531}],"createdAt":"2017-01-01T00:00:00Z","__v":0,"ok":true}`,
-			read: id, want: argS("a")},
+			read: argID, want: argS("a")},
 		{name: "dollar and dotted keys are ignored", contentType: "application/json",
-			body: `{"$where":"sleep(1000)","profile.admin":true,"$set":{"status":"INACTIVE"},"id":"a"}`, read: id, want: argS("a")},
+			body: `{"$where":"sleep(1000)","profile.admin":true,"$set":{"status":"INACTIVE"},"id":"a"}`, read: argID, want: argS("a")},
+		{name: "bracketed names are other arguments", target: "/x?id%5B%24ne%5D=x&tags%5B0%5D=VIP&a]b=1&c[=2",
+			read: argRead(func(r argTest) any { return []any{r.ID, r.Tags} }), want: []any{(*string)(nil), (*stringList)(nil)}},
 		{name: "same key in sibling objects is fine", contentType: "application/json",
-			body: `{"a":{"x":1},"b":{"x":1},"c":[{"x":1},{"x":1}],"id":"a"}`, read: id, want: argS("a")},
-		{name: "NUL inside a JSON string is passed through", contentType: "application/json", body: `{"id":"a\u0000b"}`, read: id, want: argS("a\x00b")},
-		{name: "NUL inside a form value is passed through", contentType: "application/x-www-form-urlencoded", body: "id=a%00b", read: id, want: argS("a\x00b")},
-		{name: "JSON escapes are decoded", contentType: "application/json", body: `{"id":"\u00e9\n\ud83d\ude00\/\"\\"}`, read: id, want: argS("é\n😀/\"\\")},
-		{name: "lone surrogate becomes U+FFFD", contentType: "application/json", body: `{"id":"a\ud800b\udc00\ud800\u0041"}`, read: id, want: argS("a\uFFFDb\uFFFD\uFFFDA")},
-		{name: "escaped key names the argument", contentType: "application/json", body: `{"\u0069d":"a"}`, read: id, want: argS("a")},
-		{name: "empty body with any content type", contentType: "text/plain", read: id, want: (*string)(nil)},
-		{name: "whitespace-only JSON body", contentType: "application/json", body: " \n", read: id, want: (*string)(nil)},
+			body: `{"a":{"x":1},"b":{"x":1},"c":[{"x":1},{"x":1}],"id":"a"}`, read: argID, want: argS("a")},
+		{name: "NUL inside a JSON string is passed through", contentType: "application/json", body: `{"id":"a\u0000b"}`, read: argID, want: argS("a\x00b")},
+		{name: "NUL inside a form value is passed through", contentType: "application/x-www-form-urlencoded", body: "id=a%00b", read: argID, want: argS("a\x00b")},
+		{name: "JSON escapes are decoded", contentType: "application/json", body: `{"id":"\u00e9\n\ud83d\ude00\/\"\\"}`, read: argID, want: argS("é\n😀/\"\\")},
+		{name: "lone surrogate becomes U+FFFD", contentType: "application/json", body: `{"id":"a\ud800b\udc00\ud800\u0041"}`, read: argID, want: argS("a\uFFFDb\uFFFD\uFFFDA")},
+		{name: "escaped key names the argument", contentType: "application/json", body: `{"\u0069d":"a"}`, read: argID, want: argS("a")},
+		{name: "empty body with any content type", contentType: "text/plain", read: argID, want: (*string)(nil)},
+		{name: "whitespace-only JSON body", contentType: "application/json", body: " \n", read: argID, want: (*string)(nil)},
 	})
 }
 
 func TestArguments_StringsRefuseOtherTypes(t *testing.T) {
-	id := func(a *arguments) any { return a.str("id") }
 	bad := []string{"id: must be a string"}
-	argRunAccessorCases(t, []argAccessorCase{
-		{name: "number", contentType: "application/json", body: `{"id": 5}`, read: id, want: (*string)(nil), wantProblems: bad},
-		{name: "operator object", contentType: "application/json", body: `{"id": {"$ne": null}}`, read: id, want: (*string)(nil), wantProblems: bad},
-		{name: "bool", contentType: "application/json", body: `{"id": true}`, read: id, want: (*string)(nil), wantProblems: bad},
-		{name: "null", contentType: "application/json", body: `{"id": null}`, read: id, want: (*string)(nil), wantProblems: bad},
-		{name: "array", contentType: "application/json", body: `{"id": ["a"]}`, read: id, want: (*string)(nil), wantProblems: bad},
-		{name: "repeated in the query", target: "/x?id=a&id=b", read: id, want: (*string)(nil), wantProblems: []string{"id: must be given once"}},
-		{name: "repeated in a form", contentType: "application/x-www-form-urlencoded", body: "id=a&id=b", read: id, want: (*string)(nil), wantProblems: []string{"id: must be given once"}},
-		{name: "null is still present", contentType: "application/json", body: `{"id": null}`,
-			read: func(a *arguments) any { return []bool{a.has("id"), a.has("email")} }, want: []bool{true, false}},
-		{name: "reading twice reports once", contentType: "application/json", body: `{"id": 5}`,
-			read: func(a *arguments) any { a.str("id"); return a.str("id") }, want: (*string)(nil), wantProblems: bad},
+	argRunCases(t, []argCase{
+		{name: "number", contentType: "application/json", body: `{"id": 5}`, read: argID, want: (*string)(nil), wantProblems: bad},
+		{name: "operator object", contentType: "application/json", body: `{"id": {"$ne": null}}`, read: argID, want: (*string)(nil), wantProblems: bad},
+		{name: "bool", contentType: "application/json", body: `{"id": true}`, read: argID, want: (*string)(nil), wantProblems: bad},
+		{name: "null", contentType: "application/json", body: `{"id": null}`, read: argID, want: (*string)(nil), wantProblems: bad},
+		{name: "array", contentType: "application/json", body: `{"id": ["a"]}`, read: argID, want: (*string)(nil), wantProblems: bad},
+		{name: "repeated in the query", target: "/x?id=a&id=b", read: argID, want: (*string)(nil), wantProblems: []string{"id: must be given once"}},
+		{name: "repeated in a form", contentType: "application/x-www-form-urlencoded", body: "id=a&id=b", read: argID, want: (*string)(nil), wantProblems: []string{"id: must be given once"}},
 	})
 }
 
 func TestArguments_ListsAcceptRepeatedAndCommaSeparatedValues(t *testing.T) {
-	tags := func(a *arguments) any { return a.strList("tags") }
 	bad := []string{"tags: must be a list of strings"}
-	argRunAccessorCases(t, []argAccessorCase{
-		{name: "comma-separated query", target: "/x?tags=VIP,GOLD", read: tags, want: argL("VIP", "GOLD")},
-		{name: "repeated query", target: "/x?tags=VIP&tags=GOLD", read: tags, want: argL("VIP", "GOLD")},
-		{name: "repeated and comma-separated, trimmed", target: "/x?tags=VIP,%20GOLD%20&tags=+SILVER", read: tags, want: argL("VIP", "GOLD", "SILVER")},
-		{name: "comma-separated form", contentType: "application/x-www-form-urlencoded", body: "tags=VIP,GOLD", read: tags, want: argL("VIP", "GOLD")},
-		{name: "repeated form", contentType: "application/x-www-form-urlencoded", body: "tags=VIP&tags=GOLD", read: tags, want: argL("VIP", "GOLD")},
-		{name: "one empty value clears", target: "/x?tags=", read: tags, want: argL()},
-		{name: "empty parts are left for the domain to refuse", target: "/x?tags=VIP,", read: tags, want: argL("VIP", "")},
-		{name: "json array", contentType: "application/json", body: `{"tags":["VIP","GOLD"]}`, read: tags, want: argL("VIP", "GOLD")},
-		{name: "empty json array clears", contentType: "application/json", body: `{"tags":[]}`, read: tags, want: argL()},
-		{name: "json array elements are not trimmed", contentType: "application/json", body: `{"tags":[" VIP "]}`, read: tags, want: argL(" VIP ")},
-		{name: "absent", contentType: "application/json", body: `{}`, read: tags, want: (*[]string)(nil)},
-		{name: "json string", contentType: "application/json", body: `{"tags":"VIP"}`, read: tags, want: (*[]string)(nil), wantProblems: bad},
-		{name: "number inside", contentType: "application/json", body: `{"tags":["VIP",1]}`, read: tags, want: (*[]string)(nil), wantProblems: bad},
-		{name: "list inside", contentType: "application/json", body: `{"tags":[["VIP"]]}`, read: tags, want: (*[]string)(nil), wantProblems: bad},
-		{name: "null", contentType: "application/json", body: `{"tags":null}`, read: tags, want: (*[]string)(nil), wantProblems: bad},
-		{name: "object", contentType: "application/json", body: `{"tags":{"0":"VIP"}}`, read: tags, want: (*[]string)(nil), wantProblems: bad},
+	argRunCases(t, []argCase{
+		{name: "comma-separated query", target: "/x?tags=VIP,GOLD", read: argTags, want: argL("VIP", "GOLD")},
+		{name: "repeated query", target: "/x?tags=VIP&tags=GOLD", read: argTags, want: argL("VIP", "GOLD")},
+		{name: "repeated and comma-separated, trimmed", target: "/x?tags=VIP,%20GOLD%20&tags=+SILVER", read: argTags, want: argL("VIP", "GOLD", "SILVER")},
+		{name: "comma-separated form", contentType: "application/x-www-form-urlencoded", body: "tags=VIP,GOLD", read: argTags, want: argL("VIP", "GOLD")},
+		{name: "repeated form", contentType: "application/x-www-form-urlencoded", body: "tags=VIP&tags=GOLD", read: argTags, want: argL("VIP", "GOLD")},
+		{name: "one empty value clears", target: "/x?tags=", read: argTags, want: argL()},
+		{name: "empty parts are left for the domain to refuse", target: "/x?tags=VIP,", read: argTags, want: argL("VIP", "")},
+		{name: "json array", contentType: "application/json", body: `{"tags":["VIP","GOLD"]}`, read: argTags, want: argL("VIP", "GOLD")},
+		{name: "empty json array clears", contentType: "application/json", body: `{"tags":[]}`, read: argTags, want: argL()},
+		{name: "json array elements are not trimmed", contentType: "application/json", body: `{"tags":[" VIP "]}`, read: argTags, want: argL(" VIP ")},
+		{name: "absent", contentType: "application/json", body: `{}`, read: argTags, want: (*stringList)(nil)},
+		{name: "json string", contentType: "application/json", body: `{"tags":"VIP"}`, read: argTags, want: (*stringList)(nil), wantProblems: bad},
+		{name: "number inside", contentType: "application/json", body: `{"tags":["VIP",1]}`, read: argTags, want: (*stringList)(nil), wantProblems: bad},
+		{name: "list inside", contentType: "application/json", body: `{"tags":[["VIP"]]}`, read: argTags, want: (*stringList)(nil), wantProblems: bad},
+		{name: "null inside", contentType: "application/json", body: `{"tags":["VIP",null]}`, read: argTags, want: (*stringList)(nil), wantProblems: bad},
+		{name: "null", contentType: "application/json", body: `{"tags":null}`, read: argTags, want: (*stringList)(nil), wantProblems: bad},
+		{name: "object", contentType: "application/json", body: `{"tags":{"0":"VIP"}}`, read: argTags, want: (*stringList)(nil), wantProblems: bad},
 	})
 }
 
 func TestArguments_FiltersAlsoAcceptACommaSeparatedJSONString(t *testing.T) {
-	ids := func(a *arguments) any { return a.filterList("id") }
-	argRunAccessorCases(t, []argAccessorCase{
-		{name: "MicroBase docs example", contentType: "application/json", body: `{"id": "HkhhuXESl,HkhhuXES3"}`, read: ids, want: argL("HkhhuXESl", "HkhhuXES3")},
-		{name: "empty parts dropped, parts trimmed", contentType: "application/json", body: `{"id": " a, ,b ,"}`, read: ids, want: argL("a", "b")},
-		{name: "empty string is an empty filter", contentType: "application/json", body: `{"id": ""}`, read: ids, want: argL()},
-		{name: "json array", contentType: "application/json", body: `{"id": ["a","b"]}`, read: ids, want: argL("a", "b")},
-		{name: "json array drops empty elements", contentType: "application/json", body: `{"id": ["a",""," "]}`, read: ids, want: argL("a")},
-		{name: "query", target: "/x?id=a,,b&id=c", read: ids, want: argL("a", "b", "c")},
-		{name: "number", contentType: "application/json", body: `{"id": 5}`, read: ids, want: (*[]string)(nil), wantProblems: []string{"id: must be a list of strings"}},
+	argRunCases(t, []argCase{
+		{name: "MicroBase docs example", contentType: "application/json", body: `{"id": "HkhhuXESl,HkhhuXES3"}`, read: argIDs, want: filter{"HkhhuXESl", "HkhhuXES3"}},
+		{name: "empty parts dropped, parts trimmed", contentType: "application/json", body: `{"id": " a, ,b ,"}`, read: argIDs, want: filter{"a", "b"}},
+		{name: "empty string is an empty filter", contentType: "application/json", body: `{"id": ""}`, read: argIDs, want: filter{}},
+		{name: "json array", contentType: "application/json", body: `{"id": ["a","b"]}`, read: argIDs, want: filter{"a", "b"}},
+		{name: "json array drops empty elements", contentType: "application/json", body: `{"id": ["a",""," "]}`, read: argIDs, want: filter{"a"}},
+		{name: "json array elements are not split", contentType: "application/json", body: `{"id": ["a,b"]}`, read: argIDs, want: filter{"a,b"}},
+		{name: "query", target: "/x?id=a,,b&id=c", read: argIDs, want: filter{"a", "b", "c"}},
+		{name: "absent", read: argIDs, want: filter(nil)},
+		{name: "number", contentType: "application/json", body: `{"id": 5}`, read: argIDs, want: filter(nil), wantProblems: []string{"id: must be a list of strings"}},
 	})
 }
 
 func TestArguments_IntegersMustBeIntegral(t *testing.T) {
-	version := func(a *arguments) any { return a.integer("version") }
 	notInt := []string{"version: must be an integer"}
 	tooBig := []string{"version: is out of range"}
-	argRunAccessorCases(t, []argAccessorCase{
-		{name: "json integer", contentType: "application/json", body: `{"version": 5}`, read: version, want: argI(5)},
-		{name: "exponent", contentType: "application/json", body: `{"version": 1e3}`, read: version, want: argI(1000)},
-		{name: "integral fraction", contentType: "application/json", body: `{"version": 2.50e1}`, read: version, want: argI(25)},
-		{name: "negative exponent, integral", contentType: "application/json", body: `{"version": 100E-2}`, read: version, want: argI(1)},
-		{name: "negative zero", contentType: "application/json", body: `{"version": -0}`, read: version, want: argI(0)},
-		{name: "zero with a huge exponent", contentType: "application/json", body: `{"version": 0.0e999999999999}`, read: version, want: argI(0)},
-		{name: "largest", contentType: "application/json", body: `{"version": 9223372036854775807}`, read: version, want: argI(1<<63 - 1)},
-		{name: "smallest", contentType: "application/json", body: `{"version": -9223372036854775808}`, read: version, want: argI(-1 << 63)},
-		{name: "smallest with exponent", contentType: "application/json", body: `{"version": -9.223372036854775808e18}`, read: version, want: argI(-1 << 63)},
-		{name: "beyond float precision stays exact", contentType: "application/json", body: `{"version": 9007199254740993.0}`, read: version, want: argI(9007199254740993)},
-		{name: "fraction", contentType: "application/json", body: `{"version": 1.5}`, read: version, want: (*int64)(nil), wantProblems: notInt},
-		{name: "small negative exponent", contentType: "application/json", body: `{"version": 1e-2}`, read: version, want: (*int64)(nil), wantProblems: notInt},
-		{name: "huge negative exponent", contentType: "application/json", body: `{"version": 1e-99999999999}`, read: version, want: (*int64)(nil), wantProblems: notInt},
-		{name: "string", contentType: "application/json", body: `{"version": "x"}`, read: version, want: (*int64)(nil), wantProblems: notInt},
-		{name: "numeric string", contentType: "application/json", body: `{"version": "5"}`, read: version, want: (*int64)(nil), wantProblems: notInt},
-		{name: "bool", contentType: "application/json", body: `{"version": true}`, read: version, want: (*int64)(nil), wantProblems: notInt},
-		{name: "null", contentType: "application/json", body: `{"version": null}`, read: version, want: (*int64)(nil), wantProblems: notInt},
-		{name: "one past the largest", contentType: "application/json", body: `{"version": 9223372036854775808}`, read: version, want: (*int64)(nil), wantProblems: tooBig},
-		{name: "huge exponent", contentType: "application/json", body: `{"version": 1e19}`, read: version, want: (*int64)(nil), wantProblems: tooBig},
-		{name: "enormous exponent", contentType: "application/json", body: `{"version": 1e99999999999}`, read: version, want: (*int64)(nil), wantProblems: tooBig},
-		{name: "query", target: "/x?version=42", read: version, want: argI(42)},
-		{name: "negative query", target: "/x?version=-42", read: version, want: argI(-42)},
-		{name: "query not a number", target: "/x?version=4x", read: version, want: (*int64)(nil), wantProblems: notInt},
-		{name: "query exponent is not base 10", target: "/x?version=1e3", read: version, want: (*int64)(nil), wantProblems: notInt},
-		{name: "empty query value", target: "/x?version=", read: version, want: (*int64)(nil), wantProblems: notInt},
-		{name: "query out of range", target: "/x?version=99999999999999999999", read: version, want: (*int64)(nil), wantProblems: tooBig},
-		{name: "repeated query", target: "/x?version=1&version=2", read: version, want: (*int64)(nil), wantProblems: []string{"version: must be given once"}},
+	body := func(n string) string { return `{"version": ` + n + `}` }
+	argRunCases(t, []argCase{
+		{name: "json integer", contentType: "application/json", body: body("5"), read: argVersion, want: argI(5)},
+		{name: "exponent", contentType: "application/json", body: body("1e3"), read: argVersion, want: argI(1000)},
+		{name: "integral fraction", contentType: "application/json", body: body("2.50e1"), read: argVersion, want: argI(25)},
+		{name: "negative exponent, integral", contentType: "application/json", body: body("100E-2"), read: argVersion, want: argI(1)},
+		{name: "negative zero", contentType: "application/json", body: body("-0"), read: argVersion, want: argI(0)},
+		{name: "zero with a huge exponent", contentType: "application/json", body: body("0.0e999999999999"), read: argVersion, want: argI(0)},
+		{name: "largest", contentType: "application/json", body: body("9223372036854775807"), read: argVersion, want: argI(1<<63 - 1)},
+		{name: "smallest", contentType: "application/json", body: body("-9223372036854775808"), read: argVersion, want: argI(-1 << 63)},
+		{name: "smallest with exponent", contentType: "application/json", body: body("-9.223372036854775808e18"), read: argVersion, want: argI(-1 << 63)},
+		{name: "beyond float precision stays exact", contentType: "application/json", body: body("9007199254740993.0"), read: argVersion, want: argI(9007199254740993)},
+		{name: "fraction", contentType: "application/json", body: body("1.5"), read: argVersion, want: (*integer)(nil), wantProblems: notInt},
+		{name: "small negative exponent", contentType: "application/json", body: body("1e-2"), read: argVersion, want: (*integer)(nil), wantProblems: notInt},
+		{name: "huge negative exponent", contentType: "application/json", body: body("1e-99999999999"), read: argVersion, want: (*integer)(nil), wantProblems: notInt},
+		{name: "string", contentType: "application/json", body: body(`"x"`), read: argVersion, want: (*integer)(nil), wantProblems: notInt},
+		{name: "numeric string", contentType: "application/json", body: body(`"5"`), read: argVersion, want: (*integer)(nil), wantProblems: notInt},
+		{name: "bool", contentType: "application/json", body: body("true"), read: argVersion, want: (*integer)(nil), wantProblems: notInt},
+		{name: "null", contentType: "application/json", body: body("null"), read: argVersion, want: (*integer)(nil), wantProblems: notInt},
+		{name: "one past the largest", contentType: "application/json", body: body("9223372036854775808"), read: argVersion, want: (*integer)(nil), wantProblems: tooBig},
+		{name: "huge exponent", contentType: "application/json", body: body("1e19"), read: argVersion, want: (*integer)(nil), wantProblems: tooBig},
+		{name: "enormous exponent", contentType: "application/json", body: body("1e99999999999"), read: argVersion, want: (*integer)(nil), wantProblems: tooBig},
+		{name: "query", target: "/x?version=42", read: argVersion, want: argI(42)},
+		{name: "negative query", target: "/x?version=-42", read: argVersion, want: argI(-42)},
+		{name: "query not a number", target: "/x?version=4x", read: argVersion, want: (*integer)(nil), wantProblems: notInt},
+		{name: "query exponent is not base 10", target: "/x?version=1e3", read: argVersion, want: (*integer)(nil), wantProblems: notInt},
+		{name: "empty query value", target: "/x?version=", read: argVersion, want: (*integer)(nil), wantProblems: notInt},
+		{name: "query out of range", target: "/x?version=99999999999999999999", read: argVersion, want: (*integer)(nil), wantProblems: tooBig},
+		{name: "repeated query", target: "/x?version=1&version=2", read: argVersion, want: (*integer)(nil), wantProblems: []string{"version: must be given once"}},
 	})
 }
 
 func TestArguments_ObjectsDecodeAndNameTheBadPath(t *testing.T) {
-	addresses := func(a *arguments) any {
-		var dst []argTestAddress
-		if !a.object("addresses", &dst) {
-			return nil
-		}
-		return dst
-	}
-	address := func(a *arguments) any {
-		var dst argTestAddress
-		if !a.object("address", &dst) {
-			return nil
-		}
-		return dst
-	}
+	addresses := argRead(func(r argTest) any { return r.Addresses })
+	address := argRead(func(r argTest) any { return r.Address })
+	problemsOnly := argRead(func(argTest) any { return nil })
 	phone := int64(2173203531)
-	argRunAccessorCases(t, []argAccessorCase{
+	one := int64(1)
+	argRunCases(t, []argCase{
 		{name: "list of objects, unknown fields ignored", contentType: "application/json",
-			body: `{"addresses":[{"name":"Work","city":"Bloomington","phone":2173203531,"country":"US"}]}`,
-			read: addresses, want: []argTestAddress{{Name: "Work", City: "Bloomington", Phone: &phone}}},
+			body: `{"addresses":[{"name":"Work","city":"Bloomington","phone":2173203531,"country":"US","id":"x"}]}`,
+			read: addresses, want: []addressInput{{Name: "Work", City: "Bloomington", Phone: &phone, Country: "US"}}},
 		{name: "phone as a string", contentType: "application/json", body: `{"addresses":[{"name":"Work","phone":"217"}]}`,
-			read: addresses, want: nil, wantProblems: []string{"addresses[0].phone: must be a number"}},
+			read: problemsOnly, wantProblems: []string{"addresses[0].phone: must be a number"}},
 		{name: "phone as a fraction in the second address", contentType: "application/json", body: `{"addresses":[{"name":"Home"},{"name":"Work","phone":1.5}]}`,
-			read: addresses, want: nil, wantProblems: []string{"addresses[1].phone: must be an integer"}},
+			read: problemsOnly, wantProblems: []string{"addresses[1].phone: must be an integer"}},
 		{name: "name as an object", contentType: "application/json", body: `{"addresses":[{"name":{"$gt":""}}]}`,
-			read: addresses, want: nil, wantProblems: []string{"addresses[0].name: must be a string"}},
+			read: problemsOnly, wantProblems: []string{"addresses[0].name: must be a string"}},
+		{name: "a number where an address is expected", contentType: "application/json", body: `{"addresses":[{},5]}`,
+			read: problemsOnly, wantProblems: []string{"addresses[1]: must be an object"}},
 		{name: "object where a list is expected", contentType: "application/json", body: `{"addresses":{"name":"Work"}}`,
-			read: addresses, want: nil, wantProblems: []string{"addresses: must be a list"}},
+			read: problemsOnly, wantProblems: []string{"addresses: must be a list"}},
 		{name: "string where a list is expected", contentType: "application/json", body: `{"addresses":"Work"}`,
-			read: addresses, want: nil, wantProblems: []string{"addresses: must be a list"}},
+			read: problemsOnly, wantProblems: []string{"addresses: must be a list"}},
 		{name: "null where an object is expected", contentType: "application/json", body: `{"address":null}`,
-			read: address, want: nil, wantProblems: []string{"address: must be an object"}},
+			read: problemsOnly, wantProblems: []string{"address: must be an object"}},
 		{name: "list where an object is expected", contentType: "application/json", body: `{"address":[]}`,
-			read: address, want: nil, wantProblems: []string{"address: must be an object"}},
-		{name: "absent", contentType: "application/json", body: `{}`, read: address, want: nil},
-		{name: "JSON text in the query", target: "/x?address=" + url.QueryEscape(`{"name":"Work","phone":1}`),
-			read: address, want: argTestAddress{Name: "Work", Phone: argI(1)}},
+			read: problemsOnly, wantProblems: []string{"address: must be an object"}},
+		{name: "an id of the wrong type", contentType: "application/json", body: `{"address":{"id":7}}`,
+			read: problemsOnly, wantProblems: []string{"address.id: must be a string"}},
+		{name: "absent", contentType: "application/json", body: `{}`, read: address, want: (*addressUpdate)(nil)},
+		{name: "JSON text in the query", target: "/x?address=" + url.QueryEscape(`{"id":"a","name":"Work","phone":1}`),
+			read: address, want: &addressUpdate{ID: argS("a"), addressInput: addressInput{Name: "Work", Phone: &one}}},
 		{name: "JSON text in a form", contentType: "application/x-www-form-urlencoded", body: "addresses=" + url.QueryEscape(` [{"name":"Work"}] `),
-			read: addresses, want: []argTestAddress{{Name: "Work"}}},
+			read: addresses, want: []addressInput{{Name: "Work"}}},
 		{name: "query text that is not JSON", target: "/x?address=Work",
-			read: address, want: nil, wantProblems: []string{"address: is malformed JSON (at byte 0)"}},
+			read: problemsOnly, wantProblems: []string{"address: is malformed JSON (at byte 0)"}},
 		{name: "empty query text", target: "/x?address=",
-			read: address, want: nil, wantProblems: []string{"address: must be JSON"}},
+			read: problemsOnly, wantProblems: []string{"address: must be JSON"}},
 		{name: "query text with a repeated key", target: "/x?addresses=" + url.QueryEscape(`[{"name":"a","name":"b"}]`),
-			read: addresses, want: nil, wantProblems: []string{"addresses[0].name: given more than once"}},
+			read: problemsOnly, wantProblems: []string{"addresses[0].name: given more than once"}},
 		{name: "query text nested too deep", target: "/x?address=" + url.QueryEscape(strings.Repeat("[", 40)+strings.Repeat("]", 40)),
-			read: address, want: nil, wantProblems: []string{"address: is nested deeper than 32 levels"}},
-		{name: "repeated query", target: "/x?address=%7B%7D&address=%7B%7D", read: address, want: nil, wantProblems: []string{"address: must be given once"}},
+			read: problemsOnly, wantProblems: []string{"address: is nested deeper than 32 levels"}},
+		{name: "query text of the wrong shape", target: "/x?address=" + url.QueryEscape(`[]`),
+			read: problemsOnly, wantProblems: []string{"address: must be an object"}},
+		{name: "repeated query", target: "/x?address=%7B%7D&address=%7B%7D", read: problemsOnly, wantProblems: []string{"address: must be given once"}},
 	})
 }
 
-func TestArguments_ErrListsEveryProblem(t *testing.T) {
-	r := argTestRequest("", "", "application/json", `{"id":5,"email":{"$ne":null},"tags":"VIP","version":1.5,"status":"ACTIVE"}`)
-	a, err := parseArguments(r, argTestMaxBody)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a.str("id")
-	a.str("email")
-	a.str("firstName")
-	a.strList("tags")
-	a.integer("version")
-	if got := a.str("status"); got == nil || *got != "ACTIVE" {
-		t.Errorf("status = %v, want ACTIVE", got)
-	}
+// Every argument that cannot be read is named, in the order the request
+// declares them, whatever the order of the body.
+func TestArguments_EveryUnreadArgumentIsNamedInDeclarationOrder(t *testing.T) {
+	r := argTestRequest("", "", "application/json", `{"version":1.5,"tags":"VIP","email":{"$ne":null},"id":5,"status":"ACTIVE"}`)
+	_, got := argRead(func(argTest) any { return nil })(t, r)
 	want := []string{"id: must be a string", "email: must be a string", "tags: must be a list of strings", "version: must be an integer"}
-	if got := argMessages(t, a.err()); !reflect.DeepEqual(got, want) {
+	if !reflect.DeepEqual(got, want) {
 		t.Errorf("problems %q, want %q", got, want)
 	}
 }
 
-func TestParseArguments_RefusesBodiesThatAreNotArguments(t *testing.T) {
+func TestArguments_RequiredArgumentsAbsentAreNamed(t *testing.T) {
+	var req struct {
+		ID    *string `json:"id" form:"id" binding:"required"`
+		Other *string `json:"other" form:"other"`
+		Email *string `json:"email" form:"email" binding:"required"`
+	}
+	a, err := readArguments(httptest.NewRecorder(), argTestRequest("", "/x?email=", "application/json", `{"other":"x"}`), argTestMaxBody)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := argMessages(t, domain.WithUnread(a.decode(&req))); !reflect.DeepEqual(got, []string{"id: is required"}) {
+		t.Errorf("problems %q, want id only: an empty email is present", got)
+	}
+}
+
+func TestReadArguments_RefusesBodiesThatAreNotArguments(t *testing.T) {
 	tooDeep := func(n int) string {
 		return `{"a":` + strings.Repeat("[", n) + strings.Repeat("]", n) + "}"
 	}
@@ -355,11 +381,11 @@ func TestParseArguments_RefusesBodiesThatAreNotArguments(t *testing.T) {
 		{name: "missing value", contentType: "application/json", body: `{"id":}`, want: []string{"body: is malformed JSON (at byte 6)"}},
 		{name: "unterminated object", contentType: "application/json", body: `{"id":"x"`, want: []string{"body: is malformed JSON (at byte 9)"}},
 		{name: "unterminated string", contentType: "application/json", body: `{"id":"x`, want: []string{"body: is malformed JSON (at byte 8)"}},
-		{name: "trailing comma", contentType: "application/json", body: `{"id":"x",}`, want: []string{"body: is malformed JSON (at byte 10)"}},
+		{name: "trailing comma", contentType: "application/json", body: `{"id":"x",}`, want: []string{"body: is malformed JSON (at byte 9)"}},
 		{name: "single quotes", contentType: "application/json", body: `{'id':1}`, want: []string{"body: is malformed JSON (at byte 1)"}},
 		{name: "leading zero", contentType: "application/json", body: `{"v":01}`, want: []string{"body: is malformed JSON (at byte 6)"}},
 		{name: "bare fraction dot", contentType: "application/json", body: `{"v":1.}`, want: []string{"body: is malformed JSON (at byte 7)"}},
-		{name: "bad literal", contentType: "application/json", body: `{"v":tru}`, want: []string{"body: is malformed JSON (at byte 5)"}},
+		{name: "bad literal", contentType: "application/json", body: `{"v":tru}`, want: []string{"body: is malformed JSON (at byte 8)"}},
 		{name: "bad escape", contentType: "application/json", body: `{"v":"\x"}`, want: []string{"body: is malformed JSON (at byte 6)"}},
 		{name: "raw control character in a string", contentType: "application/json", body: "{\"v\":\"a\tb\"}", want: []string{"body: is malformed JSON (at byte 7)"}},
 		{name: "second document", contentType: "application/json", body: `{} {}`, want: []string{"body: is malformed JSON (at byte 3)"}},
@@ -367,6 +393,7 @@ func TestParseArguments_RefusesBodiesThatAreNotArguments(t *testing.T) {
 		{name: "duplicate key spelled with an escape", contentType: "application/json", body: `{"email":"a@b.c","em\u0061il":"d@e.f"}`, want: []string{"email: given more than once"}},
 		{name: "duplicate key in a list", contentType: "application/json", body: `{"addresses":[{"name":"a"},{"name":"b","name":"c"}]}`, want: []string{"addresses[1].name: given more than once"}},
 		{name: "duplicate key deep inside", contentType: "application/json", body: `{"a":{"b":{"c":1,"c":2}}}`, want: []string{"a.b.c: given more than once"}},
+		{name: "duplicate numeric key in an object", contentType: "application/json", body: `{"c":[{"0":1,"0":2}]}`, want: []string{"c[0].0: given more than once"}},
 		{name: "duplicate among many keys", contentType: "application/json", body: manyKeys("k3"), want: []string{"k3: given more than once"}},
 		{name: "many distinct keys", contentType: "application/json", body: manyKeys("other")},
 		{name: "32 levels", contentType: "application/json", body: tooDeep(31)},
@@ -387,7 +414,7 @@ func TestParseArguments_RefusesBodiesThatAreNotArguments(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := parseArguments(argTestRequest("", tc.target, tc.contentType, tc.body), argTestMaxBody)
+			_, err := readArguments(httptest.NewRecorder(), argTestRequest("", tc.target, tc.contentType, tc.body), argTestMaxBody)
 			if got := argMessages(t, err); !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("problems %q, want %q", got, tc.want)
 			}
@@ -395,10 +422,10 @@ func TestParseArguments_RefusesBodiesThatAreNotArguments(t *testing.T) {
 	}
 }
 
-func TestParseArguments_InvalidUTF8InARawQuery(t *testing.T) {
+func TestReadArguments_InvalidUTF8InARawQuery(t *testing.T) {
 	r := argTestRequest(http.MethodGet, "/x", "", "")
 	r.URL.RawQuery = "id=a\xffb"
-	_, err := parseArguments(r, argTestMaxBody)
+	_, err := readArguments(httptest.NewRecorder(), r, argTestMaxBody)
 	if got, want := argMessages(t, err), []string{"query: must be valid UTF-8"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("problems %q, want %q", got, want)
 	}
@@ -408,7 +435,7 @@ func TestParseArguments_InvalidUTF8InARawQuery(t *testing.T) {
 // and the request arrives like a chunked one.
 type argOpaqueBody struct{ io.Reader }
 
-func TestParseArguments_LimitsTheBody(t *testing.T) {
+func TestReadArguments_LimitsTheBody(t *testing.T) {
 	exactly := func(n int) string {
 		const start = `{"id":"a"}`
 		return start + strings.Repeat(" ", n-len(start))
@@ -433,36 +460,54 @@ func TestParseArguments_LimitsTheBody(t *testing.T) {
 				r.Body = io.NopCloser(argOpaqueBody{iotest.OneByteReader(strings.NewReader(tc.body))})
 				r.ContentLength = -1
 			}
-			a, err := parseArguments(r, tc.max)
+			a, err := readArguments(httptest.NewRecorder(), r, tc.max)
 			if !errors.Is(err, tc.want) || (tc.want == nil && err != nil) {
 				t.Fatalf("err = %v, want %v", err, tc.want)
 			}
-			if err == nil {
-				if id := a.str("id"); id == nil || *id != "a" {
-					t.Errorf("id = %v, want a", id)
-				}
+			var req argTest
+			if a.decode(&req); err == nil && (req.ID == nil || *req.ID != "a") {
+				t.Errorf("id = %v, want a", req.ID)
 			}
 		})
 	}
 }
 
-func TestParseArguments_LimitSetByAnEarlierMaxBytesReader(t *testing.T) {
+func TestReadArguments_LimitSetByAnEarlierMaxBytesReader(t *testing.T) {
 	r := argTestRequest("", "", "application/json", `{"id":"abcdef"}`)
 	r.ContentLength = -1
 	r.Body = http.MaxBytesReader(httptest.NewRecorder(), r.Body, 4)
-	if _, err := parseArguments(r, argTestMaxBody); !errors.Is(err, errPayloadTooLarge) {
+	if _, err := readArguments(httptest.NewRecorder(), r, argTestMaxBody); !errors.Is(err, errPayloadTooLarge) {
 		t.Fatalf("err = %v, want errPayloadTooLarge", err)
 	}
 }
 
-func TestParseArguments_ReadFailureIsNotTheCallersFault(t *testing.T) {
-	r := argTestRequest("", "", "application/json", "")
-	r.Body = io.NopCloser(iotest.ErrReader(io.ErrUnexpectedEOF))
-	r.ContentLength = -1
-	_, err := parseArguments(r, argTestMaxBody)
-	var ve *domain.ValidationError
-	if !errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &ve) {
-		t.Fatalf("err = %v, want a wrapped read error", err)
+// A body the client cut short or sent too slowly is the client's error:
+// the service answers 400 or 408, never an internal error.
+func TestReadArguments_ABodyCutShortOrTooSlowIsTheClientsError(t *testing.T) {
+	timeout := &net.OpError{Op: "read", Net: "tcp", Err: os.ErrDeadlineExceeded}
+	for _, tc := range []struct {
+		name    string
+		readErr error
+		check   func(error) bool
+	}{
+		{"ended before its Content-Length", io.ErrUnexpectedEOF, func(err error) bool {
+			got := argMessages(t, err)
+			return reflect.DeepEqual(got, []string{"body: was cut short"})
+		}},
+		{"connection reset", errors.New("read tcp: connection reset by peer"), func(err error) bool {
+			got := argMessages(t, err)
+			return reflect.DeepEqual(got, []string{"body: was cut short"})
+		}},
+		{"read deadline passed", timeout, func(err error) bool { return errors.Is(err, errRequestTimeout) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := argTestRequest("", "", "application/json", "")
+			r.Body = io.NopCloser(io.MultiReader(strings.NewReader(`{"id":`), iotest.ErrReader(tc.readErr)))
+			r.ContentLength = 100
+			if _, err := readArguments(httptest.NewRecorder(), r, argTestMaxBody); !tc.check(err) {
+				t.Fatalf("err = %v", err)
+			}
+		})
 	}
 }
 
@@ -480,80 +525,36 @@ func TestArguments_TenThousandElementListsParse(t *testing.T) {
 		{name: "repeated form values", contentType: "application/x-www-form-urlencoded", body: "tags=" + strings.Join(parts, "&tags=")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			a, err := parseArguments(argTestRequest("", tc.target, tc.contentType, tc.body), argTestMaxBody)
-			if err != nil {
-				t.Fatal(err)
+			got, problems := argTags(t, argTestRequest("", tc.target, tc.contentType, tc.body))
+			if problems != nil {
+				t.Fatal(problems)
 			}
-			got := a.strList("tags")
-			if err := a.err(); err != nil {
-				t.Fatal(err)
-			}
-			if got == nil || !reflect.DeepEqual(*got, parts) {
-				t.Errorf("got a list of %d, want the %d tags in order", len(argDeref(got)), n)
+			if l := got.(*stringList); l == nil || !reflect.DeepEqual([]string(*l), parts) {
+				t.Errorf("got a list of %d, want the %d tags in order", len(*l), n)
 			}
 		})
 	}
 }
 
-func argDeref(l *[]string) []string {
-	if l == nil {
-		return nil
-	}
-	return *l
-}
-
-func TestArguments_PointersStayDistinctPastTheArena(t *testing.T) {
-	var body strings.Builder
-	body.WriteString("{")
-	for i := range 20 {
-		body.WriteString(`"s` + strconv.Itoa(i) + `":"v` + strconv.Itoa(i) + `",`)
-		body.WriteString(`"n` + strconv.Itoa(i) + `":` + strconv.Itoa(i) + `,`)
-		body.WriteString(`"l` + strconv.Itoa(i) + `":["x` + strconv.Itoa(i) + `"],`)
-	}
-	body.WriteString(`"end":true}`)
-	a, err := parseArguments(argTestRequest("", "", "application/json", body.String()), argTestMaxBody)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var strs []*string
-	var ints []*int64
-	var lists []*[]string
-	for i := range 20 {
-		k := strconv.Itoa(i)
-		strs, ints, lists = append(strs, a.str("s"+k)), append(ints, a.integer("n"+k)), append(lists, a.strList("l"+k))
-	}
-	for i := range 20 {
-		k := strconv.Itoa(i)
-		if *strs[i] != "v"+k || *ints[i] != int64(i) || (*lists[i])[0] != "x"+k {
-			t.Errorf("argument %d read back as %q %d %q", i, *strs[i], *ints[i], *lists[i])
-		}
-	}
-}
-
-// BenchmarkParseArguments_UpdateBody measures what a customer.update
-// handler costs in argument decoding: the parse and every accessor it calls.
-func BenchmarkParseArguments_UpdateBody(b *testing.B) {
+// BenchmarkDecodeArguments_UpdateBody measures what a customer.update
+// costs in argument decoding: reading the body and the request type.
+func BenchmarkDecodeArguments_UpdateBody(b *testing.B) {
 	body := strings.NewReader(argUpdateBody)
 	r := httptest.NewRequest(http.MethodPost, "/services/customer/v1/customer.update", body)
 	r.Header.Set("Content-Type", "application/json")
 	r.Body = io.NopCloser(body)
+	w := httptest.NewRecorder()
 	b.ReportAllocs()
 	b.SetBytes(int64(len(argUpdateBody)))
 	for b.Loop() {
 		body.Reset(argUpdateBody)
-		a, err := parseArguments(r, argTestMaxBody)
+		a, err := readArguments(w, r, argTestMaxBody)
 		if err != nil {
 			b.Fatal(err)
 		}
-		a.str("id")
-		a.str("email")
-		a.str("firstName")
-		a.str("lastName")
-		a.str("status")
-		a.strList("tags")
-		a.integer("version")
-		if err := a.err(); err != nil {
-			b.Fatal(err)
+		var req customerUpdateRequest
+		if unread := a.decode(&req); unread != nil {
+			b.Fatal(unread)
 		}
 	}
 }

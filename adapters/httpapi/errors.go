@@ -15,21 +15,101 @@ import (
 type apiError struct {
 	status int
 	code   string
-	data   any
+	data   any    // nil, or a value of a type below (the document is made from them)
+	allow  string // the Allow header of a 405
 }
+
+// The data of the failures that carry some.
+type (
+	emailData struct {
+		Email string `json:"email"`
+	}
+	countryData struct {
+		Country string `json:"country"`
+	}
+	customerData struct {
+		ID string `json:"id"`
+	}
+	addressData struct {
+		CustomerID string `json:"customerId"`
+		AddressID  string `json:"addressId"`
+	}
+	duplicateData struct {
+		Index string `json:"index" enum:"email_1"`
+		Value string `json:"value"`
+	}
+	versionData struct {
+		ID      string `json:"id"`
+		Version int64  `json:"version" doc:"The stored version."`
+	}
+	methodData struct {
+		Method string `json:"method"`
+	}
+)
 
 // unknownMethodError names a method this service does not have.
 type unknownMethodError struct{ method string }
 
 func (e *unknownMethodError) Error() string { return "unknown method " + e.method }
 
-var errInternal = apiError{http.StatusInternalServerError, "internal_error", nil}
+var (
+	// errMethodNotAllowed is a method's path called with an HTTP method
+	// other than GET or POST.
+	errMethodNotAllowed = errors.New("httpapi: methods are called with GET or POST")
+	// errPanicked is a request whose handler panicked; the panic is logged
+	// where it is recovered.
+	errPanicked = errors.New("httpapi: the handler panicked")
+)
+
+var errInternal = apiError{status: http.StatusInternalServerError, code: "internal_error"}
+
+// apiErrors are one error of each kind toAPIError answers, for the
+// document; a test holds them to this file.
+var apiErrors = []error{
+	&domain.ValidationError{}, &domain.InvalidEmailError{}, &domain.InvalidCountryError{},
+	&domain.CustomerNotFoundError{}, &domain.AddressNotFoundError{}, &domain.DuplicateEmailError{},
+	&domain.VersionConflictError{}, domain.ErrBadCredentials, token.ErrInvalidToken, application.ErrUnavailable,
+	errPayloadTooLarge, errRequestTimeout, &unknownMethodError{}, errMethodNotAllowed, errPanicked,
+}
+
+// commonErrors are what any method may answer, besides its own errors.
+func commonErrors(public bool) []error {
+	common := []error{&domain.ValidationError{}, errRequestTimeout, errPayloadTooLarge, errPanicked}
+	if public {
+		return common
+	}
+	return append(common, token.ErrInvalidToken, application.ErrUnavailable)
+}
 
 // toAPIError is the one place where errors of the domain, the application
 // and this adapter become MicroBase error codes and HTTP statuses. The
 // second result is false for an error nobody anticipated: its text stays in
 // the log and the client sees internal_error only.
 func toAPIError(err error) (apiError, bool) {
+	if e, ok := toDomainAPIError(err); ok {
+		return e, true
+	}
+	var unknown *unknownMethodError
+	switch {
+	case errors.Is(err, token.ErrInvalidToken):
+		return apiError{status: http.StatusUnauthorized, code: "invalid_token"}, true
+	case errors.Is(err, application.ErrUnavailable):
+		return apiError{status: http.StatusServiceUnavailable, code: "database_unavailable"}, true
+	case errors.Is(err, errPayloadTooLarge):
+		return apiError{status: http.StatusRequestEntityTooLarge, code: "payload_too_large"}, true
+	case errors.Is(err, errRequestTimeout):
+		return apiError{status: http.StatusRequestTimeout, code: "request_timeout"}, true
+	case errors.As(err, &unknown):
+		return apiError{status: http.StatusNotFound, code: "unknown_method", data: methodData{unknown.method}}, true
+	case errors.Is(err, errMethodNotAllowed):
+		return apiError{status: http.StatusMethodNotAllowed, code: "method_not_allowed", allow: "GET, POST"}, true
+	case errors.Is(err, errPanicked):
+		return errInternal, true
+	}
+	return errInternal, false
+}
+
+func toDomainAPIError(err error) (apiError, bool) {
 	var (
 		validation *domain.ValidationError
 		email      *domain.InvalidEmailError
@@ -38,36 +118,27 @@ func toAPIError(err error) (apiError, bool) {
 		noAddress  *domain.AddressNotFoundError
 		duplicate  *domain.DuplicateEmailError
 		conflict   *domain.VersionConflictError
-		unknown    *unknownMethodError
 	)
 	switch {
 	case errors.As(err, &validation):
-		return apiError{http.StatusBadRequest, "validation_error", validation.Messages()}, true
+		return apiError{status: http.StatusBadRequest, code: "validation_error", data: validation.Messages()}, true
 	case errors.As(err, &email):
-		return apiError{http.StatusBadRequest, "customer_invalid_email", map[string]string{"email": echo(email.Email)}}, true
+		return apiError{status: http.StatusBadRequest, code: "customer_invalid_email", data: emailData{echo(email.Email)}}, true
 	case errors.As(err, &country):
-		return apiError{http.StatusBadRequest, "address_contry_invalid", map[string]string{"country": echo(country.Country)}}, true
+		return apiError{status: http.StatusBadRequest, code: "address_contry_invalid", data: countryData{echo(country.Country)}}, true
 	case errors.As(err, &notFound):
-		return apiError{http.StatusNotFound, "customer_not_found", map[string]string{"id": notFound.ID}}, true
+		return apiError{status: http.StatusNotFound, code: "customer_not_found", data: customerData{notFound.ID}}, true
 	case errors.As(err, &noAddress):
-		return apiError{http.StatusNotFound, "customer_address_not_found",
-			map[string]string{"customerId": noAddress.CustomerID, "addressId": noAddress.AddressID}}, true
+		return apiError{status: http.StatusNotFound, code: "customer_address_not_found",
+			data: addressData{noAddress.CustomerID, noAddress.AddressID}}, true
 	case errors.As(err, &duplicate):
-		return apiError{http.StatusConflict, "duplicate_key", map[string]string{"index": duplicate.Index, "value": duplicate.Email}}, true
+		return apiError{status: http.StatusConflict, code: "duplicate_key", data: duplicateData{duplicate.Index, duplicate.Email}}, true
 	case errors.As(err, &conflict):
-		return apiError{http.StatusConflict, "version_conflict", map[string]any{"id": conflict.ID, "version": conflict.Actual}}, true
+		return apiError{status: http.StatusConflict, code: "version_conflict", data: versionData{conflict.ID, conflict.Actual}}, true
 	case errors.Is(err, domain.ErrBadCredentials):
-		return apiError{http.StatusUnauthorized, "bad_credentials", nil}, true
-	case errors.Is(err, token.ErrInvalidToken):
-		return apiError{http.StatusUnauthorized, "invalid_token", nil}, true
-	case errors.Is(err, application.ErrUnavailable):
-		return apiError{http.StatusServiceUnavailable, "database_unavailable", nil}, true
-	case errors.Is(err, errPayloadTooLarge):
-		return apiError{http.StatusRequestEntityTooLarge, "payload_too_large", nil}, true
-	case errors.As(err, &unknown):
-		return apiError{http.StatusNotFound, "unknown_method", map[string]string{"method": unknown.method}}, true
+		return apiError{status: http.StatusUnauthorized, code: "bad_credentials"}, true
 	}
-	return errInternal, false
+	return apiError{}, false
 }
 
 // maxEcho bounds the rejected value an error gives back: enough to see

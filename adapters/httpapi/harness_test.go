@@ -58,7 +58,7 @@ func (c *stepClock) Now() time.Time {
 type apiSetup struct {
 	cfg  httpapi.Config
 	repo func(*memory.Repository) application.CustomerRepository
-	uc   func(httpapi.UseCases) httpapi.UseCases
+	uc   func(application.Application) application.Application
 }
 
 type apiOption func(*apiSetup)
@@ -69,7 +69,7 @@ func withRepository(wrap func(*memory.Repository) application.CustomerRepository
 }
 
 // withUseCases replaces some of the real use cases by fakes.
-func withUseCases(wrap func(httpapi.UseCases) httpapi.UseCases) apiOption {
+func withUseCases(wrap func(application.Application) application.Application) apiOption {
 	return func(s *apiSetup) { s.uc = wrap }
 }
 
@@ -98,21 +98,9 @@ func newAPI(t *testing.T, opts ...apiOption) *api {
 		repo = setup.repo(mem)
 	}
 	clock := &stepClock{t: time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)}
-	check, err := application.NewCheckCredentials(repo, bcrypt.MinCost)
+	uc, err := application.New(repo, clock, bcrypt.MinCost)
 	if err != nil {
 		t.Fatal(err)
-	}
-	uc := httpapi.UseCases{
-		CreateCustomer:   application.NewCreateCustomer(repo, bcrypt.MinCost, clock),
-		GetCustomer:      application.NewGetCustomer(repo),
-		UpdateCustomer:   application.NewUpdateCustomer(repo, clock),
-		RemoveCustomer:   application.NewRemoveCustomer(repo, clock),
-		ListCustomers:    application.NewListCustomers(repo),
-		CheckCredentials: check,
-		AddAddresses:     application.NewAddAddresses(repo, clock),
-		GetAddress:       application.NewGetAddress(repo),
-		UpdateAddress:    application.NewUpdateAddress(repo, clock),
-		RemoveAddress:    application.NewRemoveAddress(repo, clock),
 	}
 	if setup.uc != nil {
 		uc = setup.uc(uc)
@@ -299,9 +287,9 @@ func assertLogsHoldNoPassword(t *testing.T, logs *observer.ObservedLogs) {
 func (a *api) addCustomer(t *testing.T, email, password string, tags ...string) string {
 	t.Helper()
 	uc := application.NewCreateCustomer(a.repo, bcrypt.MinCost, a.clock)
-	c, err := uc.Handle(context.Background(), domain.NewCustomerInput{
+	c, err := uc.Handle(context.Background(), application.CreateCustomerCommand{Customer: domain.NewCustomerInput{
 		Email: email, Password: password, FirstName: "John", LastName: "Doe", Tags: tags,
-	})
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}

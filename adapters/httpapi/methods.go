@@ -1,71 +1,118 @@
 package httpapi
 
 import (
-	"errors"
-	"github.com/microbase-io/customer-service/adapters/jsonview"
+	"context"
+	"reflect"
 
+	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
 )
 
-// methods maps each RPC method name to its handler. A method that is not
-// here answers 404 unknown_method.
-func methods(uc UseCases) map[string]method {
-	return map[string]method{
-		"micro.ping":      {public: true, handle: microPing},
-		"customer.create": {handle: customerCreate(uc.CreateCustomer)},
-		"customer.info":   {handle: customerInfo(uc.GetCustomer)},
-		"customer.update": {handle: customerUpdate(uc.UpdateCustomer)},
-		"customer.remove": {handle: customerRemove(uc.RemoveCustomer)},
-		"customer.list":   {handle: customerList(uc.ListCustomers)},
+// method is one RPC method.
+type method struct {
+	name        string
+	public      bool   // callable without a token
+	summary     string // one line, for the document
+	description string // for the document; may be empty
+	reads       string // the answer, in the words of the README's table
+	// errors are what the method may answer besides what any method may
+	// (commonErrors); toAPIError gives each its code and status.
+	errors []error
+	// endpoint binds the method to the use cases.
+	endpoint func(application.Application) endpoint
+}
 
-		"customer.checkCredentials": {handle: customerCheckCredentials(uc.CheckCredentials)},
+// methodList is every method the API serves, in the order of the README.
+// The router registers it, and the OpenAPI document and the README's
+// method table are made from it.
+var methodList = []method{
+	{name: "micro.ping", public: true, endpoint: microPing, reads: "`answer: \"pong\"` (public)", summary: "Liveness, public.",
+		description: "Answers pong without touching the database; needs no token. A body is read and ignored."},
+	{name: "customer.create", endpoint: customerCreate, reads: "`customer`", summary: "Create a customer.",
+		errors: errorsOf(&domain.InvalidEmailError{}, &domain.InvalidCountryError{}, &domain.DuplicateEmailError{}),
+		description: "The email is trimmed and lower-cased, and must be unique in any letter case. The password " +
+			"(8 to 72 bytes) is stored as a bcrypt hash only. Each address gets an id."},
+	{name: "customer.info", endpoint: customerInfo, reads: "`customer`", summary: "One customer.",
+		errors: errorsOf(&domain.CustomerNotFoundError{})},
+	{name: "customer.update", endpoint: customerUpdate, reads: "`customer`", summary: "Change some fields of a customer.",
+		errors: errorsOf(&domain.InvalidEmailError{}, &domain.CustomerNotFoundError{}, &domain.DuplicateEmailError{},
+			&domain.VersionConflictError{}),
+		description: "Only the arguments present change; `tags: []` clears the tags. An update that changes nothing " +
+			"writes nothing. With `version` (the one last read) it is a compare-and-set: `409 version_conflict` when " +
+			"the stored version differs. Other fields (password, _id, createdAt) are ignored, so a client may post " +
+			"back a whole customer."},
+	{name: "customer.remove", endpoint: customerRemove, reads: "(just `ok`)", summary: "Delete a customer.",
+		errors: errorsOf(&domain.CustomerNotFoundError{})},
+	{name: "customer.list", endpoint: customerList, reads: "`page: {limit, skip}`, `data: [customer...]`",
+		summary: "A page of customers, filtered.", errors: errorsOf(),
+		description: "Each filter is a list that matches any of its values: a JSON array, one comma-separated " +
+			"string, or a query or form parameter repeated or comma-separated. Filters combine with AND. Customers " +
+			"come in creation order, then by id. `limit` is 10 when absent; over 100, or 0, it is 100. `fields` " +
+			"picks fields (`email,status`) or leaves some out (`-addresses`); `id` is always answered, the " +
+			"password never."},
+	{name: "customer.checkCredentials", endpoint: customerCheckCredentials, reads: "(just `ok`)",
+		summary: "Check a customer's email and password.", errors: errorsOf(domain.ErrBadCredentials),
+		description: "`ok` only for the right password of an ACTIVE customer. An unknown email, a wrong password " +
+			"and an INACTIVE customer all get the same `401 bad_credentials` after the same work."},
+	{name: "customer.address.create", endpoint: customerAddressCreate, reads: "`customer`",
+		summary: "Add addresses to a customer.", errors: errorsOf(&domain.CustomerNotFoundError{}, &domain.InvalidCountryError{})},
+	{name: "customer.address.info", endpoint: customerAddressInfo, reads: "`address`",
+		summary: "One address of a customer.", errors: errorsOf(&domain.CustomerNotFoundError{}, &domain.AddressNotFoundError{})},
+	{name: "customer.address.update", endpoint: customerAddressUpdate, reads: "`customer`",
+		summary: "Replace one address of a customer.", errors: errorsOf(&domain.AddressNotFoundError{}, &domain.InvalidCountryError{}),
+		description: "The new address replaces the old one whole (optional fields left out are dropped); its id " +
+			"stays. A missing customer and a missing address are both `customer_address_not_found`, as MicroBase " +
+			"clients expect."},
+	{name: "customer.address.remove", endpoint: customerAddressRemove, reads: "`customer`",
+		summary: "Remove one address of a customer.", errors: errorsOf(&domain.AddressNotFoundError{})},
+}
 
-		"customer.address.create": {handle: customerAddressCreate(uc.AddAddresses)},
-		"customer.address.info":   {handle: customerAddressInfo(uc.GetAddress)},
-		"customer.address.update": {handle: customerAddressUpdate(uc.UpdateAddress)},
-		"customer.address.remove": {handle: customerAddressRemove(uc.RemoveAddress)},
+// Methods lists the names of the methods served, for documentation checks.
+func Methods() []string {
+	names := make([]string, len(methodList))
+	for i, m := range methodList {
+		names[i] = m.name
+	}
+	return names
+}
+
+// endpoint is what a method reads, what it answers, and the call that
+// turns one into the other.
+type endpoint struct {
+	requestType, answerType reflect.Type
+	call                    func(ctx context.Context, args arguments) (any, error)
+}
+
+// documented is the endpoint of a method without use cases, for what its
+// types say.
+func (m method) documented() endpoint { return m.endpoint(application.Application{}) }
+
+// handle makes the endpoint of a handler. A handler receives its decoded
+// request and the problems of the arguments that could not be read, which
+// it passes on to its use case; it answers a payload whose first field is
+// OK, or an error.
+func handle[Req, Ans any](h func(ctx context.Context, req Req, unread []domain.Problem) (Ans, error)) endpoint {
+	return endpoint{
+		requestType: reflect.TypeFor[Req](),
+		answerType:  reflect.TypeFor[Ans](),
+		call: func(ctx context.Context, args arguments) (any, error) {
+			var req Req
+			unread := args.decode(&req)
+			answer, err := h(ctx, req, unread)
+			return answer, err
+		},
 	}
 }
 
-// requiredStr reads a string argument the method cannot do without.
-func requiredStr(args *arguments, name string) string {
-	v := args.str(name)
-	if v == nil {
-		if !args.has(name) {
-			args.problem(name, "is required")
-		}
+// errorsOf lists the errors a method may answer, validation_error first.
+func errorsOf(errs ...error) []error {
+	return append([]error{&domain.ValidationError{}}, errs...)
+}
+
+// value is the value of an optional string argument, "" when absent.
+func value(s *string) string {
+	if s == nil {
 		return ""
 	}
-	return *v
-}
-
-// withRuleProblems adds to the problems of arguments that could not be read
-// (wrong type, missing) the rules broken by those that could, which the use
-// case would only report on the next attempt: one answer names every bad
-// argument. An argument already named keeps its first message.
-func withRuleProblems(argsErr error, ruleErrs ...error) error {
-	var joined *domain.ValidationError
-	if !errors.As(domain.JoinValidation(append([]error{argsErr}, ruleErrs...)...), &joined) {
-		return argsErr
-	}
-	named := make(map[string]bool, len(joined.Problems))
-	problems := make([]domain.Problem, 0, len(joined.Problems))
-	for _, p := range joined.Problems {
-		if !named[p.Field] {
-			named[p.Field] = true
-			problems = append(problems, p)
-		}
-	}
-	return &domain.ValidationError{Problems: problems}
-}
-
-// customerPayload is the answer of the methods that return a customer.
-type customerPayload struct {
-	OK       bool              `json:"ok"`
-	Customer jsonview.Customer `json:"customer"`
-}
-
-// okPayload is the answer of the methods that return nothing but success.
-type okPayload struct {
-	OK bool `json:"ok"`
+	return *s
 }

@@ -9,14 +9,18 @@ import (
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/gin-gonic/gin"
+	"go.uber.org/zap"
+
+	"github.com/microbase-io/customer-service/application"
 
 	"github.com/microbase-io/customer-service/test/openapitest"
 )
 
-// The OpenAPI document is written by hand; these tests hold it to the
-// code: its paths to the methods routed, its error codes to the statuses
-// toAPIError answers. The end-to-end suites hold its schemas to every
-// request and answer they exchange.
+// The OpenAPI document is made from the method list; these tests hold it
+// to what the code does: its paths to the routes registered, its error
+// codes to the statuses toAPIError answers. The end-to-end suites hold its
+// schemas to every request and answer they exchange.
 
 func openAPIDocument(t *testing.T) *openapi3.T {
 	t.Helper()
@@ -65,8 +69,8 @@ func TestOpenAPI_DocumentsExactlyTheRoutedMethods(t *testing.T) {
 func TestOpenAPI_OnlyPublicMethodsNeedNoToken(t *testing.T) {
 	doc := openAPIDocument(t)
 	public := map[string]bool{OpenAPIDocument: true}
-	for name, m := range methods(UseCases{}) {
-		public[name] = m.public
+	for _, m := range methodList {
+		public[m.name] = m.public
 	}
 	for path, item := range doc.Paths.Map() {
 		name := strings.TrimPrefix(path, BasePath)
@@ -92,7 +96,7 @@ func TestOpenAPI_OnlyPublicMethodsNeedNoToken(t *testing.T) {
 func TestOpenAPI_EveryErrorCodeHasTheStatusTheServiceAnswers(t *testing.T) {
 	doc := openAPIDocument(t)
 	answered := map[string]string{}
-	for _, err := range everyAPIError {
+	for _, err := range apiErrors {
 		e, _ := toAPIError(err)
 		answered[e.code] = strconv.Itoa(e.status)
 	}
@@ -112,6 +116,7 @@ func TestOpenAPI_EveryErrorCodeHasTheStatusTheServiceAnswers(t *testing.T) {
 		}
 	}
 	documented["unknown_method"] = len(errorCodes(doc.Components.Schemas["UnknownMethodError"])) == 1
+	documented["method_not_allowed"] = len(errorCodes(doc.Components.Schemas["MethodNotAllowedError"])) == 1
 	assertSameNames(t, "the OpenAPI document", slices.Collect(maps.Keys(documented)), "codes answered", slices.Collect(maps.Keys(answered)))
 }
 
@@ -146,4 +151,21 @@ func TestOpenAPI_AnswersNeverHoldAPassword(t *testing.T) {
 	if has := doc.Components.Schemas["Customer"].Value.AdditionalProperties.Has; has == nil || *has {
 		t.Error("Customer admits members it does not name, a password among them")
 	}
+}
+
+// The routes the router registers are exactly the operations the document
+// gives: both are made from one method list.
+func TestOpenAPI_DocumentsExactlyTheRegisteredRoutes(t *testing.T) {
+	engine := NewRouter(Config{}, application.Application{}, nil, zap.NewNop()).(*gin.Engine)
+	var routes []string
+	for _, r := range engine.Routes() {
+		routes = append(routes, r.Method+" "+r.Path)
+	}
+	var documented []string
+	for path, item := range openAPIDocument(t).Paths.Map() {
+		for verb := range item.Operations() {
+			documented = append(documented, verb+" "+path)
+		}
+	}
+	assertSameNames(t, "the OpenAPI document", documented, "routes", routes)
 }

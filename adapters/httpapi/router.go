@@ -7,6 +7,8 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -30,95 +32,79 @@ type Config struct {
 	Observer Observer
 }
 
-// UseCases are the application ports the methods call.
-type UseCases struct {
-	CreateCustomer   application.CreateCustomer
-	GetCustomer      application.GetCustomer
-	UpdateCustomer   application.UpdateCustomer
-	RemoveCustomer   application.RemoveCustomer
-	ListCustomers    application.ListCustomers
-	CheckCredentials application.CheckCredentials
-	AddAddresses     application.AddAddresses
-	GetAddress       application.GetAddress
-	UpdateAddress    application.UpdateAddress
-	RemoveAddress    application.RemoveAddress
-}
-
-// method is one RPC method: its handler reads the arguments and returns
-// the success payload (a struct whose first field is OK) or an error.
-type method struct {
-	public bool
-	handle func(ctx context.Context, args *arguments) (any, error)
-}
-
 type router struct {
 	cfg      Config
-	methods  map[string]method
+	names    []string // of the methods, for telling 405 from 404
 	verifier *token.Verifier
 	log      *zap.Logger
 	observer Observer
 }
 
 // NewRouter returns the HTTP handler of the whole public API.
-func NewRouter(cfg Config, uc UseCases, verifier *token.Verifier, log *zap.Logger) http.Handler {
+func NewRouter(cfg Config, app application.Application, verifier *token.Verifier, log *zap.Logger) http.Handler {
 	gin.SetMode(gin.ReleaseMode)
-	rt := &router{cfg: cfg, methods: methods(uc), verifier: verifier, log: log, observer: cfg.Observer}
+	rt := &router{cfg: cfg, verifier: verifier, log: log, observer: cfg.Observer}
 	if rt.observer == nil {
 		rt.observer = ignoreObserver{}
 	}
 	engine := gin.New()
 	// Proxies and clients of a MicroBase deployment are not ours to trust
-	// for addresses; the access log records the peer address as is.
+	// for addresses.
 	engine.ForwardedByClientIP = false
 	// gin would answer "micro.ping/" with a bare redirect: no envelope, no
 	// request id, no access log line. Every answer here is the envelope.
 	engine.RedirectTrailingSlash = false
-	engine.GET(BasePath+OpenAPIDocument, rt.observed(rt.serveOpenAPI))
-	engine.GET(BasePath+":method", rt.observed(rt.dispatch))
-	engine.POST(BasePath+":method", rt.observed(rt.dispatch))
-	// Other HTTP methods on a method's path also end here (gin's 405
-	// handling is off): MicroBase methods are called with GET or POST.
-	engine.NoRoute(rt.observed(func(c *gin.Context, info *requestInfo) {
-		rt.fail(c, info, &unknownMethodError{method: c.Request.URL.Path})
-	}))
+	// The recovery sits inside the access log, so that the 500 it answers
+	// is logged and counted like any other answer.
+	engine.Use(rt.requestID, rt.accessLog, rt.recovery)
+	for _, m := range methodList {
+		rt.names = append(rt.names, m.name)
+		handlers := []gin.HandlerFunc{rt.named(m.name)}
+		if !m.public {
+			handlers = append(handlers, rt.authenticate)
+		}
+		handlers = append(handlers, rt.serve(m.endpoint(app)))
+		engine.GET(BasePath+m.name, handlers...)
+		engine.POST(BasePath+m.name, handlers...)
+	}
+	engine.GET(BasePath+OpenAPIDocument, rt.named(OpenAPIDocument), rt.serveOpenAPI)
+	engine.NoRoute(rt.noRoute)
 	return engine
 }
 
-// Methods lists the names of the methods served, for documentation checks.
-func Methods() []string {
-	names := make([]string, 0, 16)
-	for name := range methods(UseCases{}) {
-		names = append(names, name)
-	}
-	return names
-}
-
-func (rt *router) dispatch(c *gin.Context, info *requestInfo) {
-	name := c.Param("method")
-	m, ok := rt.methods[name]
-	if !ok {
-		rt.fail(c, info, &unknownMethodError{method: name})
-		return
-	}
-	info.method = name
-	if !m.public {
-		if _, err := rt.verifier.Verify(c.GetHeader("Authorization")); err != nil {
-			info.authFailure = token.ReasonOf(err)
-			rt.fail(c, info, err)
+// serve reads the arguments of a call, calls the endpoint within the
+// request timeout, and answers.
+func (rt *router) serve(ep endpoint) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		args, err := readArguments(c.Writer, c.Request, rt.cfg.MaxBodyBytes)
+		if err != nil {
+			rt.render(c, nil, err)
 			return
 		}
+		ctx, cancel := context.WithTimeout(c.Request.Context(), rt.cfg.RequestTimeout)
+		defer cancel()
+		payload, err := ep.call(ctx, args)
+		rt.render(c, payload, err)
 	}
-	args, err := parseArguments(c.Request, rt.cfg.MaxBodyBytes)
-	if err != nil {
-		rt.fail(c, info, err)
+}
+
+// noRoute answers a path no route serves: a method's path called with
+// another HTTP method than GET or POST is 405, anything else is 404.
+func (rt *router) noRoute(c *gin.Context) {
+	path := c.Request.URL.Path
+	name, inAPI := strings.CutPrefix(path, BasePath)
+	if inAPI && slices.Contains(rt.names, name) {
+		exchangeOf(c).method = name
+		rt.render(c, nil, errMethodNotAllowed)
 		return
 	}
-	ctx, cancel := context.WithTimeout(c.Request.Context(), rt.cfg.RequestTimeout)
-	defer cancel()
-	payload, err := m.handle(ctx, args)
-	if err != nil {
-		rt.fail(c, info, err)
-		return
+	if !inAPI || name == "" || strings.Contains(name, "/") {
+		name = path
 	}
-	writeJSON(c, http.StatusOK, payload)
+	rt.render(c, nil, &unknownMethodError{method: name})
+}
+
+// named records which method a request calls, for the access log.
+func (rt *router) named(name string) gin.HandlerFunc {
+	return func(c *gin.Context) { exchangeOf(c).method = name }
 }

@@ -32,11 +32,11 @@ type (
 	failingUpdate failingUseCases
 )
 
-func (f failingCreate) Handle(context.Context, domain.NewCustomerInput) (*domain.Customer, error) {
+func (f failingCreate) Handle(context.Context, application.CreateCustomerCommand) (*domain.Customer, error) {
 	return nil, f.fail()
 }
 
-func (f failingGet) Handle(context.Context, string) (*domain.Customer, error) {
+func (f failingGet) Handle(context.Context, application.GetCustomerQuery) (*domain.Customer, error) {
 	return nil, f.fail()
 }
 
@@ -46,9 +46,9 @@ func (f failingUpdate) Handle(context.Context, application.UpdateCustomerCommand
 
 // withFailing makes every use case run fail.
 func withFailing(fail func() error) apiOption {
-	return withUseCases(func(httpapi.UseCases) httpapi.UseCases {
+	return withUseCases(func(application.Application) application.Application {
 		f := failingUseCases{fail: fail}
-		return httpapi.UseCases{CreateCustomer: f.create(), GetCustomer: f.get(), UpdateCustomer: f.update()}
+		return application.Application{CreateCustomer: f.create(), GetCustomer: f.get(), UpdateCustomer: f.update()}
 	})
 }
 

@@ -98,7 +98,7 @@ func benchService(b *testing.B) (http.Handler, string, string) {
 		b.Fatal(err)
 	}
 	clock := application.SystemClock{}
-	uc := httpapi.UseCases{
+	uc := application.Application{
 		CreateCustomer: application.NewCreateCustomer(repo, bcrypt.MinCost, clock),
 		GetCustomer:    application.NewGetCustomer(repo),
 		UpdateCustomer: application.NewUpdateCustomer(repo, clock),

@@ -11,9 +11,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -23,8 +25,9 @@ import (
 
 // Checker holds a loaded, valid document.
 type Checker struct {
-	doc           *openapi3.T
-	unknownMethod *openapi3.Schema
+	doc              *openapi3.T
+	unknownMethod    *openapi3.Schema
+	methodNotAllowed *openapi3.Schema
 }
 
 // New loads an OpenAPI document and checks that it is valid.
@@ -44,6 +47,12 @@ func New(document []byte) (*Checker, error) {
 	if c.unknownMethod == nil {
 		return nil, errors.New("openapi: the document has no UnknownMethodError schema for paths that name no method")
 	}
+	if ref := doc.Components.Schemas["MethodNotAllowedError"]; ref != nil {
+		c.methodNotAllowed = ref.Value
+	}
+	if c.methodNotAllowed == nil {
+		return nil, errors.New("openapi: the document has no MethodNotAllowedError schema for HTTP methods it does not give a path")
+	}
 	return c, nil
 }
 
@@ -58,9 +67,13 @@ func (c *Checker) Document() *openapi3.T { return c.doc }
 // by the service too; the converse does not hold, since the service
 // enforces rules (an email's shape, a name's length) that the schemas
 // leave to prose. A path or HTTP method the document does not have must
-// have been answered unknown_method.
+// have been answered unknown_method; a method's path (one the document
+// gives GET and POST) called with another HTTP method, method_not_allowed.
 func (c *Checker) Check(req *http.Request, reqBody []byte, status int, header http.Header, body []byte) error {
 	ctx := context.Background()
+	if item := c.doc.Paths.Value(req.URL.Path); item != nil && item.Get != nil && item.Post != nil && item.GetOperation(req.Method) == nil {
+		return c.checkMethodNotAllowed(req, item, status, header, body)
+	}
 	route := c.route(req)
 	if route == nil {
 		return c.checkUnknownMethod(req, status, body)
@@ -105,6 +118,8 @@ func (c *Checker) Check(req *http.Request, reqBody []byte, status int, header ht
 //     MicroBase merges the two, so either may carry it;
 //   - a list in a form given as one empty value (tags=), MicroBase's empty
 //     list, which kin-openapi's form decoder turns into null.
+//
+// Each is recognised as either of kin-openapi's validators reports it.
 func withoutMicroBaseMerging(err error, query, form url.Values) error {
 	if err == nil {
 		return nil
@@ -118,14 +133,34 @@ func withoutMicroBaseMerging(err error, query, form url.Values) error {
 				switch {
 				case schema.SchemaField == "required" && query.Has(p[0]):
 					continue
-				case schema.SchemaField == "nullable" && len(form[p[0]]) == 1 && form[p[0]][0] == "":
+				case (schema.SchemaField == "nullable" || schema.SchemaField == "type" && schema.Value == nil) &&
+					len(form[p[0]]) == 1 && form[p[0]][0] == "":
 					continue
 				}
+			}
+			if schema.SchemaField == "required" && len(schema.JSONPointer()) == 0 && missingAllInQuery(schema, query) {
+				continue
 			}
 		}
 		kept = append(kept, e)
 	}
 	return errors.Join(kept...)
+}
+
+// missingAllInQuery tells whether every required member of the body that
+// a JSON Schema 2020-12 validator found missing (it names the object, not
+// the members) came in the query.
+func missingAllInQuery(e *openapi3.SchemaError, query url.Values) bool {
+	object, ok := e.Value.(map[string]any)
+	if !ok || e.Schema == nil {
+		return false
+	}
+	for _, name := range e.Schema.Required {
+		if _, present := object[name]; !present && !query.Has(name) {
+			return false
+		}
+	}
+	return true
 }
 
 // formOf decodes a form body, or returns nil for any other.
@@ -184,14 +219,44 @@ func (c *Checker) checkUnknownMethod(req *http.Request, status int, body []byte)
 	if status != http.StatusNotFound {
 		return fail("it was answered")
 	}
-	var v any
-	if err := json.Unmarshal(body, &v); err != nil {
-		return fail("the answer is not JSON")
-	}
-	if err := c.unknownMethod.VisitJSON(v); err != nil {
-		return fail(err.Error())
+	if why := mismatch(c.unknownMethod, body); why != "" {
+		return fail(why)
 	}
 	return nil
+}
+
+func (c *Checker) checkMethodNotAllowed(req *http.Request, item *openapi3.PathItem, status int, header http.Header, body []byte) error {
+	allowed := slices.Sorted(maps.Keys(item.Operations()))
+	fail := func(why string) error {
+		return fmt.Errorf("%s %s: the document gives that path %v only, so it must be answered 405 method_not_allowed "+
+			"with Allow naming them; %s: %d %s", req.Method, req.URL.RequestURI(), allowed, why, status, body)
+	}
+	if status != http.StatusMethodNotAllowed {
+		return fail("it was answered")
+	}
+	allow := strings.Split(header.Get("Allow"), ",")
+	for i := range allow {
+		allow[i] = strings.TrimSpace(allow[i])
+	}
+	if slices.Sort(allow); !slices.Equal(allow, allowed) {
+		return fail("Allow is " + header.Get("Allow"))
+	}
+	if why := mismatch(c.methodNotAllowed, body); why != "" {
+		return fail(why)
+	}
+	return nil
+}
+
+// mismatch says why body is not an answer of schema, or "" when it is.
+func mismatch(schema *openapi3.Schema, body []byte) string {
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		return "the answer is not JSON"
+	}
+	if err := schema.VisitJSON(v); err != nil {
+		return err.Error()
+	}
+	return ""
 }
 
 // bearerPresent meets the bearer scheme when a bearer token is sent. Whether

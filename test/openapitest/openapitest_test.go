@@ -62,8 +62,10 @@ func TestChecker(t *testing.T) {
 			404, false, `{"ok":false,"error":"unknown_method","data":{"method":"customer.nope"}}`, ""},
 		{"a path that names no method, answered otherwise", "POST", "customer.nope", "application/json", true, `{}`,
 			200, false, `{"ok":true}`, "must be answered 404 unknown_method"},
-		{"an HTTP method the document lacks", "DELETE", "customer.info", "", true, ``,
-			404, false, `{"ok":false,"error":"unknown_method","data":{"method":"/services/customer/v1/customer.info"}}`, ""},
+		{"an HTTP method the document lacks, answered method_not_allowed", "DELETE", "customer.info", "", true, ``,
+			405, false, `{"ok":false,"error":"method_not_allowed"}`, ""},
+		{"an HTTP method the document lacks, answered unknown_method", "DELETE", "customer.info", "", true, ``,
+			404, false, `{"ok":false,"error":"unknown_method","data":{"method":"/services/customer/v1/customer.info"}}`, "must be answered 405"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -75,6 +77,9 @@ func TestChecker(t *testing.T) {
 				req.Header.Set("Authorization", "Bearer a.b.c")
 			}
 			header := http.Header{"Content-Type": {"application/json; charset=utf-8"}}
+			if tt.status == http.StatusMethodNotAllowed {
+				header.Set("Allow", "GET, POST")
+			}
 			if !tt.noRequestID {
 				header.Set("X-Request-Id", "abc")
 			}

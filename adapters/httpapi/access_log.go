@@ -1,0 +1,42 @@
+package httpapi
+
+import (
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"go.uber.org/zap"
+)
+
+// accessLog writes one line per request, at info level whatever the
+// answer, and tells the observer (metrics) the same.
+func (rt *router) accessLog(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	elapsed := time.Since(start)
+	x := exchangeOf(c)
+	status := c.Writer.Status()
+	fields := []zap.Field{
+		zap.String("request_id", x.requestID),
+		zap.String("http_method", c.Request.Method),
+		zap.String("path", c.Request.URL.Path),
+		zap.String("method", x.method),
+		zap.Int("status", status),
+		zap.Duration("duration", elapsed),
+	}
+	if x.errorCode != "" {
+		fields = append(fields, zap.String("error", x.errorCode))
+	}
+	if x.authFailure != "" {
+		fields = append(fields, zap.String("auth_failure", string(x.authFailure)))
+	}
+	rt.log.Info("request", fields...)
+
+	method := x.method
+	if method == "" {
+		method = UnknownMethod
+	}
+	rt.observer.RequestServed(ServedRequest{Method: method, Status: status, ErrorCode: x.errorCode, Duration: elapsed})
+	if x.authFailure != "" {
+		rt.observer.TokenRefused(x.authFailure)
+	}
+}

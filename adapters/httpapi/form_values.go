@@ -1,0 +1,64 @@
+package httpapi
+
+import (
+	"strings"
+	"sync"
+
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/go-playground/form/v4"
+)
+
+// formDecoder reads query and form values into a request, each argument
+// type its own way. It is handed only the names a request declares (see
+// arguments.decode): it would read brackets in a name as structure
+// (tags[0]=x, id[$ne]=x, the shape used to smuggle MongoDB operators
+// through Node's qs), which MicroBase does not, and it panics on
+// unbalanced ones.
+var formDecoder = sync.OnceValue(func() *form.Decoder {
+	d := form.NewDecoder()
+	d.RegisterCustomTypeFunc(func(vs []string) (any, error) {
+		s, err := onlyValue(vs)
+		return &s, err
+	}, (*string)(nil))
+	d.RegisterCustomTypeFunc(func(vs []string) (any, error) { return parseInteger(vs) }, (*integer)(nil))
+	d.RegisterCustomTypeFunc(func(vs []string) (any, error) {
+		l := stringList(splitValues(vs, false))
+		return &l, nil
+	}, (*stringList)(nil))
+	d.RegisterCustomTypeFunc(func(vs []string) (any, error) { return filter(splitValues(vs, true)), nil }, filter(nil))
+	d.RegisterCustomTypeFunc(func(vs []string) (any, error) {
+		var addresses []addressInput
+		err := decodeJSONText(vs, &addresses)
+		return addresses, err
+	}, []addressInput(nil))
+	d.RegisterCustomTypeFunc(func(vs []string) (any, error) {
+		var address addressUpdate
+		err := decodeJSONText(vs, &address)
+		return &address, err
+	}, (*addressUpdate)(nil))
+	return d
+})
+
+// decodeJSONText reads an object argument given in a query or form: its
+// one value is JSON text, held to the limits of a JSON body.
+func decodeJSONText(values []string, dst any) error {
+	text, err := onlyValue(values)
+	if err != nil {
+		return err
+	}
+	if text = strings.Trim(text, jsonSpace); text == "" {
+		return &argumentError{message: "must be JSON"}
+	}
+	if p := checkJSON([]byte(text)); p != nil {
+		return p
+	}
+	return decodeJSON(jsontext.Value(text), dst)
+}
+
+// onlyValue is the value of an argument that takes one.
+func onlyValue(values []string) (string, error) {
+	if len(values) != 1 {
+		return "", &argumentError{message: "must be given once"}
+	}
+	return values[0], nil
+}

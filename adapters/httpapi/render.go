@@ -1,0 +1,36 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"go.uber.org/zap"
+)
+
+// errorJSON is the failure envelope of every method.
+type errorJSON struct {
+	OK    bool   `json:"ok"`
+	Error string `json:"error"`
+	Data  any    `json:"data,omitempty"`
+}
+
+// render writes every answer of the API: payload with 200, or err as
+// toAPIError turns it into a status and the MicroBase envelope. An error
+// toAPIError does not know is logged with its text, which never reaches
+// the client.
+func (rt *router) render(c *gin.Context, payload any, err error) {
+	if err == nil {
+		c.JSON(http.StatusOK, payload)
+		return
+	}
+	e, known := toAPIError(err)
+	x := exchangeOf(c)
+	x.errorCode = e.code
+	if !known {
+		rt.log.Error("unexpected error", zap.String("request_id", x.requestID), zap.String("method", x.method), zap.Error(err))
+	}
+	if e.allow != "" {
+		c.Header("Allow", e.allow)
+	}
+	c.JSON(e.status, errorJSON{Error: e.code, Data: e.data})
+}

@@ -1,0 +1,43 @@
+package application
+
+// Application is every use case of the service: the one list the wiring
+// builds and the HTTP adapter routes.
+type Application struct {
+	CreateCustomer   CreateCustomer
+	GetCustomer      GetCustomer
+	UpdateCustomer   UpdateCustomer
+	RemoveCustomer   RemoveCustomer
+	ListCustomers    ListCustomers
+	CheckCredentials CheckCredentials
+	AddAddresses     AddAddresses
+	GetAddress       GetAddress
+	UpdateAddress    UpdateAddress
+	RemoveAddress    RemoveAddress
+}
+
+// New builds every use case over repo; passwords are hashed, and checked
+// against a stand-in for unknown emails, at bcryptCost.
+func New(repo CustomerRepository, clock Clock, bcryptCost int) (Application, error) {
+	check, err := NewCheckCredentials(repo, bcryptCost)
+	if err != nil {
+		return Application{}, err
+	}
+	return Application{
+		CreateCustomer:   NewCreateCustomer(repo, bcryptCost, clock),
+		GetCustomer:      NewGetCustomer(repo),
+		UpdateCustomer:   NewUpdateCustomer(repo, clock),
+		RemoveCustomer:   NewRemoveCustomer(repo, clock),
+		ListCustomers:    NewListCustomers(repo),
+		CheckCredentials: check,
+		AddAddresses:     NewAddAddresses(repo, clock),
+		GetAddress:       NewGetAddress(repo),
+		UpdateAddress:    NewUpdateAddress(repo, clock),
+		RemoveAddress:    NewRemoveAddress(repo, clock),
+	}, nil
+}
+
+// Every command and query has an Unread field: the arguments the caller
+// sent that an adapter could not read, absent where required or of the
+// wrong type. A use case answers them together with every rule the other
+// arguments break (domain.WithUnread), and does nothing else, so one answer
+// names every bad argument and the rules have one owner.
