@@ -25,7 +25,7 @@ var longestPassword = strings.Repeat("Long-s3cret-", 6)
 
 func seedForCredentials(t testing.TB) *memory.Repository {
 	t.Helper()
-	repo := memory.NewRepository()
+	repo := memory.NewRepository(application.OutboxLimits{})
 	create := application.NewCreateCustomer(repo, credentialsCost, application.SystemClock{})
 	for _, in := range []domain.NewCustomerInput{
 		{Email: "ada@example.com", Password: "s3cret-pass", FirstName: "Ada", LastName: "Lovelace"},
@@ -156,7 +156,7 @@ func TestCheckCredentials_StoreFailureIsNotBadCredentials(t *testing.T) {
 }
 
 func TestNewCheckCredentials_RefusesACostBcryptRefuses(t *testing.T) {
-	if _, err := application.NewCheckCredentials(memory.NewRepository(), bcrypt.MaxCost+1); err == nil {
+	if _, err := application.NewCheckCredentials(memory.NewRepository(application.OutboxLimits{}), bcrypt.MaxCost+1); err == nil {
 		t.Fatal("want an error for a cost bcrypt refuses")
 	}
 }
@@ -174,7 +174,7 @@ func TestCredentials_PrintWithoutThePassword(t *testing.T) {
 // failing takes about as long as the others (compare the ns/op of the
 // sub-benchmarks); it asserts nothing, timings being the machine's.
 func BenchmarkCheckCredentials(b *testing.B) {
-	repo := memory.NewRepository()
+	repo := memory.NewRepository(application.OutboxLimits{})
 	const cost = bcrypt.DefaultCost
 	create := application.NewCreateCustomer(repo, cost, application.SystemClock{})
 	for _, in := range []domain.NewCustomerInput{

@@ -18,7 +18,7 @@ import (
 // every third one is INACTIVE and every other one tagged VIP.
 func seedMany(t *testing.T, n int) (*memory.Repository, []string) {
 	t.Helper()
-	repo := memory.NewRepository()
+	repo := memory.NewRepository(application.OutboxLimits{})
 	clock := &fixedClock{}
 	create := application.NewCreateCustomer(repo, bcrypt.MinCost, clock)
 	ids := make([]string, n)

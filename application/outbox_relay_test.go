@@ -125,7 +125,7 @@ func perCustomer(t *testing.T, delivered []application.Event, ids []string) map[
 }
 
 func TestRelayPublishesEveryEventInOrderAndEmptiesTheOutbox(t *testing.T) {
-	repo := memory.NewRepository()
+	repo := memory.NewRepository(application.OutboxLimits{})
 	ids := writes(t, repo, 10)
 	b := &bus{}
 	startRelay(t, repo, b, "relay")
@@ -139,7 +139,7 @@ func TestRelayPublishesEveryEventInOrderAndEmptiesTheOutbox(t *testing.T) {
 }
 
 func TestRelayKeepsEventsWhileTheBrokerIsAwayAndSendsThemAllAfter(t *testing.T) {
-	repo := memory.NewRepository()
+	repo := memory.NewRepository(application.OutboxLimits{})
 	b := &bus{down: true}
 	startRelay(t, repo, b, "relay")
 	ids := writes(t, repo, 50) // 100 writes, all accepted while the broker is away
@@ -157,7 +157,7 @@ func TestRelayKeepsEventsWhileTheBrokerIsAwayAndSendsThemAllAfter(t *testing.T) 
 }
 
 func TestTwoRelaysPublishEachEventOnce(t *testing.T) {
-	repo := memory.NewRepository()
+	repo := memory.NewRepository(application.OutboxLimits{})
 	b := &bus{}
 	startRelay(t, repo, b, "relay-a")
 	startRelay(t, repo, b, "relay-b")
@@ -181,7 +181,7 @@ func (stuck) Publish(ctx context.Context, _ application.Event) error {
 }
 
 func TestEventsOfARelayThatDiedAreTakenOverAfterItsLease(t *testing.T) {
-	repo := memory.NewRepository()
+	repo := memory.NewRepository(application.OutboxLimits{})
 	ids := writes(t, repo, 3)
 	// The first relay claims customers and never gets a confirm; it stops
 	// as a killed process would, holding its leases.

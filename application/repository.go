@@ -19,7 +19,9 @@ var ErrUnavailable = errors.New("customer store unavailable")
 // version-conflict outcomes are reported with the domain's errors.
 //
 // Every write records its event in the same atomic step (see NewEvent and
-// Outbox); a write that changes nothing records nothing.
+// Outbox), within the store's OutboxLimits: none when the outbox is off,
+// ErrEventBacklogFull and no write when the customer's events reached the
+// cap. A write that changes nothing records nothing.
 type CustomerRepository interface {
 	// Create stores a new customer; domain.ErrDuplicateEmail when another
 	// customer has its email.

@@ -22,7 +22,7 @@ func ptr[T any](v T) *T { return &v }
 
 func seed(t *testing.T) (*memory.Repository, *fixedClock, *domain.Customer) {
 	t.Helper()
-	repo := memory.NewRepository()
+	repo := memory.NewRepository(application.OutboxLimits{})
 	clock := &fixedClock{t: time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)}
 	c, err := application.NewCreateCustomer(repo, bcrypt.MinCost, clock).Handle(context.Background(), application.CreateCustomerCommand{Customer: domain.NewCustomerInput{
 		Email: "john.doe@gmail.com", Password: "s3cret-pass", FirstName: "John", LastName: "Doe", Tags: []string{"VIP"},

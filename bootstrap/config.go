@@ -14,6 +14,7 @@ import (
 	"github.com/caarlos0/env/v11"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/configs"
 )
 
@@ -38,6 +39,7 @@ type Config struct {
 	AMQPURL         string        `yaml:"amqp_url" env:"CUSTOMER_AMQP_URL"`
 	AMQPExchange    string        `yaml:"amqp_exchange" env:"CUSTOMER_AMQP_EXCHANGE"`
 	OutboxLease     time.Duration `yaml:"outbox_lease" env:"CUSTOMER_OUTBOX_LEASE"`
+	OutboxMaxEvents int           `yaml:"outbox_max_events" env:"CUSTOMER_OUTBOX_MAX_EVENTS"`
 }
 
 // ConfigFileVariable names an optional YAML file read over the defaults.
@@ -81,6 +83,9 @@ func (c Config) validate() error {
 	if c.TokenMaxTTL <= 0 {
 		errs = append(errs, errors.New("CUSTOMER_TOKEN_MAX_TTL must be positive"))
 	}
+	if c.OutboxMaxEvents < 1 || c.OutboxMaxEvents > 10000 {
+		errs = append(errs, errors.New("CUSTOMER_OUTBOX_MAX_EVENTS must be between 1 and 10000"))
+	}
 	if c.MaxBodyBytes <= 0 {
 		errs = append(errs, errors.New("CUSTOMER_MAX_BODY_BYTES must be positive"))
 	}
@@ -93,6 +98,12 @@ func (c Config) validate() error {
 		errs = append(errs, errors.New("CUSTOMER_MONGODB_DATABASE and CUSTOMER_TOKEN_SCOPE must not be empty"))
 	}
 	return errors.Join(errs...)
+}
+
+// OutboxLimits are what writes leave for the relay: nothing without a
+// broker to publish it, at most OutboxMaxEvents per customer with one.
+func (c Config) OutboxLimits() application.OutboxLimits {
+	return application.OutboxLimits{Off: c.AMQPURL == "", MaxPerCustomer: c.OutboxMaxEvents}
 }
 
 // Embedded reports whether the service runs on its embedded store.

@@ -18,7 +18,7 @@ import (
 func eventsModule(cfg Config) fx.Option {
 	if cfg.AMQPURL == "" {
 		return fx.Invoke(func(log *zap.Logger) {
-			log.Named("events").Warn("CUSTOMER_AMQP_URL is empty: events are recorded in the database but not published")
+			log.Named("events").Warn("CUSTOMER_AMQP_URL is empty: writes record no event and none is published")
 		})
 	}
 	return fx.Module("events",

@@ -58,10 +58,8 @@ func TestMonitoringIsAProfileSoThatTheDefaultDeploymentNeedsNoRegistry(t *testin
 			t.Errorf("service %s: profiles %v, want [monitoring]", name, s.Profiles)
 		}
 	}
-	for _, name := range []string{"mongo", "customer"} {
-		if s := compose.Services[name]; len(s.Profiles) != 0 {
-			t.Errorf("service %s is in profiles %v: a plain up would leave it out", name, s.Profiles)
-		}
+	if s := compose.Services["customer"]; len(s.Profiles) != 0 {
+		t.Errorf("the service is in profiles %v: a plain up would leave it out", s.Profiles)
 	}
 }
 
@@ -98,6 +96,47 @@ func TestPrometheusScrapesTheServicesAdminPort(t *testing.T) {
 	}
 	if m := mounts(compose.Services["prometheus"].Volumes); m["/etc/prometheus/prometheus.yml"] != "./prometheus.yml" {
 		t.Errorf("prometheus mounts %v, want ./prometheus.yml as its configuration", m)
+	}
+}
+
+// Prometheus loads the alerting rules from where compose mounts them, and
+// every rule has a name, a query and a severity.
+func TestPrometheusLoadsTheAlertRules(t *testing.T) {
+	var compose composeFile
+	readYAML(t, "docker-compose.yml", &compose)
+	var prometheus struct {
+		RuleFiles []string `yaml:"rule_files"`
+	}
+	readYAML(t, "prometheus.yml", &prometheus)
+	m := mounts(compose.Services["prometheus"].Volumes)
+	if len(prometheus.RuleFiles) != 1 || m[prometheus.RuleFiles[0]] != "./alerts.yml" {
+		t.Fatalf("prometheus reads rules %v; compose mounts %v; want ./alerts.yml at the path it reads", prometheus.RuleFiles, m)
+	}
+	var alerts struct {
+		Groups []struct {
+			Rules []struct {
+				Alert  string            `yaml:"alert"`
+				Expr   string            `yaml:"expr"`
+				Labels map[string]string `yaml:"labels"`
+			} `yaml:"rules"`
+		} `yaml:"groups"`
+	}
+	readYAML(t, "alerts.yml", &alerts)
+	var rules []struct {
+		Alert  string            `yaml:"alert"`
+		Expr   string            `yaml:"expr"`
+		Labels map[string]string `yaml:"labels"`
+	}
+	for _, g := range alerts.Groups {
+		rules = append(rules, g.Rules...)
+	}
+	if len(rules) < 3 {
+		t.Fatalf("%d alert rules, want those of the event backlog", len(rules))
+	}
+	for _, r := range rules {
+		if r.Alert == "" || r.Expr == "" || r.Labels["severity"] == "" {
+			t.Errorf("rule %+v lacks a name, a query or a severity", r)
+		}
 	}
 }
 

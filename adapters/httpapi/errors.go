@@ -69,16 +69,20 @@ var apiErrors = []error{
 	&domain.ValidationError{}, &domain.InvalidEmailError{}, &domain.InvalidCountryError{},
 	&domain.CustomerNotFoundError{}, &domain.AddressNotFoundError{}, &domain.DuplicateEmailError{},
 	&domain.VersionConflictError{}, domain.ErrBadCredentials, token.ErrInvalidToken, application.ErrUnavailable,
-	errPayloadTooLarge, errRequestTimeout, &unknownMethodError{}, errMethodNotAllowed, errPanicked,
+	application.ErrEventBacklogFull, errPayloadTooLarge, errRequestTimeout, &unknownMethodError{}, errMethodNotAllowed, errPanicked,
 }
 
-// commonErrors are what any method may answer, besides its own errors.
-func commonErrors(public bool) []error {
+// commonErrors are what any method of its kind may answer, besides its
+// own errors.
+func commonErrors(m method) []error {
 	common := []error{&domain.ValidationError{}, errRequestTimeout, errPayloadTooLarge, errPanicked}
-	if public {
-		return common
+	if !m.public {
+		common = append(common, token.ErrInvalidToken, application.ErrUnavailable)
 	}
-	return append(common, token.ErrInvalidToken, application.ErrUnavailable)
+	if m.write {
+		common = append(common, application.ErrEventBacklogFull)
+	}
+	return common
 }
 
 // toAPIError is the one place where errors of the domain, the application
@@ -95,6 +99,8 @@ func toAPIError(err error) (apiError, bool) {
 		return apiError{status: http.StatusUnauthorized, code: "invalid_token"}, true
 	case errors.Is(err, application.ErrUnavailable):
 		return apiError{status: http.StatusServiceUnavailable, code: "database_unavailable"}, true
+	case errors.Is(err, application.ErrEventBacklogFull):
+		return apiError{status: http.StatusServiceUnavailable, code: "event_backlog_full"}, true
 	case errors.Is(err, errPayloadTooLarge):
 		return apiError{status: http.StatusRequestEntityTooLarge, code: "payload_too_large"}, true
 	case errors.Is(err, errRequestTimeout):

@@ -92,7 +92,7 @@ func newAPI(t *testing.T, opts ...apiOption) *api {
 	for _, o := range opts {
 		o(&setup)
 	}
-	mem := memory.NewRepository()
+	mem := memory.NewRepository(application.OutboxLimits{})
 	var repo application.CustomerRepository = mem
 	if setup.repo != nil {
 		repo = setup.repo(mem)

@@ -12,6 +12,7 @@ import (
 type method struct {
 	name        string
 	public      bool   // callable without a token
+	write       bool   // changes a customer: takes an Idempotency-Key, may find the event backlog full
 	summary     string // one line, for the document
 	description string // for the document; may be empty
 	reads       string // the answer, in the words of the README's table
@@ -28,20 +29,20 @@ type method struct {
 var methodList = []method{
 	{name: "micro.ping", public: true, endpoint: microPing, reads: "`answer: \"pong\"` (public)", summary: "Liveness, public.",
 		description: "Answers pong without touching the database; needs no token. A body is read and ignored."},
-	{name: "customer.create", endpoint: customerCreate, reads: "`customer`", summary: "Create a customer.",
+	{name: "customer.create", write: true, endpoint: customerCreate, reads: "`customer`", summary: "Create a customer.",
 		errors: errorsOf(&domain.InvalidEmailError{}, &domain.InvalidCountryError{}, &domain.DuplicateEmailError{}),
 		description: "The email is trimmed and lower-cased, and must be unique in any letter case. The password " +
 			"(8 to 72 bytes) is stored as a bcrypt hash only. Each address gets an id."},
 	{name: "customer.info", endpoint: customerInfo, reads: "`customer`", summary: "One customer.",
 		errors: errorsOf(&domain.CustomerNotFoundError{})},
-	{name: "customer.update", endpoint: customerUpdate, reads: "`customer`", summary: "Change some fields of a customer.",
+	{name: "customer.update", write: true, endpoint: customerUpdate, reads: "`customer`", summary: "Change some fields of a customer.",
 		errors: errorsOf(&domain.InvalidEmailError{}, &domain.CustomerNotFoundError{}, &domain.DuplicateEmailError{},
 			&domain.VersionConflictError{}),
 		description: "Only the arguments present change; `tags: []` clears the tags. An update that changes nothing " +
 			"writes nothing. With `version` (the one last read) it is a compare-and-set: `409 version_conflict` when " +
 			"the stored version differs. Other fields (password, _id, createdAt) are ignored, so a client may post " +
 			"back a whole customer."},
-	{name: "customer.remove", endpoint: customerRemove, reads: "(just `ok`)", summary: "Delete a customer.",
+	{name: "customer.remove", write: true, endpoint: customerRemove, reads: "(just `ok`)", summary: "Delete a customer.",
 		errors: errorsOf(&domain.CustomerNotFoundError{})},
 	{name: "customer.list", endpoint: customerList, reads: "`page: {limit, skip}`, `data: [customer...]`",
 		summary: "A page of customers, filtered.", errors: errorsOf(),
@@ -54,16 +55,16 @@ var methodList = []method{
 		summary: "Check a customer's email and password.", errors: errorsOf(domain.ErrBadCredentials),
 		description: "`ok` only for the right password of an ACTIVE customer. An unknown email, a wrong password " +
 			"and an INACTIVE customer all get the same `401 bad_credentials` after the same work."},
-	{name: "customer.address.create", endpoint: customerAddressCreate, reads: "`customer`",
+	{name: "customer.address.create", write: true, endpoint: customerAddressCreate, reads: "`customer`",
 		summary: "Add addresses to a customer.", errors: errorsOf(&domain.CustomerNotFoundError{}, &domain.InvalidCountryError{})},
 	{name: "customer.address.info", endpoint: customerAddressInfo, reads: "`address`",
 		summary: "One address of a customer.", errors: errorsOf(&domain.CustomerNotFoundError{}, &domain.AddressNotFoundError{})},
-	{name: "customer.address.update", endpoint: customerAddressUpdate, reads: "`customer`",
+	{name: "customer.address.update", write: true, endpoint: customerAddressUpdate, reads: "`customer`",
 		summary: "Replace one address of a customer.", errors: errorsOf(&domain.AddressNotFoundError{}, &domain.InvalidCountryError{}),
 		description: "The new address replaces the old one whole (optional fields left out are dropped); its id " +
 			"stays. A missing customer and a missing address are both `customer_address_not_found`, as MicroBase " +
 			"clients expect."},
-	{name: "customer.address.remove", endpoint: customerAddressRemove, reads: "`customer`",
+	{name: "customer.address.remove", write: true, endpoint: customerAddressRemove, reads: "`customer`",
 		summary: "Remove one address of a customer.", errors: errorsOf(&domain.AddressNotFoundError{})},
 }
 

@@ -145,7 +145,7 @@ func queryParameter(f argumentField, inJSON *openapi3.SchemaRef) *openapi3.Param
 func (s *schemas) responses(m method, answer reflect.Type) *openapi3.Responses {
 	r := openapi3.NewResponses(openapi3.WithStatus(http.StatusOK, answered("The answer.", s.answer(answer))))
 	codes := map[int][]string{}
-	for _, err := range append(commonErrors(m.public), m.errors...) {
+	for _, err := range append(commonErrors(m), m.errors...) {
 		if e, _ := toAPIError(err); !slices.Contains(codes[e.status], e.code) {
 			codes[e.status] = append(codes[e.status], e.code)
 		}

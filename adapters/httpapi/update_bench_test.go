@@ -78,7 +78,7 @@ func benchHandler(b *testing.B, h http.Handler, tok string, bodies [2][]byte) {
 // benchService is the router as bootstrap builds it, over the in-memory
 // repository holding one customer with two addresses and a few tags.
 func benchService(b *testing.B) (http.Handler, string, string) {
-	repo := memory.NewRepository()
+	repo := memory.NewRepository(application.OutboxLimits{})
 	status := "ACTIVE"
 	c, err := domain.NewCustomer(domain.NewCustomerInput{
 		Email: "john.doe@gmail.com", Password: "bench-s3cret-pass",

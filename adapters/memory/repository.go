@@ -32,6 +32,7 @@ type record struct {
 // Repository keeps snapshots, never live aggregates, so a caller holding a
 // *domain.Customer cannot change stored state behind the repository's back.
 type Repository struct {
+	limits  application.OutboxLimits
 	mu      sync.RWMutex
 	records map[string]*record
 	byEmail map[string]string
@@ -42,8 +43,11 @@ var (
 	_ application.Outbox             = (*Repository)(nil)
 )
 
-func NewRepository() *Repository {
+// NewRepository returns an empty repository whose writes record their
+// events within limits.
+func NewRepository(limits application.OutboxLimits) *Repository {
 	return &Repository{
+		limits:  limits,
 		records: make(map[string]*record),
 		byEmail: make(map[string]string),
 	}
@@ -68,9 +72,23 @@ func (r *Repository) Create(ctx context.Context, c *domain.Customer, ev applicat
 	if _, taken := r.byEmail[s.Email]; taken {
 		return &domain.DuplicateEmailError{Index: emailIndex, Email: s.Email}
 	}
-	r.records[s.ID] = &record{customer: s, outbox: []application.NewEvent{ev}}
+	rec := &record{customer: s}
+	r.records[s.ID] = rec
 	r.byEmail[s.Email] = s.ID
+	r.record(rec, ev)
 	return nil
+}
+
+// record queues ev on rec unless the outbox is off; call it with mu held.
+func (r *Repository) record(rec *record, ev application.NewEvent) {
+	if !r.limits.Off {
+		rec.outbox = append(rec.outbox, ev)
+	}
+}
+
+// full reports that rec may take no event more.
+func (r *Repository) full(rec *record) bool {
+	return !r.limits.Off && len(rec.outbox) >= r.limits.Max()
 }
 
 func (r *Repository) Get(ctx context.Context, id string) (*domain.Customer, error) {
@@ -124,6 +142,9 @@ func (r *Repository) modify(ctx context.Context, id string, change func(*domain.
 	if !changed {
 		return c, nil
 	}
+	if r.full(rec) {
+		return nil, application.ErrEventBacklogFull
+	}
 	s := c.Snapshot()
 	if s.Email != rec.customer.Email {
 		if _, taken := r.byEmail[s.Email]; taken {
@@ -133,7 +154,7 @@ func (r *Repository) modify(ctx context.Context, id string, change func(*domain.
 		r.byEmail[s.Email] = id
 	}
 	rec.customer = s
-	rec.outbox = append(rec.outbox, ev)
+	r.record(rec, ev)
 	return c, nil
 }
 
@@ -147,11 +168,19 @@ func (r *Repository) Delete(ctx context.Context, id string, ev application.NewEv
 	if !ok {
 		return &domain.CustomerNotFoundError{ID: id}
 	}
+	if r.full(rec) {
+		return application.ErrEventBacklogFull
+	}
 	delete(r.byEmail, rec.customer.Email)
 	rec.removed = true
 	rec.customer.Version++
 	rec.customer.UpdatedAt = ev.At
-	rec.outbox = append(rec.outbox, ev)
+	r.record(rec, ev)
+	// A tombstone waits for its events to be published; with none, it
+	// goes at once.
+	if len(rec.outbox) == 0 {
+		delete(r.records, id)
+	}
 	return nil
 }
 

@@ -23,8 +23,10 @@
 package mongodb
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -40,15 +42,20 @@ const CollectionName = "customers"
 
 // Repository implements application.CustomerRepository.
 type Repository struct {
-	coll *mongo.Collection
+	coll   *mongo.Collection
+	limits application.OutboxLimits
+	// room matches a customer whose outbox can take one event more
+	// (its entry at the cap's last index does not exist yet).
+	room bson.E
 }
 
 var _ application.CustomerRepository = (*Repository)(nil)
 
-// NewRepository uses the customers collection of db. Call EnsureIndexes
-// once before serving.
-func NewRepository(db *mongo.Database) *Repository {
-	return &Repository{coll: db.Collection(CollectionName)}
+// NewRepository uses the customers collection of db; writes record their
+// events within limits. Call EnsureIndexes once before serving.
+func NewRepository(db *mongo.Database, limits application.OutboxLimits) *Repository {
+	room := bson.E{Key: fmt.Sprintf("outbox.%d", limits.Max()-1), Value: bson.D{{Key: "$exists", Value: false}}}
+	return &Repository{coll: db.Collection(CollectionName), limits: limits, room: room}
 }
 
 // notRemoved keeps tombstones (removed customers whose events are not
@@ -68,12 +75,34 @@ var (
 )
 
 func (r *Repository) Create(ctx context.Context, c *domain.Customer, ev application.NewEvent) error {
-	_, err := r.coll.InsertOne(ctx, newCustomerDocument{
-		Customer:      toDocument(c),
-		Outbox:        []outboxEntry{toOutboxEntry(ev)},
-		OutboxPending: true,
-	})
+	var doc any = toDocument(c)
+	if !r.limits.Off {
+		doc = newCustomerDocument{Customer: toDocument(c), Outbox: []outboxEntry{toOutboxEntry(ev)}, OutboxPending: true}
+	}
+	_, err := r.coll.InsertOne(ctx, doc)
 	return translate(err, c.Email())
+}
+
+// withEvent adds to a conditional write of one customer what recording ev
+// takes, within the limits: a filter that the customer's outbox has room,
+// and the push of the event.
+func (r *Repository) withEvent(filter, update bson.D, ev application.NewEvent) (bson.D, bson.D) {
+	if r.limits.Off {
+		return filter, update
+	}
+	return append(filter, r.room), append(update, bson.E{Key: "$push", Value: bson.D{{Key: "outbox", Value: toOutboxEntry(ev)}}})
+}
+
+// full tells whether the customer's outbox is at the cap, when a
+// conditional write matched nothing.
+func (r *Repository) full(ctx context.Context, id string) (bool, error) {
+	if r.limits.Off {
+		return false, nil
+	}
+	room := r.room
+	room.Value = bson.D{{Key: "$exists", Value: true}}
+	n, err := r.coll.CountDocuments(ctx, bson.D{{Key: "_id", Value: id}, room}, options.Count().SetLimit(1))
+	return n > 0, translate(err, "")
 }
 
 // Get and FindByEmail filter on the one field they look up and tell a
@@ -131,7 +160,10 @@ func (r *Repository) Patch(ctx context.Context, id string, patch domain.Customer
 	if v, ok := patch.Tags(); ok {
 		field("tags", nonNil(v))
 	}
-	set = append(set, bson.E{Key: "updatedAt", Value: now}, outboxPending)
+	set = append(set, bson.E{Key: "updatedAt", Value: now})
+	if !r.limits.Off {
+		set = append(set, outboxPending)
+	}
 
 	// "Some named field differs", written as "not every named field is so
 	// already": a $nor of one subdocument matches exactly what an $or of
@@ -141,28 +173,35 @@ func (r *Repository) Patch(ctx context.Context, id string, patch domain.Customer
 	if expectedVersion != nil {
 		filter = append(filter, versionIs(*expectedVersion))
 	}
-	update := bson.D{
-		{Key: "$set", Value: set},
-		{Key: "$inc", Value: bumpVersion},
-		{Key: "$push", Value: bson.D{{Key: "outbox", Value: toOutboxEntry(ev)}}},
+	filter, update := r.withEvent(filter, bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bumpVersion}}, ev)
+	for {
+		var doc customerDocument
+		// Decoding skips the outbox (see the package comment on projections).
+		err := r.coll.FindOneAndUpdate(ctx, filter, update, returnWritten).Decode(&doc)
+		if err == nil {
+			return doc.toDomain(), nil
+		}
+		if !errors.Is(err, mongo.ErrNoDocuments) {
+			return nil, translate(err, email)
+		}
+		current, err := r.Get(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if err := current.CheckVersion(expectedVersion); err != nil {
+			return nil, err
+		}
+		if !domain.RestoreCustomer(current.Snapshot()).Apply(patch, now) {
+			return current, nil // already so
+		}
+		if full, err := r.full(ctx, id); full || err != nil {
+			return nil, cmp.Or(err, application.ErrEventBacklogFull)
+		}
+		// Another write changed the customer in between: decide again.
+		if err := ctx.Err(); err != nil {
+			return nil, translate(err, "")
+		}
 	}
-	var doc customerDocument
-	// Decoding skips the outbox (see the package comment on projections).
-	err := r.coll.FindOneAndUpdate(ctx, filter, update, returnWritten).Decode(&doc)
-	if err == nil {
-		return doc.toDomain(), nil
-	}
-	if !errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, translate(err, email)
-	}
-	current, err := r.Get(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := current.CheckVersion(expectedVersion); err != nil {
-		return nil, err
-	}
-	return current, nil
 }
 
 // Update is an optimistic read-decide-write: the write is conditional on
@@ -184,33 +223,44 @@ func (r *Repository) Update(ctx context.Context, id string, change func(*domain.
 			return c, nil
 		}
 		doc := toDocument(c)
-		res, err := r.coll.UpdateOne(ctx,
-			bson.D{{Key: "_id", Value: id}, notRemoved, versionIs(read)},
-			bson.D{
-				{Key: "$set", Value: bson.D{
-					{Key: "email", Value: doc.Email},
-					{Key: "firstName", Value: doc.FirstName},
-					{Key: "lastName", Value: doc.LastName},
-					{Key: "status", Value: doc.Status},
-					{Key: "tags", Value: doc.Tags},
-					{Key: "addresses", Value: doc.Addresses},
-					{Key: "version", Value: doc.Version},
-					{Key: "updatedAt", Value: doc.UpdatedAt},
-					{Key: "outboxPending", Value: true},
-				}},
-				{Key: "$push", Value: bson.D{{Key: "outbox", Value: toOutboxEntry(ev)}}},
-			})
+		set := bson.D{
+			{Key: "email", Value: doc.Email},
+			{Key: "firstName", Value: doc.FirstName},
+			{Key: "lastName", Value: doc.LastName},
+			{Key: "status", Value: doc.Status},
+			{Key: "tags", Value: doc.Tags},
+			{Key: "addresses", Value: doc.Addresses},
+			{Key: "version", Value: doc.Version},
+			{Key: "updatedAt", Value: doc.UpdatedAt},
+		}
+		written, err := r.writeIfUnchanged(ctx, id, read, set, ev)
 		if err != nil {
 			return nil, translate(err, doc.Email)
 		}
-		if res.MatchedCount == 1 {
+		if written {
 			return c, nil
 		}
-		// Someone wrote in between (or deleted it: the next Get says so).
-		if err := ctx.Err(); err != nil {
-			return nil, translate(err, "")
-		}
 	}
+}
+
+// writeIfUnchanged sets set on the customer if it is still at version
+// read, recording ev within the limits. It reports false when someone
+// wrote the customer in between, and ErrEventBacklogFull when the outbox
+// had no room.
+func (r *Repository) writeIfUnchanged(ctx context.Context, id string, read int64, set bson.D, ev application.NewEvent) (bool, error) {
+	if !r.limits.Off {
+		set = append(set, outboxPending)
+	}
+	filter, update := r.withEvent(bson.D{{Key: "_id", Value: id}, notRemoved, versionIs(read)}, bson.D{{Key: "$set", Value: set}}, ev)
+	res, err := r.coll.UpdateOne(ctx, filter, update)
+	if err != nil || res.MatchedCount == 1 {
+		return err == nil, err
+	}
+	if full, err := r.full(ctx, id); full || err != nil {
+		return false, cmp.Or(err, application.ErrEventBacklogFull)
+	}
+	// Someone wrote in between (or deleted it: the next read says so).
+	return false, ctx.Err()
 }
 
 // versionIs matches a stored version; version 0 also matches documents
@@ -233,29 +283,35 @@ func (r *Repository) Delete(ctx context.Context, id string, ev application.NewEv
 		if err != nil {
 			return err
 		}
-		res, err := r.coll.UpdateOne(ctx,
-			bson.D{{Key: "_id", Value: id}, notRemoved, versionIs(c.Version())},
-			bson.D{
-				{Key: "$set", Value: bson.D{
-					{Key: "removed", Value: true},
-					{Key: "removedEmail", Value: c.Email()},
-					{Key: "email", Value: "removed:" + id},
-					{Key: "version", Value: c.Version() + 1},
-					{Key: "updatedAt", Value: ev.At},
-					{Key: "outboxPending", Value: true},
-				}},
-				{Key: "$push", Value: bson.D{{Key: "outbox", Value: toOutboxEntry(ev)}}},
-			})
-		if err != nil {
-			return translate(err, "")
+		if r.limits.Off {
+			gone, err := r.deleteUnlessEventsWait(ctx, id, c.Version())
+			if gone || err != nil {
+				return translate(err, "")
+			}
 		}
-		if res.MatchedCount == 1 {
-			return nil
-		}
-		if err := ctx.Err(); err != nil {
+		written, err := r.writeIfUnchanged(ctx, id, c.Version(), bson.D{
+			{Key: "removed", Value: true},
+			{Key: "removedEmail", Value: c.Email()},
+			{Key: "email", Value: "removed:" + id},
+			{Key: "version", Value: c.Version() + 1},
+			{Key: "updatedAt", Value: ev.At},
+		}, ev)
+		if written || err != nil {
 			return translate(err, "")
 		}
 	}
+}
+
+// deleteUnlessEventsWait deletes the customer at version, with no
+// tombstone, unless it has events recorded before the outbox was turned
+// off (their tombstone waits for them).
+func (r *Repository) deleteUnlessEventsWait(ctx context.Context, id string, version int64) (bool, error) {
+	res, err := r.coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}, notRemoved, versionIs(version),
+		{Key: "outboxPending", Value: bson.D{{Key: "$exists", Value: false}}}})
+	if err != nil {
+		return false, err
+	}
+	return res.DeletedCount == 1, nil
 }
 
 // List sorts by creation time and then by id, which is unique, so the

@@ -17,14 +17,32 @@ import (
 // latest writes (see application.QueuedEvents).
 
 // recordEvent queues ev, the event of the write that brought the customer
-// to version, in the caller's transaction.
-func recordEvent(ctx context.Context, tx session, customerID string, version int64, ev application.NewEvent) error {
+// to version, in the caller's transaction, within the store's limits: no
+// event when the outbox is off, ErrEventBacklogFull (and so no write) when
+// the customer's events reached the cap.
+func (s *Store) recordEvent(ctx context.Context, tx session, customerID string, version int64, ev application.NewEvent) error {
+	if s.limits.Off {
+		return nil
+	}
+	waiting, err := eventsWaiting(ctx, tx, customerID)
+	if err != nil {
+		return err
+	}
+	if waiting >= s.limits.Max() {
+		return application.ErrEventBacklogFull
+	}
 	if _, err := tx.exec(ctx, insertEvent,
 		customerID, version, ev.ID, string(ev.Type), ev.At.UnixMilli(), string(ev.Args)); err != nil {
 		return err
 	}
-	_, err := tx.exec(ctx, markPending, customerID)
+	_, err = tx.exec(ctx, markPending, customerID)
 	return err
+}
+
+func eventsWaiting(ctx context.Context, tx session, customerID string) (int, error) {
+	var n int
+	err := tx.queryRow(ctx, countEvents, customerID).Scan(&n)
+	return n, err
 }
 
 func (s *Store) Claim(ctx context.Context, owner string, now time.Time, lease time.Duration) (string, bool, error) {

@@ -36,7 +36,7 @@ func (s *Store) Create(ctx context.Context, c *domain.Customer, ev application.N
 		if err := indexTags(ctx, tx, c.ID(), r.createdAt, nil, c.Snapshot().Tags); err != nil {
 			return err
 		}
-		return recordEvent(ctx, tx, c.ID(), c.Version(), ev)
+		return s.recordEvent(ctx, tx, c.ID(), c.Version(), ev)
 	})
 	return translate(err, r.email)
 }
@@ -109,7 +109,7 @@ func (s *Store) modify(ctx context.Context, id string, change func(*domain.Custo
 			return err
 		}
 		out = c
-		return recordEvent(ctx, tx, id, c.Version(), ev)
+		return s.recordEvent(ctx, tx, id, c.Version(), ev)
 	})
 	if err != nil {
 		return nil, translate(err, email)
@@ -117,22 +117,30 @@ func (s *Store) modify(ctx context.Context, id string, change func(*domain.Custo
 	return out, nil
 }
 
-// Delete leaves a tombstone until the customer's events are published
-// (see Release): its email is free and no read finds it from now on.
+// Delete leaves a tombstone while the customer has events to publish
+// (see Release), and deletes it at once otherwise: either way its email
+// is free and no read finds it from now on.
 func (s *Store) Delete(ctx context.Context, id string, ev application.NewEvent) error {
 	err := s.inWriteTx(ctx, func(tx session) error {
 		c, err := getCustomer(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, removeCustomer,
-			ev.At.UnixMilli(), id); err != nil {
+		waiting, err := eventsWaiting(ctx, tx, id)
+		if err != nil {
 			return err
 		}
 		if err := indexTags(ctx, tx, id, c.Snapshot().CreatedAt.UnixMilli(), c.Snapshot().Tags, nil); err != nil {
 			return err
 		}
-		return recordEvent(ctx, tx, id, c.Version()+1, ev)
+		if s.limits.Off && waiting == 0 {
+			_, err := tx.exec(ctx, deleteCustomer, id)
+			return err
+		}
+		if _, err := tx.exec(ctx, removeCustomer, ev.At.UnixMilli(), id); err != nil {
+			return err
+		}
+		return s.recordEvent(ctx, tx, id, c.Version()+1, ev)
 	})
 	return translate(err, "")
 }

@@ -9,12 +9,14 @@ const (
 	insertCustomer  = `INSERT INTO customers (` + customerColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	updateCustomer  = `UPDATE customers SET email = ?, first_name = ?, last_name = ?, status = ?, tags = ?, addresses = ?, version = ?, updated_at = ? WHERE id = ?`
 	removeCustomer  = `UPDATE customers SET removed = 1, version = version + 1, updated_at = ? WHERE id = ?`
+	deleteCustomer  = `DELETE FROM customers WHERE id = ?`
 	deleteTombstone = `DELETE FROM customers WHERE id = ? AND removed = 1`
 	insertTag       = `INSERT INTO customer_tags (tag, created_at, customer_id) VALUES (?, ?, ?)`
 	deleteTag       = `DELETE FROM customer_tags WHERE tag = ? AND created_at = ? AND customer_id = ?`
 	insertEvent     = `INSERT INTO outbox (customer_id, version, event_id, type, at, args) VALUES (?, ?, ?, ?, ?, ?)`
 	markPending     = `INSERT INTO outbox_customers (customer_id) VALUES (?) ON CONFLICT DO NOTHING`
 	selectEvents    = `SELECT event_id, type, at, args FROM outbox WHERE customer_id = ? ORDER BY version`
+	countEvents     = `SELECT count(*) FROM outbox WHERE customer_id = ?`
 	anyEventLeft    = `SELECT EXISTS (SELECT 1 FROM outbox WHERE customer_id = ?)`
 	countPending    = `SELECT count(*) FROM outbox_customers`
 	claimCustomer   = `UPDATE outbox_customers SET lease_owner = ?, lease_until = ? WHERE customer_id = (SELECT customer_id FROM outbox_customers WHERE lease_until IS NULL OR lease_until < ? ORDER BY rowid LIMIT 1) RETURNING customer_id`
@@ -27,7 +29,7 @@ const (
 
 var (
 	writeStatements = []string{
-		selectCustomer, insertCustomer, updateCustomer, removeCustomer, deleteTombstone,
+		selectCustomer, insertCustomer, updateCustomer, removeCustomer, deleteCustomer, deleteTombstone, countEvents,
 		insertTag, deleteTag, insertEvent, markPending, anyEventLeft,
 		claimCustomer, ackEvent, renewLease, endLease, dropPending,
 	}

@@ -47,10 +47,13 @@ type Options struct {
 	// ReadConnections is the size of the read pool; default the number of
 	// CPUs, at least 2.
 	ReadConnections int
+	// Outbox limits what writes leave for the relay.
+	Outbox application.OutboxLimits
 }
 
 // Store is an open database. Its methods are safe for concurrent use.
 type Store struct {
+	limits    application.OutboxLimits
 	path      string
 	write     *sql.DB // one connection: writers queue here, in the caller's context
 	read      *sql.DB
@@ -81,7 +84,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if readers <= 0 {
 		readers = max(runtime.NumCPU(), 2)
 	}
-	s := &Store{path: path}
+	s := &Store{path: path, limits: opts.Outbox}
 	if s.write, err = openPool(path, busy, false, 1); err == nil {
 		s.read, err = openPool(path, busy, true, readers)
 	}

@@ -5,12 +5,18 @@ import (
 	"testing"
 
 	"github.com/microbase-io/customer-service/adapters/sqlite"
+	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/test/contract"
 )
 
 func openStore(t testing.TB, dir string) *sqlite.Store {
 	t.Helper()
-	s, err := sqlite.Open(context.Background(), sqlite.Options{DataDir: dir})
+	return openLimited(t, dir, application.OutboxLimits{})
+}
+
+func openLimited(t testing.TB, dir string, limits application.OutboxLimits) *sqlite.Store {
+	t.Helper()
+	s, err := sqlite.Open(context.Background(), sqlite.Options{DataDir: dir, Outbox: limits})
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}
@@ -21,5 +27,8 @@ func openStore(t testing.TB, dir string) *sqlite.Store {
 func TestStoreKeepsTheRepositoryContract(t *testing.T) {
 	contract.RunCustomerRepository(t, func(t *testing.T) contract.Store {
 		return openStore(t, t.TempDir())
+	})
+	contract.RunOutboxLimits(t, func(t *testing.T, limits application.OutboxLimits) contract.Store {
+		return openLimited(t, t.TempDir(), limits)
 	})
 }

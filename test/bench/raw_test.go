@@ -52,7 +52,7 @@ func TestRawUpdate_StoresWhatTheServiceStores(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	repo := mongodb.NewRepository(db)
+	repo := mongodb.NewRepository(db, application.OutboxLimits{})
 	raw := newRawTarget(db)
 	changes := []change{
 		{LastName: "Smith-1"},

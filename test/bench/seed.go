@@ -13,6 +13,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/microbase-io/customer-service/adapters/mongodb"
+	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
 )
 
@@ -43,7 +44,7 @@ func seed(ctx context.Context, db *mongo.Database, n int) (*workload, error) {
 	if err := db.Drop(ctx); err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
 	}
-	if err := mongodb.NewRepository(db).EnsureIndexes(ctx); err != nil {
+	if err := mongodb.NewRepository(db, application.OutboxLimits{}).EnsureIndexes(ctx); err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
 	}
 	// One real hash for all: the updates never read it, and hashing 10,000

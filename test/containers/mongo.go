@@ -36,16 +36,22 @@ type Mongo struct {
 // other containers.
 func StartMongo(t testing.TB, opts ...testcontainers.ContainerCustomizer) *Mongo {
 	t.Helper()
-	image, mayPull := os.LookupEnv(MongoImageEnv)
-	if !mayPull || image == "" {
-		image, mayPull = DefaultMongoImage, false
-	}
+	image, mayPull := MongoImage()
 	base := []testcontainers.ContainerCustomizer{
 		testcontainers.WithExposedPorts(mongoPort),
 		testcontainers.WithWaitStrategy(mongoPing{}),
 	}
 	hint := "run make test-images, or set " + MongoImageEnv + " to a MongoDB image"
 	return &Mongo{Container: startImage(t, image, mayPull, hint, append(base, opts...))}
+}
+
+// MongoImage is the database image tests run: MONGO_IMAGE, which may be
+// pulled, or DefaultMongoImage, which is built locally.
+func MongoImage() (image string, mayPull bool) {
+	if image := os.Getenv(MongoImageEnv); image != "" {
+		return image, true
+	}
+	return DefaultMongoImage, false
 }
 
 // URI is the connection string for a driver in the test process, such as

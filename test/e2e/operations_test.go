@@ -13,6 +13,7 @@ import (
 
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/microbase-io/customer-service/adapters/httpapi"
 	"github.com/microbase-io/customer-service/test/mongotest"
@@ -303,9 +304,50 @@ func TestDashboardQueriesOnlyWhatTheServiceExposes(t *testing.T) {
 	if dashboard.UID == "" || len(dashboard.Panels) == 0 {
 		t.Fatal("the dashboard has no uid or no panels")
 	}
-	// The dashboard serves deployments on either store: the metrics of
-	// both count as exposed.
-	exposed := map[string]map[string]bool{} // series name -> label names
+	exprs := dashboardExprs(dashboard.Panels)
+	if len(exprs) < 10 {
+		t.Fatalf("%d queries in the dashboard, want its panels' (request rate, errors, latency, database, pool...)", len(exprs))
+	}
+	checkQueries(t, exprs, exposedMetrics(t))
+}
+
+// The alerting rules of configs/alerts.yml query only what the service
+// exposes, so that a renamed metric cannot silence an alert.
+func TestAlertRulesQueryOnlyWhatTheServiceExposes(t *testing.T) {
+	raw, err := os.ReadFile(alertsPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var alerts struct {
+		Groups []struct {
+			Rules []struct {
+				Expr string `yaml:"expr"`
+			} `yaml:"rules"`
+		} `yaml:"groups"`
+	}
+	if err := yaml.Unmarshal(raw, &alerts); err != nil {
+		t.Fatalf("%s: %v", alertsPath, err)
+	}
+	var exprs []string
+	for _, g := range alerts.Groups {
+		for _, r := range g.Rules {
+			exprs = append(exprs, r.Expr)
+		}
+	}
+	if len(exprs) == 0 {
+		t.Fatal("no alert rule")
+	}
+	checkQueries(t, exprs, exposedMetrics(t))
+}
+
+const alertsPath = "../../configs/alerts.yml"
+
+// exposedMetrics maps each series name services expose, on either store,
+// after a few calls, to its label names. The dashboard and the alerts
+// serve deployments on either store: the metrics of both count.
+func exposedMetrics(t *testing.T) map[string]map[string]bool {
+	t.Helper()
+	exposed := map[string]map[string]bool{}
 	families := map[string]*dto.MetricFamily{}
 	for _, svc := range []*servicetest.Service{servicetest.Start(t), servicetest.Start(t, "CUSTOMER_MONGODB_URI="+mongotest.ServerFor(t))} {
 		exercise(t, svc)
@@ -326,11 +368,13 @@ func TestDashboardQueriesOnlyWhatTheServiceExposes(t *testing.T) {
 			}
 		}
 	}
+	return exposed
+}
 
-	exprs := dashboardExprs(dashboard.Panels)
-	if len(exprs) < 10 {
-		t.Fatalf("%d queries in the dashboard, want its panels' (request rate, errors, latency, database, pool...)", len(exprs))
-	}
+// checkQueries fails for each PromQL query naming a metric or a label
+// that exposed lacks.
+func checkQueries(t *testing.T, exprs []string, exposed map[string]map[string]bool) {
+	t.Helper()
 	for _, expr := range exprs {
 		metrics, labels := promqlNames(expr)
 		if len(metrics) == 0 {

@@ -77,3 +77,47 @@ func TestWritesWhileTheBrokerIsAwaySucceedAndAllTheirEventsArriveWhenItReturns(t
 		t.Errorf("duplicates without a crash: %s", tl.describe())
 	}
 }
+
+// With the broker away, one customer takes writes until its events fill
+// CUSTOMER_OUTBOX_MAX_EVENTS; its next write answers 503
+// event_backlog_full and writes nothing, while another customer's writes
+// go on. When the broker returns, every accepted write's event arrives,
+// and the customer takes writes again.
+func TestACustomersWritesBeyondItsEventBacklogAreRefusedUntilTheBrokerReturns(t *testing.T) {
+	const limit = 20
+	b := rabbittest.New(t)
+	q := b.BindQueue(t, b.Exchange+".#", nil)
+	px, url := rabbittest.StartProxy(t, b.URL)
+	var outbox application.Outbox
+	svc := servicetest.StartWith(t, []fx.Option{fx.Populate(&outbox)},
+		brokerEnv(b, url, fmt.Sprintf("CUSTOMER_OUTBOX_MAX_EVENTS=%d", limit))...)
+	create(t, svc.Client, "before@example.com")
+	b.Await(t, q, 1)
+	awaitEmptyOutbox(t, outbox)
+
+	px.Cut()
+	id := create(t, svc.Client, "busy@example.com")
+	other := create(t, svc.Client, "other@example.com")
+	want := map[string][]application.EventType{id: {application.EventCreated}, other: {application.EventCreated}}
+	for i := 1; i < limit; i++ {
+		update(t, svc.Client, id, fmt.Sprintf("Name %d", i))
+		want[id] = append(want[id], application.EventUpdated)
+	}
+	svc.Call(t, "customer.update", map[string]any{"id": id, "lastName": "One too many"}).Error(t, 503, "event_backlog_full")
+	svc.Call(t, "customer.remove", map[string]any{"id": id}).Error(t, 503, "event_backlog_full")
+	if c := svc.Call(t, "customer.info", map[string]any{"id": id}).Customer(t); c["lastName"] != fmt.Sprintf("Name %d", limit-1) {
+		t.Fatalf("a refused write changed the customer: %v", c)
+	}
+	update(t, svc.Client, other, "Unaffected")
+	want[other] = append(want[other], application.EventUpdated)
+
+	px.Restore()
+	awaitEmptyOutbox(t, outbox)
+	tl := count(t, decodeAll(t, b.Exchange, b.Drain(t, q)))
+	if lost := tl.lost(t, want); lost != 0 || tl.distinct() != total(want) {
+		t.Fatalf("%d events lost, %d distinct delivered; want every accepted write's %d", lost, tl.distinct(), total(want))
+	}
+	update(t, svc.Client, id, "Accepted again")
+	t.Logf("broker away: %d writes of one customer accepted, the next refused with event_backlog_full; "+
+		"all %d events delivered once it returned, and the customer took writes again", limit, total(want))
+}

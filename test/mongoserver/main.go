@@ -92,7 +92,7 @@ func parseConfig(args []string) (config, error) {
 	fs := flag.NewFlagSet("mongoserver", flag.ContinueOnError)
 	fs.StringVar(&cfg.listen, "listen", envOr("MONGOSERVER_LISTEN", "0.0.0.0:27017"),
 		"TCP address to accept MongoDB clients on (MONGOSERVER_LISTEN)")
-	fs.StringVar(&cfg.dataDir, "data", envOr("MONGOSERVER_DATA", "/data"),
+	fs.StringVar(&cfg.dataDir, "data", envOr("MONGOSERVER_DATA", "/data/db"),
 		"existing directory holding the SQLite files (MONGOSERVER_DATA)")
 	fs.StringVar(&cfg.postgreSQLURL, "postgresql-url", os.Getenv("MONGOSERVER_POSTGRESQL_URL"),
 		"store in this PostgreSQL database instead of SQLite (MONGOSERVER_POSTGRESQL_URL)")

@@ -30,7 +30,7 @@ func ctx(t *testing.T) context.Context {
 
 func ensureIndexesIsIdempotent(t *testing.T, client *mongo.Client) {
 	db := FreshDatabase(t, client)
-	repo := mongodb.NewRepository(db)
+	repo := mongodb.NewRepository(db, application.OutboxLimits{})
 	for i := range 3 {
 		if err := repo.EnsureIndexes(ctx(t)); err != nil {
 			t.Fatalf("EnsureIndexes, run %d: %v", i+1, err)
@@ -74,7 +74,7 @@ func nodeDocument() bson.D {
 
 func nodeDocumentsReadAndUpdate(t *testing.T, client *mongo.Client) {
 	db := FreshDatabase(t, client)
-	repo := mongodb.NewRepository(db)
+	repo := mongodb.NewRepository(db, application.OutboxLimits{})
 	if err := repo.EnsureIndexes(ctx(t)); err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/microbase-io/customer-service/adapters/mongodb"
+	"github.com/microbase-io/customer-service/application"
 )
 
 // OperationTimeout bounds each database call in tests, as the service's
@@ -48,7 +49,13 @@ func FreshDatabase(t testing.TB, client *mongo.Client) *mongo.Database {
 // database of the server client talks to.
 func NewRepository(t *testing.T, client *mongo.Client) *mongodb.Repository {
 	t.Helper()
-	repo := mongodb.NewRepository(FreshDatabase(t, client))
+	return NewLimitedRepository(t, client, application.OutboxLimits{})
+}
+
+// NewLimitedRepository is NewRepository whose outbox keeps limits.
+func NewLimitedRepository(t *testing.T, client *mongo.Client, limits application.OutboxLimits) *mongodb.Repository {
+	t.Helper()
+	repo := mongodb.NewRepository(FreshDatabase(t, client), limits)
 	ctx, cancel := context.WithTimeout(context.Background(), OperationTimeout)
 	defer cancel()
 	if err := repo.EnsureIndexes(ctx); err != nil {

@@ -88,16 +88,44 @@ func projectVolumes(t *testing.T, project string) []string {
 }
 
 // The deployment example of the README, configs/docker-compose.yml, comes
-// up healthy with the local images, serves a customer on the address
-// CUSTOMER_PUBLISH names, and a plain `down` leaves nothing behind but its
-// named data volumes: no anonymous volume (the images declare /data one),
-// and no bus volume without the bus profile.
+// up healthy with the local images, on its embedded store and, with the
+// mongodb profile, on the MongoDB stand-in's image; serves a customer on
+// the address CUSTOMER_PUBLISH names; and a plain `down` leaves nothing
+// behind but its named data volume: no anonymous volume (the image
+// declares /data one), and no volume of a profile.
 func TestComposeDeploymentComesUpHealthy(t *testing.T) {
 	containers.RequireDocker(t)
+	t.Run("EmbeddedStore", func(t *testing.T) { composeUpAndDown(t, composeCase{containers: 1}) })
+	t.Run("MongoDBProfile", func(t *testing.T) {
+		image, _ := containers.MongoImage()
+		// The database's user in its container must write there.
+		data := t.TempDir()
+		if err := os.Chmod(data, 0o777); err != nil {
+			t.Fatal(err)
+		}
+		composeUpAndDown(t, composeCase{containers: 2, profiles: []string{"mongodb"},
+			env: []string{"CUSTOMER_MONGODB_URI=mongodb://mongo:27017/", "MONGO_IMAGE=" + image, "MONGO_DATA_DIR=" + data}})
+	})
+}
+
+// composeCase is a way to run the example: its profiles, settings, and the
+// containers it makes.
+type composeCase struct {
+	profiles   []string
+	env        []string
+	containers int
+}
+
+func composeUpAndDown(t *testing.T, d composeCase) {
 	port := freePort(t)
 	project := fmt.Sprintf("cstest%d", time.Now().UnixNano())
-	run := composeRunner(t, project, fmt.Sprintf("CUSTOMER_PUBLISH=127.0.0.1:%d", port))
-	dataVolumes := []string{project + "_customer-data", project + "_mongo-data"}
+	compose := composeRunner(t, project, append(d.env, fmt.Sprintf("CUSTOMER_PUBLISH=127.0.0.1:%d", port))...)
+	var profiles []string
+	for _, p := range d.profiles {
+		profiles = append(profiles, "--profile", p)
+	}
+	run := func(args ...string) string { return compose(append(append([]string{}, profiles...), args...)...) }
+	dataVolumes := []string{project + "_customer-data"}
 	var stray []string // volumes found that down would leave; removed at the end
 	t.Cleanup(func() {
 		if t.Failed() {
@@ -141,8 +169,8 @@ func TestComposeDeploymentComesUpHealthy(t *testing.T) {
 	// Every volume a container of the deployment uses is one of its named
 	// data volumes; an anonymous one would outlive `down`.
 	ids := strings.Fields(dockerCLI(t, "ps", "-aq", "--filter", "label=com.docker.compose.project="+project))
-	if len(ids) != 2 {
-		t.Fatalf("%d containers in the deployment, want the service and its database", len(ids))
+	if len(ids) != d.containers {
+		t.Fatalf("%d containers in the deployment, want %d", len(ids), d.containers)
 	}
 	mounts := dockerCLI(t, append([]string{"inspect", "-f",
 		`{{range .Mounts}}{{if eq .Type "volume"}}{{$.Name}} {{.Name}} {{.Destination}}{{println}}{{end}}{{end}}`}, ids...)...)
@@ -180,7 +208,7 @@ func TestComposeDeploymentComesUpHealthy(t *testing.T) {
 // volume to the plain deployment.
 func TestComposeFileIsValid(t *testing.T) {
 	run := composeRunner(t, "")
-	for _, profiles := range [][]string{nil, {"bus"}, {"monitoring"}, {"bus", "monitoring"}} {
+	for _, profiles := range [][]string{nil, {"bus"}, {"monitoring"}, {"mongodb"}, {"bus", "monitoring", "mongodb"}} {
 		var args []string
 		for _, p := range profiles {
 			args = append(args, "--profile", p)
@@ -203,7 +231,7 @@ func TestComposeFileIsValid(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var cfg resolvedCompose
-			if err := yaml.Unmarshal([]byte(composeRunner(t, "", tt.env...)("--profile", "bus", "config")), &cfg); err != nil {
+			if err := yaml.Unmarshal([]byte(composeRunner(t, "", tt.env...)("--profile", "bus", "--profile", "mongodb", "config")), &cfg); err != nil {
 				t.Fatal(err)
 			}
 			customer := cfg.Services["customer"]
@@ -216,12 +244,15 @@ func TestComposeFileIsValid(t *testing.T) {
 			if m := cfg.Services["rabbitmq"].mount(t, "/var/lib/rabbitmq"); m.kind != "bind" {
 				t.Errorf("RabbitMQ's data is %+v, want a host directory: a declared volume is made by every up", m)
 			}
+			if m := cfg.Services["mongo"].mount(t, "/data/db"); m.kind != "bind" {
+				t.Errorf("MongoDB's data is %+v, want a host directory: a declared volume is made by every up", m)
+			}
 			var declared []string
 			for name := range cfg.Volumes {
 				declared = append(declared, name)
 			}
 			slices.Sort(declared)
-			if want := []string{"customer-data", "mongo-data"}; !slices.Equal(declared, want) {
+			if want := []string{"customer-data"}; !slices.Equal(declared, want) {
 				t.Errorf("declared volumes %v, want %v", declared, want)
 			}
 		})
