@@ -11,6 +11,7 @@ type AddAddressesCommand struct {
 	CustomerID string
 	Addresses  []domain.AddressInput
 	Unread     []domain.Problem
+	Key        IdempotencyKey
 }
 
 // AddAddresses answers customer.address.create with the whole customer.
@@ -34,7 +35,7 @@ func (uc addAddresses) Handle(ctx context.Context, cmd AddAddressesCommand) (*do
 	if err := domain.WithUnread(cmd.Unread, domain.CheckID("customerId", cmd.CustomerID), domain.CheckAddressInputs(cmd.Addresses)); err != nil {
 		return nil, err
 	}
-	return uc.repo.Update(ctx, cmd.CustomerID, func(c *domain.Customer) (NewEvent, error) {
+	return uc.repo.Update(ctx, cmd.CustomerID, cmd.Key.madeAt(uc.clock.Now()), func(c *domain.Customer) (NewEvent, error) {
 		now := uc.clock.Now()
 		added, err := c.AddAddresses(cmd.Addresses, now)
 		return newEvent(EventAddressCreated, map[string]any{

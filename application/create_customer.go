@@ -10,6 +10,7 @@ import (
 type CreateCustomerCommand struct {
 	Customer domain.NewCustomerInput
 	Unread   []domain.Problem
+	Key      IdempotencyKey
 }
 
 // CreateCustomer answers customer.create.
@@ -38,8 +39,5 @@ func (uc createCustomer) Handle(ctx context.Context, cmd CreateCustomerCommand) 
 	if err != nil {
 		return nil, err
 	}
-	if err := uc.repo.Create(ctx, c, newEvent(EventCreated, createdArgs(c), now)); err != nil {
-		return nil, err
-	}
-	return c, nil
+	return uc.repo.Create(ctx, c, newEvent(EventCreated, createdArgs(c), now), cmd.Key.madeAt(now))
 }

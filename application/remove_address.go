@@ -18,6 +18,7 @@ type RemoveAddressCommand struct {
 	CustomerID string
 	AddressID  string
 	Unread     []domain.Problem
+	Key        IdempotencyKey
 }
 
 type removeAddress struct {
@@ -34,7 +35,7 @@ func (uc removeAddress) Handle(ctx context.Context, cmd RemoveAddressCommand) (*
 	if err := domain.WithUnread(cmd.Unread, domain.CheckID("customerId", customerID), domain.CheckID("addressId", addressID)); err != nil {
 		return nil, err
 	}
-	c, err := uc.repo.Update(ctx, customerID, func(c *domain.Customer) (NewEvent, error) {
+	c, err := uc.repo.Update(ctx, customerID, cmd.Key.madeAt(uc.clock.Now()), func(c *domain.Customer) (NewEvent, error) {
 		now := uc.clock.Now()
 		return newEvent(EventAddressRemoved, map[string]any{
 			"customerId": customerID, "addressId": addressID,

@@ -10,6 +10,7 @@ import (
 type RemoveCustomerCommand struct {
 	ID     string
 	Unread []domain.Problem
+	Key    IdempotencyKey
 }
 
 // RemoveCustomer answers customer.remove.
@@ -32,5 +33,6 @@ func (uc removeCustomer) Handle(ctx context.Context, cmd RemoveCustomerCommand) 
 	if err := domain.WithUnread(cmd.Unread, domain.CheckID("id", cmd.ID)); err != nil {
 		return err
 	}
-	return uc.repo.Delete(ctx, cmd.ID, newEvent(EventRemoved, map[string]any{"id": cmd.ID}, uc.clock.Now()))
+	now := uc.clock.Now()
+	return uc.repo.Delete(ctx, cmd.ID, newEvent(EventRemoved, map[string]any{"id": cmd.ID}, now), cmd.Key.madeAt(now))
 }

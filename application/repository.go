@@ -22,10 +22,16 @@ var ErrUnavailable = errors.New("customer store unavailable")
 // Outbox), within the store's OutboxLimits: none when the outbox is off,
 // ErrEventBacklogFull and no write when the customer's events reached the
 // cap. A write that changes nothing records nothing.
+//
+// A write with a key (IdempotencyKey.Set) records it with its result in the
+// same atomic step. The same write sent again with that key, within
+// IdempotencyWindow, writes nothing and returns the result recorded (the
+// customer as the first write left it); with other arguments it returns
+// ErrIdempotencyKeyReused. Concurrent writes with one key write once.
 type CustomerRepository interface {
-	// Create stores a new customer; domain.ErrDuplicateEmail when another
-	// customer has its email.
-	Create(ctx context.Context, c *domain.Customer, ev NewEvent) error
+	// Create stores a new customer and returns it; domain.ErrDuplicateEmail
+	// when another customer has its email.
+	Create(ctx context.Context, c *domain.Customer, ev NewEvent, key IdempotencyKey) (*domain.Customer, error)
 
 	// Get returns the customer with that id.
 	Get(ctx context.Context, id string) (*domain.Customer, error)
@@ -37,7 +43,7 @@ type CustomerRepository interface {
 	// is returned as it is. Otherwise the version is bumped, updatedAt set
 	// to now, and the new state returned. Fields the patch leaves alone are
 	// never overwritten, so concurrent patches of different fields all land.
-	Patch(ctx context.Context, id string, patch domain.CustomerPatch, expectedVersion *int64, now time.Time, ev NewEvent) (*domain.Customer, error)
+	Patch(ctx context.Context, id string, patch domain.CustomerPatch, expectedVersion *int64, now time.Time, ev NewEvent, key IdempotencyKey) (*domain.Customer, error)
 
 	// Update reads the customer, lets change modify it, and stores the
 	// result only if nobody wrote the customer in between; otherwise it
@@ -45,12 +51,12 @@ type CustomerRepository interface {
 	// changes. change returns the event of what it did; when it leaves the
 	// customer unchanged nothing is written. An error from change is
 	// returned as it is and nothing is written.
-	Update(ctx context.Context, id string, change func(*domain.Customer) (NewEvent, error)) (*domain.Customer, error)
+	Update(ctx context.Context, id string, key IdempotencyKey, change func(*domain.Customer) (NewEvent, error)) (*domain.Customer, error)
 
 	// Delete removes the customer with that id: at once for every read and
 	// for the uniqueness of its email; the stored record goes once its
 	// events are published.
-	Delete(ctx context.Context, id string, ev NewEvent) error
+	Delete(ctx context.Context, id string, ev NewEvent, key IdempotencyKey) error
 
 	// FindByEmail returns the customer with that normalised email.
 	FindByEmail(ctx context.Context, email string) (*domain.Customer, error)

@@ -14,6 +14,7 @@ type UpdateAddressCommand struct {
 	AddressID  *string
 	Address    domain.AddressInput
 	Unread     []domain.Problem
+	Key        IdempotencyKey
 }
 
 // UpdateAddress answers customer.address.update with the whole customer.
@@ -44,7 +45,7 @@ func (uc updateAddress) Handle(ctx context.Context, cmd UpdateAddressCommand) (*
 	if err := domain.WithUnread(cmd.Unread, domain.CheckID("customerId", cmd.CustomerID), idErr, addressErr); err != nil {
 		return nil, err
 	}
-	c, err := uc.repo.Update(ctx, cmd.CustomerID, func(c *domain.Customer) (NewEvent, error) {
+	c, err := uc.repo.Update(ctx, cmd.CustomerID, cmd.Key.madeAt(uc.clock.Now()), func(c *domain.Customer) (NewEvent, error) {
 		now := uc.clock.Now()
 		a, err := c.ReplaceAddress(addressID, cmd.Address, now)
 		return newEvent(EventAddressUpdated, map[string]any{

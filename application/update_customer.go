@@ -13,6 +13,7 @@ type UpdateCustomerCommand struct {
 	Changes domain.CustomerChanges
 	Version *int64
 	Unread  []domain.Problem
+	Key     IdempotencyKey
 }
 
 // UpdateCustomer answers customer.update.
@@ -51,5 +52,5 @@ func (uc updateCustomer) Handle(ctx context.Context, cmd UpdateCustomerCommand) 
 		return c, nil
 	}
 	now := uc.clock.Now()
-	return uc.repo.Patch(ctx, cmd.ID, patch, cmd.Version, now, newEvent(EventUpdated, updatedArgs(cmd.ID, patch), now))
+	return uc.repo.Patch(ctx, cmd.ID, patch, cmd.Version, now, newEvent(EventUpdated, updatedArgs(cmd.ID, patch), now), cmd.Key.madeAt(now))
 }

@@ -19,6 +19,7 @@ func customerAddressCreate(app application.Application) endpoint {
 	return handle(func(ctx context.Context, req customerAddressCreateRequest, unread []domain.Problem) (customerPayload, error) {
 		return customerAnswer(app.AddAddresses.Handle(ctx, application.AddAddressesCommand{
 			CustomerID: value(req.CustomerID), Addresses: addressesToDomain(req.Addresses), Unread: unread,
+			Key: idempotencyKeyOf(ctx),
 		}))
 	})
 }
@@ -47,7 +48,8 @@ func customerAddressInfo(app application.Application) endpoint {
 
 func customerAddressRemove(app application.Application) endpoint {
 	return handle(func(ctx context.Context, req addressIDRequest, unread []domain.Problem) (customerPayload, error) {
-		cmd := application.RemoveAddressCommand{CustomerID: value(req.CustomerID), AddressID: value(req.AddressID), Unread: unread}
+		cmd := application.RemoveAddressCommand{CustomerID: value(req.CustomerID), AddressID: value(req.AddressID),
+			Unread: unread, Key: idempotencyKeyOf(ctx)}
 		return customerAnswer(app.RemoveAddress.Handle(ctx, cmd))
 	})
 }
@@ -59,7 +61,7 @@ type customerAddressUpdateRequest struct {
 
 func customerAddressUpdate(app application.Application) endpoint {
 	return handle(func(ctx context.Context, req customerAddressUpdateRequest, unread []domain.Problem) (customerPayload, error) {
-		cmd := application.UpdateAddressCommand{CustomerID: value(req.CustomerID), Unread: unread}
+		cmd := application.UpdateAddressCommand{CustomerID: value(req.CustomerID), Unread: unread, Key: idempotencyKeyOf(ctx)}
 		if req.Address != nil {
 			cmd.AddressID, cmd.Address = req.Address.ID, req.Address.toDomain()
 		}

@@ -9,9 +9,12 @@ import (
 // authenticate lets a call through only with a valid token in the
 // Authorization header; anywhere else (?access_token=) it is not looked at.
 func (rt *router) authenticate(c *gin.Context) {
-	if _, err := rt.verifier.Verify(c.GetHeader("Authorization")); err != nil {
+	claims, err := rt.verifier.Verify(c.GetHeader("Authorization"))
+	if err != nil {
 		exchangeOf(c).authFailure = token.ReasonOf(err)
 		rt.render(c, nil, err)
 		c.Abort()
+		return
 	}
+	exchangeOf(c).subject = claims.Subject
 }

@@ -59,19 +59,19 @@ type countingStore struct {
 	creates, others atomic.Int32
 }
 
-func (s *countingStore) Create(ctx context.Context, c *domain.Customer, ev application.NewEvent) error {
+func (s *countingStore) Create(ctx context.Context, c *domain.Customer, ev application.NewEvent, k application.IdempotencyKey) (*domain.Customer, error) {
 	s.creates.Add(1)
-	return s.Repository.Create(ctx, c, ev)
+	return s.Repository.Create(ctx, c, ev, k)
 }
 
-func (s *countingStore) Update(ctx context.Context, id string, change func(*domain.Customer) (application.NewEvent, error)) (*domain.Customer, error) {
+func (s *countingStore) Update(ctx context.Context, id string, k application.IdempotencyKey, change func(*domain.Customer) (application.NewEvent, error)) (*domain.Customer, error) {
 	s.others.Add(1)
-	return s.Repository.Update(ctx, id, change)
+	return s.Repository.Update(ctx, id, k, change)
 }
 
-func (s *countingStore) Patch(ctx context.Context, id string, p domain.CustomerPatch, v *int64, now time.Time, ev application.NewEvent) (*domain.Customer, error) {
+func (s *countingStore) Patch(ctx context.Context, id string, p domain.CustomerPatch, v *int64, now time.Time, ev application.NewEvent, k application.IdempotencyKey) (*domain.Customer, error) {
 	s.others.Add(1)
-	return s.Repository.Patch(ctx, id, p, v, now, ev)
+	return s.Repository.Patch(ctx, id, p, v, now, ev, k)
 }
 
 func TestCustomerCreate_WritesTheWholeCustomerInOneInsert(t *testing.T) {

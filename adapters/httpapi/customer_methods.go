@@ -43,7 +43,7 @@ func customerCreate(app application.Application) endpoint {
 		if req.Tags != nil {
 			in.Tags = *req.Tags
 		}
-		return customerAnswer(app.CreateCustomer.Handle(ctx, application.CreateCustomerCommand{Customer: in, Unread: unread}))
+		return customerAnswer(app.CreateCustomer.Handle(ctx, application.CreateCustomerCommand{Customer: in, Unread: unread, Key: idempotencyKeyOf(ctx)}))
 	})
 }
 
@@ -60,7 +60,7 @@ func customerInfo(app application.Application) endpoint {
 
 func customerRemove(app application.Application) endpoint {
 	return handle(func(ctx context.Context, req customerIDRequest, unread []domain.Problem) (okPayload, error) {
-		return okAnswer(app.RemoveCustomer.Handle(ctx, application.RemoveCustomerCommand{ID: value(req.ID), Unread: unread}))
+		return okAnswer(app.RemoveCustomer.Handle(ctx, application.RemoveCustomerCommand{ID: value(req.ID), Unread: unread, Key: idempotencyKeyOf(ctx)}))
 	})
 }
 
@@ -83,7 +83,7 @@ func customerUpdate(app application.Application) endpoint {
 		changes := domain.CustomerChanges{Email: req.Email, FirstName: req.FirstName, LastName: req.LastName,
 			Status: req.Status, Tags: (*[]string)(req.Tags)}
 		return customerAnswer(app.UpdateCustomer.Handle(ctx, application.UpdateCustomerCommand{
-			ID: value(req.ID), Changes: changes, Version: int64Of(req.Version), Unread: unread,
+			ID: value(req.ID), Changes: changes, Version: int64Of(req.Version), Unread: unread, Key: idempotencyKeyOf(ctx),
 		}))
 	})
 }

@@ -69,7 +69,7 @@ var apiErrors = []error{
 	&domain.ValidationError{}, &domain.InvalidEmailError{}, &domain.InvalidCountryError{},
 	&domain.CustomerNotFoundError{}, &domain.AddressNotFoundError{}, &domain.DuplicateEmailError{},
 	&domain.VersionConflictError{}, domain.ErrBadCredentials, token.ErrInvalidToken, application.ErrUnavailable,
-	application.ErrEventBacklogFull, errPayloadTooLarge, errRequestTimeout, &unknownMethodError{}, errMethodNotAllowed, errPanicked,
+	application.ErrEventBacklogFull, application.ErrIdempotencyKeyReused, errKeyInUse, errPayloadTooLarge, errRequestTimeout, &unknownMethodError{}, errMethodNotAllowed, errPanicked,
 }
 
 // commonErrors are what any method of its kind may answer, besides its
@@ -80,7 +80,7 @@ func commonErrors(m method) []error {
 		common = append(common, token.ErrInvalidToken, application.ErrUnavailable)
 	}
 	if m.write {
-		common = append(common, application.ErrEventBacklogFull)
+		common = append(common, application.ErrEventBacklogFull, application.ErrIdempotencyKeyReused, errKeyInUse)
 	}
 	return common
 }
@@ -101,6 +101,10 @@ func toAPIError(err error) (apiError, bool) {
 		return apiError{status: http.StatusServiceUnavailable, code: "database_unavailable"}, true
 	case errors.Is(err, application.ErrEventBacklogFull):
 		return apiError{status: http.StatusServiceUnavailable, code: "event_backlog_full"}, true
+	case errors.Is(err, application.ErrIdempotencyKeyReused):
+		return apiError{status: http.StatusUnprocessableEntity, code: "idempotency_key_reused"}, true
+	case errors.Is(err, errKeyInUse):
+		return apiError{status: http.StatusConflict, code: "idempotency_key_in_use"}, true
 	case errors.Is(err, errPayloadTooLarge):
 		return apiError{status: http.StatusRequestEntityTooLarge, code: "payload_too_large"}, true
 	case errors.Is(err, errRequestTimeout):

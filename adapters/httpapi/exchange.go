@@ -12,6 +12,10 @@ type exchange struct {
 	method      string // the RPC method called; "" when the path names none
 	errorCode   string // the MicroBase error answered; "" on success
 	authFailure token.Reason
+	subject     string // the token's, once authenticated
+	// idempotencyScope is the Idempotency-Key of a write, within the
+	// subject; "" when none was sent.
+	idempotencyScope string
 }
 
 // exchangeKey is where a request's exchange lives among gin's keys; the

@@ -123,11 +123,16 @@ func newAPI(t *testing.T, opts ...apiOption) *api {
 
 func issueToken(t *testing.T, secret []byte, scopes []string, now time.Time, ttl time.Duration) string {
 	t.Helper()
+	return issueSubjectToken(t, secret, "service-a", scopes, now, ttl)
+}
+
+func issueSubjectToken(t *testing.T, secret []byte, subject string, scopes []string, now time.Time, ttl time.Duration) string {
+	t.Helper()
 	issuer, err := token.NewIssuer(secret, "microbase")
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, err := issuer.Issue("service-a", scopes, ttl, now)
+	tok, err := issuer.Issue(subject, scopes, ttl, now)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -54,10 +54,12 @@ type storeDown struct{ *memory.Repository }
 var errStoreDown = fmt.Errorf("server selection timeout, 10.0.0.7:27017: %w", application.ErrUnavailable)
 
 func (storeDown) Get(context.Context, string) (*domain.Customer, error) { return nil, errStoreDown }
-func (storeDown) Update(context.Context, string, func(*domain.Customer) (application.NewEvent, error)) (*domain.Customer, error) {
+func (storeDown) Update(context.Context, string, application.IdempotencyKey, func(*domain.Customer) (application.NewEvent, error)) (*domain.Customer, error) {
 	return nil, errStoreDown
 }
-func (storeDown) Delete(context.Context, string, application.NewEvent) error { return errStoreDown }
+func (storeDown) Delete(context.Context, string, application.NewEvent, application.IdempotencyKey) error {
+	return errStoreDown
+}
 func (storeDown) FindByEmail(context.Context, string) (*domain.Customer, error) {
 	return nil, errStoreDown
 }

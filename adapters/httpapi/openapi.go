@@ -72,7 +72,8 @@ func newOpenAPI(ms []method) *openapi3.T {
 				Description: "The request's id, chained after the caller's if one was sent.",
 				Required:    true, Schema: openapi3.NewStringSchema().NewRef(),
 			}}}},
-			Schemas: openapi3.Schemas{},
+			Parameters: openapi3.ParametersMap{"IdempotencyKey": {Value: idempotencyKeyParameter()}},
+			Schemas:    openapi3.Schemas{},
 		},
 	}
 	s := newSchemas(doc.Components.Schemas)
@@ -103,6 +104,9 @@ func (s *schemas) pathItem(m method) *openapi3.PathItem {
 		inForm.Properties[f.name] = formSchema(f.Type, inJSON.Value.Properties[f.name])
 		params = append(params, &openapi3.ParameterRef{Value: queryParameter(f, inJSON.Value.Properties[f.name])})
 	}
+	if m.write {
+		params = append(params, &openapi3.ParameterRef{Ref: "#/components/parameters/IdempotencyKey"})
+	}
 	name := camelCase(m.name, ".")
 	s.components[name+"Arguments"], s.components[name+"Form"] = inJSON, inForm.NewRef()
 	post := &openapi3.Operation{
@@ -119,6 +123,19 @@ func (s *schemas) pathItem(m method) *openapi3.PathItem {
 	get := *post
 	get.OperationID = m.name + ".get"
 	return &openapi3.PathItem{Parameters: params, Post: post, Get: &get}
+}
+
+// idempotencyKeyParameter is the Idempotency-Key every write takes.
+func idempotencyKeyParameter() *openapi3.Parameter {
+	p := openapi3.NewHeaderParameter(IdempotencyKeyHeader)
+	p.Description = "Makes a write safe to send again: a copy with the same key and the same arguments, by the " +
+		"same token subject within 24 h, writes nothing and gets the first write's answer again. The same key " +
+		"with other arguments is `422 idempotency_key_reused`; a key whose first request is still running is " +
+		"`409 idempotency_key_in_use`. Only a write that happened is remembered: a call refused or unavailable " +
+		"wrote nothing, and its copy runs again."
+	schema := openapi3.NewStringSchema().WithMinLength(1).WithMaxLength(maxIdempotencyKey).WithPattern(`^[!-~]+$`)
+	p.Schema = schema.NewRef()
+	return p
 }
 
 // queryParameter is an argument given in the query: lists are repeated

@@ -38,6 +38,7 @@ type router struct {
 	verifier *token.Verifier
 	log      *zap.Logger
 	observer Observer
+	inFlight keysInFlight
 }
 
 // NewRouter returns the HTTP handler of the whole public API.
@@ -63,7 +64,10 @@ func NewRouter(cfg Config, app application.Application, verifier *token.Verifier
 		if !m.public {
 			handlers = append(handlers, rt.authenticate)
 		}
-		handlers = append(handlers, rt.serve(m.endpoint(app)))
+		if m.write {
+			handlers = append(handlers, rt.idempotent)
+		}
+		handlers = append(handlers, rt.serve(m.name, m.endpoint(app)))
 		engine.GET(BasePath+m.name, handlers...)
 		engine.POST(BasePath+m.name, handlers...)
 	}
@@ -74,7 +78,7 @@ func NewRouter(cfg Config, app application.Application, verifier *token.Verifier
 
 // serve reads the arguments of a call, calls the endpoint within the
 // request timeout, and answers.
-func (rt *router) serve(ep endpoint) gin.HandlerFunc {
+func (rt *router) serve(method string, ep endpoint) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		args, err := readArguments(c.Writer, c.Request, rt.cfg.MaxBodyBytes)
 		if err != nil {
@@ -83,6 +87,9 @@ func (rt *router) serve(ep endpoint) gin.HandlerFunc {
 		}
 		ctx, cancel := context.WithTimeout(c.Request.Context(), rt.cfg.RequestTimeout)
 		defer cancel()
+		if scope := exchangeOf(c).idempotencyScope; scope != "" {
+			ctx = withIdempotencyKey(ctx, application.IdempotencyKey{Scope: scope, Fingerprint: fingerprint(method, args)})
+		}
 		payload, err := ep.call(ctx, args)
 		rt.render(c, payload, err)
 	}

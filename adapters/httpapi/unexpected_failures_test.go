@@ -135,9 +135,9 @@ func TestInternalError_UnknownErrorTextStaysInTheLog(t *testing.T) {
 // then refuses the ended context.
 type waitForDeadline struct{ *memory.Repository }
 
-func (r waitForDeadline) Create(ctx context.Context, c *domain.Customer, ev application.NewEvent) error {
+func (r waitForDeadline) Create(ctx context.Context, c *domain.Customer, ev application.NewEvent, k application.IdempotencyKey) (*domain.Customer, error) {
 	<-ctx.Done()
-	return r.Repository.Create(ctx, c, ev)
+	return r.Repository.Create(ctx, c, ev, k)
 }
 
 func (r waitForDeadline) Get(ctx context.Context, id string) (*domain.Customer, error) {
@@ -145,9 +145,9 @@ func (r waitForDeadline) Get(ctx context.Context, id string) (*domain.Customer, 
 	return r.Repository.Get(ctx, id)
 }
 
-func (r waitForDeadline) Patch(ctx context.Context, id string, p domain.CustomerPatch, v *int64, now time.Time, ev application.NewEvent) (*domain.Customer, error) {
+func (r waitForDeadline) Patch(ctx context.Context, id string, p domain.CustomerPatch, v *int64, now time.Time, ev application.NewEvent, k application.IdempotencyKey) (*domain.Customer, error) {
 	<-ctx.Done()
-	return r.Repository.Patch(ctx, id, p, v, now, ev)
+	return r.Repository.Patch(ctx, id, p, v, now, ev, k)
 }
 
 // unreachable is a store that reports it cannot be reached, wrapped as a
@@ -156,14 +156,14 @@ type unreachable struct{ *memory.Repository }
 
 var errUnreachable = fmt.Errorf("dial tcp 10.0.0.7:27017: connection refused: %w", application.ErrUnavailable)
 
-func (unreachable) Create(context.Context, *domain.Customer, application.NewEvent) error {
-	return errUnreachable
+func (unreachable) Create(context.Context, *domain.Customer, application.NewEvent, application.IdempotencyKey) (*domain.Customer, error) {
+	return nil, errUnreachable
 }
 func (unreachable) Get(context.Context, string) (*domain.Customer, error) {
 	return nil, errUnreachable
 }
 
-func (unreachable) Patch(context.Context, string, domain.CustomerPatch, *int64, time.Time, application.NewEvent) (*domain.Customer, error) {
+func (unreachable) Patch(context.Context, string, domain.CustomerPatch, *int64, time.Time, application.NewEvent, application.IdempotencyKey) (*domain.Customer, error) {
 	return nil, errUnreachable
 }
 

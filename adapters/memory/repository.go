@@ -36,6 +36,14 @@ type Repository struct {
 	mu      sync.RWMutex
 	records map[string]*record
 	byEmail map[string]string
+	keys    map[string]keyRecord // by IdempotencyKey.Scope
+}
+
+// keyRecord is a keyed write: its fingerprint, when, and its result.
+type keyRecord struct {
+	fingerprint string
+	at          time.Time
+	result      *domain.CustomerSnapshot
 }
 
 var (
@@ -50,6 +58,7 @@ func NewRepository(limits application.OutboxLimits) *Repository {
 		limits:  limits,
 		records: make(map[string]*record),
 		byEmail: make(map[string]string),
+		keys:    make(map[string]keyRecord),
 	}
 }
 
@@ -62,21 +71,56 @@ func (r *Repository) live(id string) (*record, bool) {
 	return rec, true
 }
 
-func (r *Repository) Create(ctx context.Context, c *domain.Customer, ev application.NewEvent) error {
+func (r *Repository) Create(ctx context.Context, c *domain.Customer, ev application.NewEvent, key application.IdempotencyKey) (*domain.Customer, error) {
 	if err := ctx.Err(); err != nil {
-		return application.ErrUnavailable
+		return nil, application.ErrUnavailable
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if result, done, err := r.replay(key); done {
+		return result, err
+	}
 	s := c.Snapshot()
 	if _, taken := r.byEmail[s.Email]; taken {
-		return &domain.DuplicateEmailError{Index: emailIndex, Email: s.Email}
+		return nil, &domain.DuplicateEmailError{Index: emailIndex, Email: s.Email}
 	}
 	rec := &record{customer: s}
 	r.records[s.ID] = rec
 	r.byEmail[s.Email] = s.ID
 	r.record(rec, ev)
-	return nil
+	r.remember(key, c)
+	return c, nil
+}
+
+// replay answers a keyed write seen before (done): its recorded result, or
+// ErrIdempotencyKeyReused. Call it with mu held.
+func (r *Repository) replay(key application.IdempotencyKey) (*domain.Customer, bool, error) {
+	rec, ok := r.keys[key.Scope]
+	if !key.Set() || !ok {
+		return nil, false, nil
+	}
+	seen, err := key.Matches(rec.fingerprint, rec.at)
+	if err != nil || !seen {
+		return nil, err != nil, err
+	}
+	if rec.result == nil {
+		return nil, true, nil
+	}
+	return domain.RestoreCustomer(*rec.result), true, nil
+}
+
+// remember records a keyed write's result, and forgets the keys older
+// than the window. Call it with mu held.
+func (r *Repository) remember(key application.IdempotencyKey, result *domain.Customer) {
+	if !key.Set() {
+		return
+	}
+	for scope, rec := range r.keys {
+		if rec.at.Before(key.At.Add(-application.IdempotencyWindow)) {
+			delete(r.keys, scope)
+		}
+	}
+	r.keys[key.Scope] = keyRecord{fingerprint: key.Fingerprint, at: key.At, result: application.Recorded(result)}
 }
 
 // record queues ev on rec unless the outbox is off; call it with mu held.
@@ -104,8 +148,8 @@ func (r *Repository) Get(ctx context.Context, id string) (*domain.Customer, erro
 	return domain.RestoreCustomer(rec.customer), nil
 }
 
-func (r *Repository) Patch(ctx context.Context, id string, patch domain.CustomerPatch, expectedVersion *int64, now time.Time, ev application.NewEvent) (*domain.Customer, error) {
-	return r.modify(ctx, id, func(c *domain.Customer) (application.NewEvent, bool, error) {
+func (r *Repository) Patch(ctx context.Context, id string, patch domain.CustomerPatch, expectedVersion *int64, now time.Time, ev application.NewEvent, key application.IdempotencyKey) (*domain.Customer, error) {
+	return r.modify(ctx, id, key, func(c *domain.Customer) (application.NewEvent, bool, error) {
 		if err := c.CheckVersion(expectedVersion); err != nil {
 			return ev, false, err
 		}
@@ -113,8 +157,8 @@ func (r *Repository) Patch(ctx context.Context, id string, patch domain.Customer
 	})
 }
 
-func (r *Repository) Update(ctx context.Context, id string, change func(*domain.Customer) (application.NewEvent, error)) (*domain.Customer, error) {
-	return r.modify(ctx, id, func(c *domain.Customer) (application.NewEvent, bool, error) {
+func (r *Repository) Update(ctx context.Context, id string, key application.IdempotencyKey, change func(*domain.Customer) (application.NewEvent, error)) (*domain.Customer, error) {
+	return r.modify(ctx, id, key, func(c *domain.Customer) (application.NewEvent, bool, error) {
 		before := c.Version()
 		ev, err := change(c)
 		return ev, c.Version() != before, err
@@ -124,12 +168,15 @@ func (r *Repository) Update(ctx context.Context, id string, change func(*domain.
 // modify runs change under the write lock, which makes read-decide-write
 // atomic here; it stores the result and its event only when change
 // reports a change.
-func (r *Repository) modify(ctx context.Context, id string, change func(*domain.Customer) (application.NewEvent, bool, error)) (*domain.Customer, error) {
+func (r *Repository) modify(ctx context.Context, id string, key application.IdempotencyKey, change func(*domain.Customer) (application.NewEvent, bool, error)) (*domain.Customer, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, application.ErrUnavailable
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if result, done, err := r.replay(key); done {
+		return result, err
+	}
 	rec, ok := r.live(id)
 	if !ok {
 		return nil, &domain.CustomerNotFoundError{ID: id}
@@ -155,15 +202,19 @@ func (r *Repository) modify(ctx context.Context, id string, change func(*domain.
 	}
 	rec.customer = s
 	r.record(rec, ev)
+	r.remember(key, c)
 	return c, nil
 }
 
-func (r *Repository) Delete(ctx context.Context, id string, ev application.NewEvent) error {
+func (r *Repository) Delete(ctx context.Context, id string, ev application.NewEvent, key application.IdempotencyKey) error {
 	if err := ctx.Err(); err != nil {
 		return application.ErrUnavailable
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if _, done, err := r.replay(key); done {
+		return err
+	}
 	rec, ok := r.live(id)
 	if !ok {
 		return &domain.CustomerNotFoundError{ID: id}
@@ -176,6 +227,7 @@ func (r *Repository) Delete(ctx context.Context, id string, ev application.NewEv
 	rec.customer.Version++
 	rec.customer.UpdatedAt = ev.At
 	r.record(rec, ev)
+	r.remember(key, nil)
 	// A tombstone waits for its events to be published; with none, it
 	// goes at once.
 	if len(rec.outbox) == 0 {

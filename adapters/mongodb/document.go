@@ -37,8 +37,9 @@ type customerDocument struct {
 // event. Reads decode customerDocument, which skips the outbox.
 type newCustomerDocument struct {
 	Customer      customerDocument `bson:",inline"`
-	Outbox        []outboxEntry    `bson:"outbox"`
-	OutboxPending bool             `bson:"outboxPending"`
+	Outbox        []outboxEntry    `bson:"outbox,omitempty"`
+	OutboxPending bool             `bson:"outboxPending,omitempty"`
+	Keys          []keyDocument    `bson:"keys,omitempty"`
 }
 
 type addressDocument struct {

@@ -28,6 +28,9 @@ var indexes = []struct {
 	// Relays look for customers with events to publish; sparse, since the
 	// field exists only while some wait.
 	{name: "outboxPending_1", keys: bson.D{{Key: "outboxPending", Value: 1}}, sparse: true},
+	// Tombstones kept for the keys of their removal are deleted once their
+	// window is over; sparse, since only they have the field.
+	{name: "keptUntil_1", keys: bson.D{{Key: "keptUntil", Value: 1}}, sparse: true},
 }
 
 // EnsureIndexes creates the indexes that do not exist yet; every instance

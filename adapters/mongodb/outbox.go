@@ -99,12 +99,16 @@ func (r *Repository) Ack(ctx context.Context, customerID, owner, eventID string,
 }
 
 // Release ends the lease; when no event is left it also clears the
-// pending mark, or deletes a tombstone. Each step's filter requires an
-// empty outbox, so an event pushed meanwhile keeps the document pending.
+// pending mark, or deletes a tombstone not kept for a key. Each step's
+// filter requires an empty outbox, so an event pushed meanwhile keeps the
+// document pending.
 func (r *Repository) Release(ctx context.Context, customerID, owner string) error {
 	mine := bson.D{{Key: "_id", Value: customerID}, {Key: "outboxLease.owner", Value: owner}}
 	empty := append(mine, bson.E{Key: "outbox.0", Value: bson.D{{Key: "$exists", Value: false}}})
-	del, err := r.coll.DeleteOne(ctx, append(empty, bson.E{Key: "removed", Value: true}))
+	// A tombstone kept for the key of its removal waits for its window
+	// (see forgetKeptTombstones).
+	del, err := r.coll.DeleteOne(ctx, append(empty, bson.E{Key: "removed", Value: true},
+		bson.E{Key: "keptUntil", Value: bson.D{{Key: "$exists", Value: false}}}))
 	if err != nil || del.DeletedCount == 1 {
 		return translate(err, "")
 	}

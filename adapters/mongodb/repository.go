@@ -62,8 +62,9 @@ func NewRepository(db *mongo.Database, limits application.OutboxLimits) *Reposit
 // all published yet) out of every read and write of customers.
 var notRemoved = bson.E{Key: "removed", Value: bson.D{{Key: "$ne", Value: true}}}
 
-// customerFields leaves the outbox out of what customer reads fetch.
-var customerFields = bson.D{{Key: "outbox", Value: 0}, {Key: "outboxLease", Value: 0}}
+// customerFields leaves the outbox and the keys of keyed writes out of
+// what customer reads fetch.
+var customerFields = bson.D{{Key: "outbox", Value: 0}, {Key: "outboxLease", Value: 0}, {Key: "keys", Value: 0}}
 
 // The options and fixed parts of the hot commands are built once: the
 // driver only reads them, and building them per call costs allocations on
@@ -74,13 +75,35 @@ var (
 	bumpVersion   = bson.D{{Key: "version", Value: int64(1)}}
 )
 
-func (r *Repository) Create(ctx context.Context, c *domain.Customer, ev application.NewEvent) error {
-	var doc any = toDocument(c)
+func (r *Repository) Create(ctx context.Context, c *domain.Customer, ev application.NewEvent, key application.IdempotencyKey) (*domain.Customer, error) {
+	doc := newCustomerDocument{Customer: toDocument(c)}
+	if key.Set() {
+		c = withID(c, keyedID(key))
+		doc = newCustomerDocument{Customer: toDocument(c), Keys: remembered(nil, key, c)}
+	}
 	if !r.limits.Off {
-		doc = newCustomerDocument{Customer: toDocument(c), Outbox: []outboxEntry{toOutboxEntry(ev)}, OutboxPending: true}
+		doc.Outbox, doc.OutboxPending = []outboxEntry{toOutboxEntry(ev)}, true
 	}
 	_, err := r.coll.InsertOne(ctx, doc)
-	return translate(err, c.Email())
+	if err == nil {
+		return c, nil
+	}
+	if !key.Set() || !isDuplicateKey(err) {
+		return nil, translate(err, c.Email())
+	}
+	// Either a copy of this create made the customer, or the email is
+	// taken: the customer the key names tells which.
+	found, rerr := r.readKeyed(ctx, c.ID(), key)
+	if rerr != nil {
+		return nil, rerr
+	}
+	if first, done, err := replay(found.keys, key); done {
+		return first, err
+	}
+	if found.exists {
+		return nil, application.ErrIdempotencyKeyReused
+	}
+	return nil, translate(err, c.Email())
 }
 
 // withEvent adds to a conditional write of one customer what recording ev
@@ -135,7 +158,18 @@ func (r *Repository) findOne(ctx context.Context, filter bson.D, id string) (*do
 // different fields never overwrite each other; the event goes into the
 // outbox in the same update. Only when nothing matched does a second read
 // tell "absent" from "stale" from "already so".
-func (r *Repository) Patch(ctx context.Context, id string, patch domain.CustomerPatch, expectedVersion *int64, now time.Time, ev application.NewEvent) (*domain.Customer, error) {
+func (r *Repository) Patch(ctx context.Context, id string, patch domain.CustomerPatch, expectedVersion *int64, now time.Time, ev application.NewEvent, key application.IdempotencyKey) (*domain.Customer, error) {
+	if key.Set() {
+		// A keyed write records its result, which only a read-decide-write
+		// knows before writing: two round trips instead of one.
+		return r.Update(ctx, id, key, func(c *domain.Customer) (application.NewEvent, error) {
+			if err := c.CheckVersion(expectedVersion); err != nil {
+				return ev, err
+			}
+			c.Apply(patch, now)
+			return ev, nil
+		})
+	}
 	// Sized for every field a patch can name (plus updatedAt and the
 	// outbox flag in set), so building the command never grows them.
 	set := make(bson.D, 0, 7)
@@ -208,12 +242,19 @@ func (r *Repository) Patch(ctx context.Context, id string, patch domain.Customer
 // the version read, and a concurrent writer makes it read and decide again.
 // The whole addresses array is written back; the version filter makes
 // that safe.
-func (r *Repository) Update(ctx context.Context, id string, change func(*domain.Customer) (application.NewEvent, error)) (*domain.Customer, error) {
+func (r *Repository) Update(ctx context.Context, id string, key application.IdempotencyKey, change func(*domain.Customer) (application.NewEvent, error)) (*domain.Customer, error) {
 	for {
-		c, err := r.Get(ctx, id)
+		found, err := r.readKeyed(ctx, id, key)
 		if err != nil {
 			return nil, err
 		}
+		if first, done, err := replay(found.keys, key); done {
+			return first, err
+		}
+		if found.err != nil {
+			return nil, found.err
+		}
+		c := found.customer
 		read := c.Version()
 		ev, err := change(c)
 		if err != nil {
@@ -232,6 +273,9 @@ func (r *Repository) Update(ctx context.Context, id string, change func(*domain.
 			{Key: "addresses", Value: doc.Addresses},
 			{Key: "version", Value: doc.Version},
 			{Key: "updatedAt", Value: doc.UpdatedAt},
+		}
+		if key.Set() {
+			set = append(set, bson.E{Key: "keys", Value: remembered(found.keys, key, c)})
 		}
 		written, err := r.writeIfUnchanged(ctx, id, read, set, ev)
 		if err != nil {
@@ -277,27 +321,42 @@ func versionIs(v int64) bson.E {
 // relay deletes the document afterwards. The email is replaced by a value
 // no valid email can equal ("removed:" and the id, without an @), which
 // frees it for a new customer at once, and kept aside for the events.
-func (r *Repository) Delete(ctx context.Context, id string, ev application.NewEvent) error {
+func (r *Repository) Delete(ctx context.Context, id string, ev application.NewEvent, key application.IdempotencyKey) error {
 	for {
-		c, err := r.Get(ctx, id)
+		found, err := r.readKeyed(ctx, id, key)
 		if err != nil {
 			return err
 		}
-		if r.limits.Off {
+		if _, done, err := replay(found.keys, key); done {
+			return err
+		}
+		if found.err != nil {
+			return found.err
+		}
+		c := found.customer
+		if r.limits.Off && !key.Set() {
 			gone, err := r.deleteUnlessEventsWait(ctx, id, c.Version())
 			if gone || err != nil {
 				return translate(err, "")
 			}
 		}
-		written, err := r.writeIfUnchanged(ctx, id, c.Version(), bson.D{
+		set := bson.D{
 			{Key: "removed", Value: true},
 			{Key: "removedEmail", Value: c.Email()},
 			{Key: "email", Value: "removed:" + id},
 			{Key: "version", Value: c.Version() + 1},
 			{Key: "updatedAt", Value: ev.At},
-		}, ev)
-		if written || err != nil {
+		}
+		if key.Set() {
+			set = append(set, bson.E{Key: "keys", Value: remembered(found.keys, key, nil)},
+				bson.E{Key: "keptUntil", Value: key.At.Add(application.IdempotencyWindow)})
+		}
+		written, err := r.writeIfUnchanged(ctx, id, c.Version(), set, ev)
+		if err != nil {
 			return translate(err, "")
+		}
+		if written {
+			return translate(r.forgetKeptTombstones(ctx, ev.At), "")
 		}
 	}
 }

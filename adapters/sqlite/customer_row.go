@@ -58,10 +58,7 @@ func (r row) toDomain() (*domain.Customer, error) {
 	if err := json.Unmarshal([]byte(r.addresses), &stored); err != nil {
 		return nil, fmt.Errorf("customer %s: addresses: %w", r.id, err)
 	}
-	addresses := make([]domain.Address, len(stored))
-	for i, a := range stored {
-		addresses[i] = domain.Address(a)
-	}
+	addresses := addressesFromJSON(stored)
 	return domain.RestoreCustomer(domain.CustomerSnapshot{
 		ID:           r.id,
 		Email:        r.email,
@@ -83,16 +80,29 @@ func toRow(c *domain.Customer) row {
 	if tags == nil {
 		tags = []string{}
 	}
-	addresses := make([]addressJSON, len(s.Addresses))
-	for i, a := range s.Addresses {
-		addresses[i] = addressJSON(a)
-	}
+	addresses := addressesToJSON(s.Addresses)
 	return row{
 		id: s.ID, email: s.Email, password: string(s.PasswordHash),
 		firstName: s.FirstName, lastName: s.LastName, status: s.Status,
 		tags: mustJSON(tags), addresses: mustJSON(addresses),
 		version: s.Version, createdAt: s.CreatedAt.UnixMilli(), updatedAt: s.UpdatedAt.UnixMilli(),
 	}
+}
+
+func addressesToJSON(addresses []domain.Address) []addressJSON {
+	out := make([]addressJSON, len(addresses))
+	for i, a := range addresses {
+		out[i] = addressJSON(a)
+	}
+	return out
+}
+
+func addressesFromJSON(addresses []addressJSON) []domain.Address {
+	out := make([]domain.Address, len(addresses))
+	for i, a := range addresses {
+		out[i] = domain.Address(a)
+	}
+	return out
 }
 
 // mustJSON encodes strings and structs of strings and numbers, which

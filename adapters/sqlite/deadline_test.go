@@ -25,7 +25,7 @@ func newCustomer(t *testing.T, s *sqlite.Store) *domain.Customer {
 		t.Fatal(err)
 	}
 	ev := application.NewEvent{ID: domain.NewID(), Type: application.EventCreated, At: now, Args: []byte(`{}`)}
-	if err := s.Create(context.Background(), c, ev); err != nil {
+	if _, err := s.Create(context.Background(), c, ev, application.IdempotencyKey{}); err != nil {
 		t.Fatal(err)
 	}
 	return c
@@ -89,7 +89,7 @@ func TestWritesWaitingPastTheirDeadlineForTheLockWriteNothing(t *testing.T) {
 		wg.Go(func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 			defer cancel()
-			_, errs[i] = s.Patch(ctx, c.ID(), rename(t, "King"), nil, time.Now(), updated())
+			_, errs[i] = s.Patch(ctx, c.ID(), rename(t, "King"), nil, time.Now(), updated(), application.IdempotencyKey{})
 		})
 	}
 	wg.Wait()
@@ -111,7 +111,7 @@ func TestWriteWhoseDeadlinePassesBeforeCommitWritesNothing(t *testing.T) {
 	s := openStore(t, t.TempDir())
 	c := newCustomer(t, s)
 	ctx, cancel := context.WithCancel(context.Background())
-	_, err := s.Update(ctx, c.ID(), func(c *domain.Customer) (application.NewEvent, error) {
+	_, err := s.Update(ctx, c.ID(), application.IdempotencyKey{}, func(c *domain.Customer) (application.NewEvent, error) {
 		c.Apply(rename(t, "King"), time.Now())
 		cancel()
 		return updated(), nil

@@ -26,9 +26,14 @@ func (s *Store) inWriteTx(ctx context.Context, fn func(tx session) error) error 
 	return tx.Commit()
 }
 
-func (s *Store) Create(ctx context.Context, c *domain.Customer, ev application.NewEvent) error {
+func (s *Store) Create(ctx context.Context, c *domain.Customer, ev application.NewEvent, key application.IdempotencyKey) (*domain.Customer, error) {
 	r := toRow(c)
+	out := c
 	err := s.inWriteTx(ctx, func(tx session) error {
+		if first, done, err := replay(ctx, tx, key); done {
+			out = first
+			return err
+		}
 		if _, err := tx.exec(ctx, insertCustomer,
 			r.id, r.email, r.password, r.firstName, r.lastName, r.status, r.tags, r.addresses, r.version, r.createdAt, r.updatedAt); err != nil {
 			return err
@@ -36,9 +41,15 @@ func (s *Store) Create(ctx context.Context, c *domain.Customer, ev application.N
 		if err := indexTags(ctx, tx, c.ID(), r.createdAt, nil, c.Snapshot().Tags); err != nil {
 			return err
 		}
-		return s.recordEvent(ctx, tx, c.ID(), c.Version(), ev)
+		if err := s.recordEvent(ctx, tx, c.ID(), c.Version(), ev); err != nil {
+			return err
+		}
+		return remember(ctx, tx, key, c)
 	})
-	return translate(err, r.email)
+	if err != nil {
+		return nil, translate(err, r.email)
+	}
+	return out, nil
 }
 
 func (s *Store) Get(ctx context.Context, id string) (*domain.Customer, error) {
@@ -62,8 +73,8 @@ func getCustomer(ctx context.Context, q session, id string) (*domain.Customer, e
 	return c, err
 }
 
-func (s *Store) Patch(ctx context.Context, id string, patch domain.CustomerPatch, expectedVersion *int64, now time.Time, ev application.NewEvent) (*domain.Customer, error) {
-	return s.modify(ctx, id, func(c *domain.Customer) (application.NewEvent, bool, error) {
+func (s *Store) Patch(ctx context.Context, id string, patch domain.CustomerPatch, expectedVersion *int64, now time.Time, ev application.NewEvent, key application.IdempotencyKey) (*domain.Customer, error) {
+	return s.modify(ctx, id, key, func(c *domain.Customer) (application.NewEvent, bool, error) {
 		if err := c.CheckVersion(expectedVersion); err != nil {
 			return ev, false, err
 		}
@@ -71,8 +82,8 @@ func (s *Store) Patch(ctx context.Context, id string, patch domain.CustomerPatch
 	})
 }
 
-func (s *Store) Update(ctx context.Context, id string, change func(*domain.Customer) (application.NewEvent, error)) (*domain.Customer, error) {
-	return s.modify(ctx, id, func(c *domain.Customer) (application.NewEvent, bool, error) {
+func (s *Store) Update(ctx context.Context, id string, key application.IdempotencyKey, change func(*domain.Customer) (application.NewEvent, error)) (*domain.Customer, error) {
+	return s.modify(ctx, id, key, func(c *domain.Customer) (application.NewEvent, bool, error) {
 		before := c.Version()
 		ev, err := change(c)
 		return ev, c.Version() != before, err
@@ -83,12 +94,16 @@ func (s *Store) Update(ctx context.Context, id string, change func(*domain.Custo
 // with its event, all under the write lock: nobody can write the customer
 // in between, so no retry is ever needed. A change that changes nothing
 // writes nothing.
-func (s *Store) modify(ctx context.Context, id string, change func(*domain.Customer) (application.NewEvent, bool, error)) (*domain.Customer, error) {
+func (s *Store) modify(ctx context.Context, id string, key application.IdempotencyKey, change func(*domain.Customer) (application.NewEvent, bool, error)) (*domain.Customer, error) {
 	var (
 		out   *domain.Customer
 		email string
 	)
 	err := s.inWriteTx(ctx, func(tx session) error {
+		if first, done, err := replay(ctx, tx, key); done {
+			out = first
+			return err
+		}
 		c, err := getCustomer(ctx, tx, id)
 		if err != nil {
 			return err
@@ -109,7 +124,10 @@ func (s *Store) modify(ctx context.Context, id string, change func(*domain.Custo
 			return err
 		}
 		out = c
-		return s.recordEvent(ctx, tx, id, c.Version(), ev)
+		if err := s.recordEvent(ctx, tx, id, c.Version(), ev); err != nil {
+			return err
+		}
+		return remember(ctx, tx, key, c)
 	})
 	if err != nil {
 		return nil, translate(err, email)
@@ -120,8 +138,11 @@ func (s *Store) modify(ctx context.Context, id string, change func(*domain.Custo
 // Delete leaves a tombstone while the customer has events to publish
 // (see Release), and deletes it at once otherwise: either way its email
 // is free and no read finds it from now on.
-func (s *Store) Delete(ctx context.Context, id string, ev application.NewEvent) error {
+func (s *Store) Delete(ctx context.Context, id string, ev application.NewEvent, key application.IdempotencyKey) error {
 	err := s.inWriteTx(ctx, func(tx session) error {
+		if _, done, err := replay(ctx, tx, key); done {
+			return err
+		}
 		c, err := getCustomer(ctx, tx, id)
 		if err != nil {
 			return err
@@ -134,13 +155,18 @@ func (s *Store) Delete(ctx context.Context, id string, ev application.NewEvent) 
 			return err
 		}
 		if s.limits.Off && waiting == 0 {
-			_, err := tx.exec(ctx, deleteCustomer, id)
-			return err
+			if _, err := tx.exec(ctx, deleteCustomer, id); err != nil {
+				return err
+			}
+			return remember(ctx, tx, key, nil)
 		}
 		if _, err := tx.exec(ctx, removeCustomer, ev.At.UnixMilli(), id); err != nil {
 			return err
 		}
-		return s.recordEvent(ctx, tx, id, c.Version()+1, ev)
+		if err := s.recordEvent(ctx, tx, id, c.Version()+1, ev); err != nil {
+			return err
+		}
+		return remember(ctx, tx, key, nil)
 	})
 	return translate(err, "")
 }

@@ -13,7 +13,8 @@ var migrations = []string{
 	// 1: customers with their addresses (a JSON array, read and written
 	// with the customer), a side table that indexes their tags, and the
 	// outbox, each event keyed by its customer and the version its write
-	// produced.
+	// produced; and the keys of keyed writes with their results (JSON, no
+	// result for a removal).
 	//
 	// A removed customer stays as a tombstone (removed = 1) until its
 	// events are published; the partial indexes leave tombstones out, so
@@ -55,6 +56,14 @@ CREATE TABLE outbox (
 	args        TEXT    NOT NULL,
 	PRIMARY KEY (customer_id, version)
 ) STRICT, WITHOUT ROWID;
+
+CREATE TABLE idempotency_keys (
+	scope       TEXT    NOT NULL PRIMARY KEY,
+	fingerprint TEXT    NOT NULL,
+	at          INTEGER NOT NULL,
+	result      TEXT
+) STRICT, WITHOUT ROWID;
+CREATE INDEX idempotency_keys_by_age ON idempotency_keys (at);
 
 CREATE TABLE outbox_customers (
 	customer_id TEXT    NOT NULL PRIMARY KEY,

@@ -24,6 +24,9 @@ const (
 	renewLease      = `UPDATE outbox_customers SET lease_until = ? WHERE customer_id = ?`
 	endLease        = `UPDATE outbox_customers SET lease_owner = NULL, lease_until = NULL WHERE customer_id = ? AND lease_owner = ?`
 	dropPending     = `DELETE FROM outbox_customers WHERE customer_id = ? AND lease_owner = ?`
+	selectKey       = `SELECT fingerprint, at, result FROM idempotency_keys WHERE scope = ?`
+	saveKey         = `INSERT OR REPLACE INTO idempotency_keys (scope, fingerprint, at, result) VALUES (?, ?, ?, ?)`
+	forgetOldKeys   = `DELETE FROM idempotency_keys WHERE scope IN (SELECT scope FROM idempotency_keys WHERE at < ? ORDER BY at LIMIT 16)`
 	readSchema      = `SELECT count(*) FROM sqlite_schema`
 )
 
@@ -32,6 +35,7 @@ var (
 		selectCustomer, insertCustomer, updateCustomer, removeCustomer, deleteCustomer, deleteTombstone, countEvents,
 		insertTag, deleteTag, insertEvent, markPending, anyEventLeft,
 		claimCustomer, ackEvent, renewLease, endLease, dropPending,
+		selectKey, saveKey, forgetOldKeys,
 	}
 	readStatements = []string{
 		selectCustomer, selectByEmail, selectAnyState, selectEvents, countPending, readSchema,

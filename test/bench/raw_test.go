@@ -70,7 +70,7 @@ func TestRawUpdate_StoresWhatTheServiceStores(t *testing.T) {
 		now := time.Now().UTC().Truncate(time.Millisecond)
 		args, _ := updateBody(serviceID, ch)
 		ev := application.NewEvent{ID: domain.NewID(), Type: application.EventUpdated, At: now, Args: json.RawMessage(args)}
-		if _, err := repo.Patch(ctx, serviceID, patch, nil, now, ev); err != nil {
+		if _, err := repo.Patch(ctx, serviceID, patch, nil, now, ev, application.IdempotencyKey{}); err != nil {
 			t.Fatalf("service adapter patch %+v: %v", ch, err)
 		}
 	}

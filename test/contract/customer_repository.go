@@ -35,6 +35,7 @@ type NewRepository func(t *testing.T) Store
 // subtest gets its own empty store.
 func RunCustomerRepository(t *testing.T, newRepo NewRepository) {
 	t.Run("Outbox", func(t *testing.T) { RunOutbox(t, newRepo) })
+	t.Run("Idempotency", func(t *testing.T) { RunIdempotency(t, newRepo) })
 	tests := []struct {
 		name string
 		run  func(t *testing.T, repo Store)
@@ -91,6 +92,25 @@ func ctx(t *testing.T) context.Context {
 
 func ptr[T any](v T) *T { return &v }
 
+// The writes without an idempotency key, as most tests make them.
+
+func create(s Store, ctx context.Context, c *domain.Customer, ev application.NewEvent) error {
+	_, err := s.Create(ctx, c, ev, application.IdempotencyKey{})
+	return err
+}
+
+func patch(s Store, ctx context.Context, id string, p domain.CustomerPatch, expectedVersion *int64, at time.Time, ev application.NewEvent) (*domain.Customer, error) {
+	return s.Patch(ctx, id, p, expectedVersion, at, ev, application.IdempotencyKey{})
+}
+
+func update(s Store, ctx context.Context, id string, change func(*domain.Customer) (application.NewEvent, error)) (*domain.Customer, error) {
+	return s.Update(ctx, id, application.IdempotencyKey{}, change)
+}
+
+func remove(s Store, ctx context.Context, id string, ev application.NewEvent) error {
+	return s.Delete(ctx, id, ev, application.IdempotencyKey{})
+}
+
 // event is a fresh event of type t, as a use case would record it.
 func event(t application.EventType) application.NewEvent {
 	return application.NewEvent{ID: domain.NewID(), Type: t, At: now(), Args: json.RawMessage(`{"kind":"` + string(t) + `"}`)}
@@ -115,7 +135,7 @@ func newCustomer(t *testing.T, email string, tags ...string) *domain.Customer {
 func mustCreate(t *testing.T, repo Store, email string, tags ...string) *domain.Customer {
 	t.Helper()
 	c := newCustomer(t, email, tags...)
-	if err := repo.Create(ctx(t), c, event(application.EventCreated)); err != nil {
+	if err := create(repo, ctx(t), c, event(application.EventCreated)); err != nil {
 		t.Fatalf("Create(%s): %v", email, err)
 	}
 	return c
@@ -169,7 +189,7 @@ func createdCustomerReadsBackUnchanged(t *testing.T, repo Store) {
 
 func createWithTakenEmailIsDuplicateKey(t *testing.T, repo Store) {
 	mustCreate(t, repo, "ada@example.com")
-	err := repo.Create(ctx(t), newCustomer(t, "ada@example.com"), event(application.EventCreated))
+	err := create(repo, ctx(t), newCustomer(t, "ada@example.com"), event(application.EventCreated))
 	var dup *domain.DuplicateEmailError
 	if !errors.As(err, &dup) || dup.Index != "email_1" || dup.Email != "ada@example.com" {
 		t.Fatalf("error = %#v, want DuplicateEmailError{email_1, ada@example.com}", err)
@@ -187,7 +207,7 @@ func getUnknownIDIsNotFound(t *testing.T, repo Store) {
 func patchChangesOnlyNamedFields(t *testing.T, repo Store) {
 	c := mustCreate(t, repo, "ada@example.com", "VIP")
 	at := now()
-	got, err := repo.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{
+	got, err := patch(repo, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{
 		FirstName: ptr("Augusta"), Status: ptr("INACTIVE"),
 	}), nil, at, event(application.EventUpdated))
 	if err != nil {
@@ -205,7 +225,7 @@ func patchChangesOnlyNamedFields(t *testing.T, repo Store) {
 
 func patchThatChangesNothingWritesNothing(t *testing.T, repo Store) {
 	c := mustCreate(t, repo, "ada@example.com", "VIP")
-	got, err := repo.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{
+	got, err := patch(repo, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{
 		Email: ptr("ADA@example.com "), FirstName: ptr("Ada"), Tags: &[]string{"VIP"},
 	}), nil, now(), event(application.EventUpdated))
 	if err != nil {
@@ -228,7 +248,7 @@ func patchOfOneSameAndOneNewValueWrites(t *testing.T, repo Store) {
 		{Tags: &[]string{"VIP"}, Status: ptr("INACTIVE")},
 		{Email: ptr("ada@example.com"), Tags: &[]string{"VIP", "GOLD"}},
 	} {
-		got, err := repo.Patch(ctx(t), c.ID(), mustPatch(t, ch), nil, now(), event(application.EventUpdated))
+		got, err := patch(repo, ctx(t), c.ID(), mustPatch(t, ch), nil, now(), event(application.EventUpdated))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -244,7 +264,7 @@ func patchOfOneSameAndOneNewValueWrites(t *testing.T, repo Store) {
 
 func patchWithEmptyTagsClearsThem(t *testing.T, repo Store) {
 	c := mustCreate(t, repo, "ada@example.com", "VIP", "GOLD")
-	if _, err := repo.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{Tags: &[]string{}}), nil, now(), event(application.EventUpdated)); err != nil {
+	if _, err := patch(repo, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{Tags: &[]string{}}), nil, now(), event(application.EventUpdated)); err != nil {
 		t.Fatal(err)
 	}
 	if stored := mustGet(t, repo, c.ID()); len(stored.Tags) != 0 || stored.Version != 1 {
@@ -254,10 +274,10 @@ func patchWithEmptyTagsClearsThem(t *testing.T, repo Store) {
 
 func patchWithStaleVersionIsConflict(t *testing.T, repo Store) {
 	c := mustCreate(t, repo, "ada@example.com")
-	if _, err := repo.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), ptr(int64(0)), now(), event(application.EventUpdated)); err != nil {
+	if _, err := patch(repo, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), ptr(int64(0)), now(), event(application.EventUpdated)); err != nil {
 		t.Fatal(err)
 	}
-	_, err := repo.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("Byron")}), ptr(int64(0)), now(), event(application.EventUpdated))
+	_, err := patch(repo, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("Byron")}), ptr(int64(0)), now(), event(application.EventUpdated))
 	var vc *domain.VersionConflictError
 	if !errors.As(err, &vc) || vc.Expected != 0 || vc.Actual != 1 {
 		t.Fatalf("error = %#v, want VersionConflictError{expected 0, actual 1}", err)
@@ -266,14 +286,14 @@ func patchWithStaleVersionIsConflict(t *testing.T, repo Store) {
 		t.Fatalf("stored lastName %q version %d, want King at 1", stored.LastName, stored.Version)
 	}
 	// A stale version is a conflict even when the patch would change nothing.
-	_, err = repo.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), ptr(int64(0)), now(), event(application.EventUpdated))
+	_, err = patch(repo, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), ptr(int64(0)), now(), event(application.EventUpdated))
 	wantErr(t, err, domain.ErrVersionConflict)
 }
 
 func patchWithCurrentVersionSucceeds(t *testing.T, repo Store) {
 	c := mustCreate(t, repo, "ada@example.com")
 	for v := int64(0); v < 3; v++ {
-		got, err := repo.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr(fmt.Sprint("King", v))}), &v, now(), event(application.EventUpdated))
+		got, err := patch(repo, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr(fmt.Sprint("King", v))}), &v, now(), event(application.EventUpdated))
 		if err != nil {
 			t.Fatalf("patch at version %d: %v", v, err)
 		}
@@ -286,7 +306,7 @@ func patchWithCurrentVersionSucceeds(t *testing.T, repo Store) {
 func patchToTakenEmailIsDuplicateKey(t *testing.T, repo Store) {
 	mustCreate(t, repo, "ada@example.com")
 	c := mustCreate(t, repo, "grace@example.com")
-	_, err := repo.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{Email: ptr("Ada@Example.com"), FirstName: ptr("Grace")}), nil, now(), event(application.EventUpdated))
+	_, err := patch(repo, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{Email: ptr("Ada@Example.com"), FirstName: ptr("Grace")}), nil, now(), event(application.EventUpdated))
 	var dup *domain.DuplicateEmailError
 	if !errors.As(err, &dup) || dup.Index != "email_1" || dup.Email != "ada@example.com" {
 		t.Fatalf("error = %#v, want DuplicateEmailError{email_1, ada@example.com}", err)
@@ -297,9 +317,9 @@ func patchToTakenEmailIsDuplicateKey(t *testing.T, repo Store) {
 }
 
 func patchUnknownIDIsNotFound(t *testing.T, repo Store) {
-	_, err := repo.Patch(ctx(t), "nobody", mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), nil, now(), event(application.EventUpdated))
+	_, err := patch(repo, ctx(t), "nobody", mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), nil, now(), event(application.EventUpdated))
 	wantErr(t, err, domain.ErrCustomerNotFound)
-	_, err = repo.Patch(ctx(t), "nobody", mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), ptr(int64(0)), now(), event(application.EventUpdated))
+	_, err = patch(repo, ctx(t), "nobody", mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), ptr(int64(0)), now(), event(application.EventUpdated))
 	wantErr(t, err, domain.ErrCustomerNotFound)
 }
 
@@ -330,7 +350,7 @@ func concurrentPatchesOfDifferentFieldsAllSurvive(t *testing.T, repo Store) {
 			for i := range rounds {
 				p, err := domain.NewCustomerPatch(change(i))
 				if err == nil {
-					_, err = repo.Patch(ctx(t), c.ID(), p, nil, now(), event(application.EventUpdated))
+					_, err = patch(repo, ctx(t), c.ID(), p, nil, now(), event(application.EventUpdated))
 				}
 				if err != nil {
 					errs <- err
@@ -362,7 +382,7 @@ var workAddress = domain.AddressInput{
 func updateStoresWhatTheChangeDid(t *testing.T, repo Store) {
 	c := mustCreate(t, repo, "ada@example.com")
 	var added []domain.Address
-	got, err := repo.Update(ctx(t), c.ID(), func(c *domain.Customer) (ev application.NewEvent, err error) {
+	got, err := update(repo, ctx(t), c.ID(), func(c *domain.Customer) (ev application.NewEvent, err error) {
 		added, err = c.AddAddresses([]domain.AddressInput{workAddress}, now())
 		return event(application.EventAddressCreated), err
 	})
@@ -374,14 +394,14 @@ func updateStoresWhatTheChangeDid(t *testing.T, repo Store) {
 		stored.Addresses[1].Country != "GB" || stored.Version != 1 {
 		t.Fatalf("stored %+v, want the added address at version 1", stored)
 	}
-	if _, err := repo.Update(ctx(t), "nobody", func(*domain.Customer) (application.NewEvent, error) { return event(application.EventUpdated), nil }); !errors.Is(err, domain.ErrCustomerNotFound) {
+	if _, err := update(repo, ctx(t), "nobody", func(*domain.Customer) (application.NewEvent, error) { return event(application.EventUpdated), nil }); !errors.Is(err, domain.ErrCustomerNotFound) {
 		t.Fatalf("Update(unknown) error = %v, want not found", err)
 	}
 }
 
 func updateWhoseChangeFailsWritesNothing(t *testing.T, repo Store) {
 	c := mustCreate(t, repo, "ada@example.com")
-	_, err := repo.Update(ctx(t), c.ID(), func(c *domain.Customer) (application.NewEvent, error) {
+	_, err := update(repo, ctx(t), c.ID(), func(c *domain.Customer) (application.NewEvent, error) {
 		return event(application.EventAddressRemoved), c.RemoveAddress("no-such-address", now())
 	})
 	wantErr(t, err, domain.ErrAddressNotFound)
@@ -398,7 +418,7 @@ func concurrentAddressAdditionsAllSurvive(t *testing.T, repo Store) {
 		wg.Go(func() {
 			in := workAddress
 			in.Name = fmt.Sprint("Address ", i)
-			_, err := repo.Update(ctx(t), c.ID(), func(c *domain.Customer) (application.NewEvent, error) {
+			_, err := update(repo, ctx(t), c.ID(), func(c *domain.Customer) (application.NewEvent, error) {
 				_, err := c.AddAddresses([]domain.AddressInput{in}, now())
 				return event(application.EventAddressCreated), err
 			})
@@ -429,7 +449,7 @@ func addressUpdateRacingPatchKeepsBoth(t *testing.T, repo Store) {
 		addressID := c.Addresses()[0].ID
 		var wg sync.WaitGroup
 		wg.Go(func() {
-			_, err := repo.Update(ctx(t), c.ID(), func(c *domain.Customer) (application.NewEvent, error) {
+			_, err := update(repo, ctx(t), c.ID(), func(c *domain.Customer) (application.NewEvent, error) {
 				in := workAddress
 				in.City = "Paris"
 				in.Country = "FR"
@@ -441,7 +461,7 @@ func addressUpdateRacingPatchKeepsBoth(t *testing.T, repo Store) {
 			}
 		})
 		wg.Go(func() {
-			if _, err := repo.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), nil, now(), event(application.EventUpdated)); err != nil {
+			if _, err := patch(repo, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), nil, now(), event(application.EventUpdated)); err != nil {
 				t.Errorf("patch: %v", err)
 			}
 		})
@@ -457,7 +477,7 @@ func addressUpdateRacingPatchKeepsBoth(t *testing.T, repo Store) {
 func updateToTakenEmailIsDuplicateKey(t *testing.T, repo Store) {
 	mustCreate(t, repo, "ada@example.com")
 	c := mustCreate(t, repo, "grace@example.com")
-	_, err := repo.Update(ctx(t), c.ID(), func(c *domain.Customer) (application.NewEvent, error) {
+	_, err := update(repo, ctx(t), c.ID(), func(c *domain.Customer) (application.NewEvent, error) {
 		c.Apply(mustPatch(t, domain.CustomerChanges{Email: ptr("ada@example.com")}), now())
 		return event(application.EventUpdated), nil
 	})
@@ -469,12 +489,12 @@ func updateToTakenEmailIsDuplicateKey(t *testing.T, repo Store) {
 
 func deleteRemovesAndFreesTheEmail(t *testing.T, repo Store) {
 	c := mustCreate(t, repo, "ada@example.com")
-	if err := repo.Delete(ctx(t), c.ID(), event(application.EventRemoved)); err != nil {
+	if err := remove(repo, ctx(t), c.ID(), event(application.EventRemoved)); err != nil {
 		t.Fatal(err)
 	}
 	_, err := repo.Get(ctx(t), c.ID())
 	wantErr(t, err, domain.ErrCustomerNotFound)
-	wantErr(t, repo.Delete(ctx(t), c.ID(), event(application.EventRemoved)), domain.ErrCustomerNotFound)
+	wantErr(t, remove(repo, ctx(t), c.ID(), event(application.EventRemoved)), domain.ErrCustomerNotFound)
 	mustCreate(t, repo, "ada@example.com")
 }
 
@@ -493,7 +513,7 @@ func listFiltersCombineWithAnd(t *testing.T, repo Store) {
 	ada := mustCreate(t, repo, "ada@example.com", "VIP", "GOLD")
 	grace := mustCreate(t, repo, "grace@example.com", "VIP")
 	alan := mustCreate(t, repo, "alan@example.com", "GOLD")
-	if _, err := repo.Patch(ctx(t), alan.ID(), mustPatch(t, domain.CustomerChanges{Status: ptr("INACTIVE")}), nil, now(), event(application.EventUpdated)); err != nil {
+	if _, err := patch(repo, ctx(t), alan.ID(), mustPatch(t, domain.CustomerChanges{Status: ptr("INACTIVE")}), nil, now(), event(application.EventUpdated)); err != nil {
 		t.Fatal(err)
 	}
 	ids := func(cs []*domain.Customer) []string {
@@ -560,6 +580,6 @@ func expiredDeadlineIsUnavailable(t *testing.T, repo Store) {
 	defer cancel()
 	_, err := repo.Get(expired, c.ID())
 	wantErr(t, err, application.ErrUnavailable)
-	_, err = repo.Patch(expired, c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), nil, now(), event(application.EventUpdated))
+	_, err = patch(repo, expired, c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), nil, now(), event(application.EventUpdated))
 	wantErr(t, err, application.ErrUnavailable)
 }

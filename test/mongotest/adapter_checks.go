@@ -44,8 +44,8 @@ func ensureIndexesIsIdempotent(t *testing.T, client *mongo.Client) {
 	for _, s := range specs {
 		unique[s.Name] = s.Unique != nil && *s.Unique
 	}
-	if !unique["email_1"] || len(specs) != 6 {
-		t.Fatalf("indexes %v, want _id_ plus email_1 (unique), status_1, tags_1, createdAt_1__id_1, outboxPending_1", unique)
+	if !unique["email_1"] || len(specs) != 7 {
+		t.Fatalf("indexes %v, want _id_ plus email_1 (unique), status_1, tags_1, createdAt_1__id_1, outboxPending_1, keptUntil_1", unique)
 	}
 }
 
@@ -94,10 +94,10 @@ func nodeDocumentsReadAndUpdate(t *testing.T, client *mongo.Client) {
 
 	zero := int64(0)
 	patch, _ := domain.NewCustomerPatch(domain.CustomerChanges{LastName: ptr("Smith")})
-	if _, err := repo.Patch(ctx(t), "HkhhuXESl", patch, &zero, time.Now().UTC(), anEvent(application.EventUpdated)); err != nil {
+	if _, err := repo.Patch(ctx(t), "HkhhuXESl", patch, &zero, time.Now().UTC(), anEvent(application.EventUpdated), application.IdempotencyKey{}); err != nil {
 		t.Fatalf("patch at version 0 of a document without version: %v", err)
 	}
-	if _, err := repo.Update(ctx(t), "HkhhuXESl", func(c *domain.Customer) (application.NewEvent, error) {
+	if _, err := repo.Update(ctx(t), "HkhhuXESl", application.IdempotencyKey{}, func(c *domain.Customer) (application.NewEvent, error) {
 		return anEvent(application.EventAddressRemoved), c.RemoveAddress("r1h2uQ4rx", time.Now().UTC())
 	}); err != nil {
 		t.Fatalf("update: %v", err)

@@ -42,7 +42,7 @@ func operatorLookingValuesArePlainStrings(t *testing.T, client *mongo.Client) {
 			ID: id, Email: email, PasswordHash: "$2a$04$not.a.real.hash.only.stored", FirstName: "F", LastName: "L",
 			Tags: tags, CreatedAt: at, UpdatedAt: at,
 		})
-		if err := repo.Create(ctx(t), c, anEvent(application.EventCreated)); err != nil {
+		if _, err := repo.Create(ctx(t), c, anEvent(application.EventCreated), application.IdempotencyKey{}); err != nil {
 			t.Fatalf("Create(%q): %v", id, err)
 		}
 	}
@@ -136,7 +136,7 @@ func operatorLookingValuesArePlainStrings(t *testing.T, client *mongo.Client) {
 	// read back as written.
 	odd := domain.AddressInput{Name: "$set", FirstName: `{"$ne":null}`, Address1: "addresses.$[].city", PostCode: "$where",
 		City: "a.b", State: "$$ROOT", Country: "US"}
-	if _, err := repo.Update(ctx(t), "plain", func(c *domain.Customer) (application.NewEvent, error) {
+	if _, err := repo.Update(ctx(t), "plain", application.IdempotencyKey{}, func(c *domain.Customer) (application.NewEvent, error) {
 		_, err := c.AddAddresses([]domain.AddressInput{odd}, at.Add(time.Minute))
 		return anEvent(application.EventAddressCreated), err
 	}); err != nil {
@@ -156,14 +156,14 @@ func operatorLookingValuesArePlainStrings(t *testing.T, client *mongo.Client) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		patched, err := repo.Patch(ctx(t), v, patch, nil, at.Add(time.Hour), anEvent(application.EventUpdated))
+		patched, err := repo.Patch(ctx(t), v, patch, nil, at.Add(time.Hour), anEvent(application.EventUpdated), application.IdempotencyKey{})
 		if err != nil {
 			t.Fatalf("Patch(%q): %v", v, err)
 		}
 		if again, err := repo.Get(ctx(t), v); err != nil || !slices.Equal(again.Snapshot().Tags, tags) || patched.Version() != 1 {
 			t.Fatalf("after Patch(%q): %v, %v; want tags %q at version 1", v, again, err, tags)
 		}
-		if err := repo.Delete(ctx(t), v, anEvent(application.EventRemoved)); err != nil {
+		if err := repo.Delete(ctx(t), v, anEvent(application.EventRemoved), application.IdempotencyKey{}); err != nil {
 			t.Fatalf("Delete(%q): %v", v, err)
 		}
 		if _, err := repo.Get(ctx(t), v); !errors.Is(err, domain.ErrCustomerNotFound) {

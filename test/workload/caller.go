@@ -56,6 +56,11 @@ func (c *Caller) CloseIdle() { c.http.CloseIdleConnections() }
 
 // Call POSTs args as JSON to method of api with api's token.
 func (c *Caller) Call(ctx context.Context, api servicetest.Client, method string, args any) Result {
+	return c.CallWithHeader(ctx, api, method, args, nil)
+}
+
+// CallWithHeader is Call with header added to the request's.
+func (c *Caller) CallWithHeader(ctx context.Context, api servicetest.Client, method string, args any, header http.Header) Result {
 	body, err := json.Marshal(args)
 	if err != nil {
 		panic(err) // arguments are built by the tests themselves
@@ -63,6 +68,9 @@ func (c *Caller) Call(ctx context.Context, api servicetest.Client, method string
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, api.URL+method, bytes.NewReader(body))
 	if err != nil {
 		panic(err)
+	}
+	for name, values := range header {
+		req.Header[name] = values
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+api.Token)

@@ -1,0 +1,138 @@
+package httpapi
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"maps"
+	"slices"
+	"sync"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/microbase-io/customer-service/application"
+	"github.com/microbase-io/customer-service/domain"
+)
+
+// IdempotencyKeyHeader names the key a client sends with a write it may
+// send again (Stripe's header, and the IETF httpapi draft's).
+const IdempotencyKeyHeader = "Idempotency-Key"
+
+// maxIdempotencyKey is the longest key taken, as Stripe's.
+const maxIdempotencyKey = 255
+
+// errKeyInUse is a keyed write whose key a write of this instance is still
+// running.
+var errKeyInUse = errors.New("httpapi: the idempotency key's first request is still running")
+
+// keysInFlight are the scopes of the keyed writes this instance is
+// running. It holds at most one entry per request in flight.
+type keysInFlight struct {
+	mu   sync.Mutex
+	held map[string]struct{}
+}
+
+// take holds scope for one request; false when another holds it.
+func (k *keysInFlight) take(scope string) bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if _, held := k.held[scope]; held {
+		return false
+	}
+	if k.held == nil {
+		k.held = map[string]struct{}{}
+	}
+	k.held[scope] = struct{}{}
+	return true
+}
+
+func (k *keysInFlight) release(scope string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	delete(k.held, scope)
+}
+
+// idempotent reads the Idempotency-Key of a write: none lets the call run
+// as any other; a malformed one is a validation_error; one whose first
+// request this instance is still running is idempotency_key_in_use.
+// Otherwise the key, scoped to the token's subject, goes with the call
+// (see serve) and the stores replay or refuse (application.IdempotencyKey).
+func (rt *router) idempotent(c *gin.Context) {
+	key, sent := c.Request.Header[IdempotencyKeyHeader]
+	if !sent {
+		return
+	}
+	if len(key) != 1 || !validKey(key[0]) {
+		rt.render(c, nil, &domain.ValidationError{Problems: []domain.Problem{{
+			Field: IdempotencyKeyHeader, Message: "must be one value of 1 to 255 visible ASCII characters"}}})
+		c.Abort()
+		return
+	}
+	ex := exchangeOf(c)
+	sum := sha256.Sum256([]byte(ex.subject + "\x00" + key[0]))
+	scope := hex.EncodeToString(sum[:])
+	if !rt.inFlight.take(scope) {
+		rt.render(c, nil, errKeyInUse)
+		c.Abort()
+		return
+	}
+	defer rt.inFlight.release(scope)
+	ex.idempotencyScope = scope
+	c.Next()
+}
+
+func validKey(k string) bool {
+	if k == "" || len(k) > maxIdempotencyKey {
+		return false
+	}
+	for i := range len(k) {
+		if k[i] < 0x21 || k[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// fingerprint identifies a call's method and arguments, as they came:
+// each argument by the source that gives it (the query wins), JSON values
+// canonical, so that a copy of a call sent again has the fingerprint of
+// the first.
+func fingerprint(method string, args arguments) string {
+	h := sha256.New()
+	h.Write([]byte(method))
+	names := slices.Sorted(maps.Keys(args.query))
+	names = append(names, slices.Sorted(maps.Keys(args.form))...)
+	names = append(names, slices.Sorted(maps.Keys(args.json))...)
+	slices.Sort(names)
+	for _, name := range slices.Compact(names) {
+		h.Write([]byte("\x00" + name + "\x00"))
+		if vs, ok := args.text(name); ok {
+			for _, v := range vs {
+				h.Write([]byte(v + "\x01"))
+			}
+			continue
+		}
+		v := args.json[name].Clone()
+		if err := v.Canonicalize(); err != nil {
+			h.Write(args.json[name]) // not JSON the decoder takes; the call fails anyway
+			continue
+		}
+		h.Write(v)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+type idempotencyKeyContext struct{}
+
+// withIdempotencyKey gives the call's key to its handler.
+func withIdempotencyKey(ctx context.Context, key application.IdempotencyKey) context.Context {
+	return context.WithValue(ctx, idempotencyKeyContext{}, key)
+}
+
+// idempotencyKeyOf is the key of the call ctx belongs to; the zero key
+// when the client sent none.
+func idempotencyKeyOf(ctx context.Context) application.IdempotencyKey {
+	key, _ := ctx.Value(idempotencyKeyContext{}).(application.IdempotencyKey)
+	return key
+}
