@@ -66,6 +66,20 @@ type CustomerRepository interface {
 	List(ctx context.Context, q ListQuery) ([]*domain.Customer, error)
 }
 
+// PatchAsChange is what Patch does, as a change for Update: the patch
+// applied at the expected version, with its event. Stores whose every
+// write is a read-decide-write implement Patch with it, so that the
+// decision is made in one place.
+func PatchAsChange(patch domain.CustomerPatch, expectedVersion *int64, now time.Time, ev NewEvent) func(*domain.Customer) (NewEvent, error) {
+	return func(c *domain.Customer) (NewEvent, error) {
+		if err := c.CheckVersion(expectedVersion); err != nil {
+			return ev, err
+		}
+		c.Apply(patch, now)
+		return ev, nil
+	}
+}
+
 // ListQuery selects customers: each non-empty list matches any of its
 // values, and the lists combine with AND.
 type ListQuery struct {

@@ -149,26 +149,13 @@ func (r *Repository) Get(ctx context.Context, id string) (*domain.Customer, erro
 }
 
 func (r *Repository) Patch(ctx context.Context, id string, patch domain.CustomerPatch, expectedVersion *int64, now time.Time, ev application.NewEvent, key application.IdempotencyKey) (*domain.Customer, error) {
-	return r.modify(ctx, id, key, func(c *domain.Customer) (application.NewEvent, bool, error) {
-		if err := c.CheckVersion(expectedVersion); err != nil {
-			return ev, false, err
-		}
-		return ev, c.Apply(patch, now), nil
-	})
+	return r.Update(ctx, id, key, application.PatchAsChange(patch, expectedVersion, now, ev))
 }
 
-func (r *Repository) Update(ctx context.Context, id string, key application.IdempotencyKey, change func(*domain.Customer) (application.NewEvent, error)) (*domain.Customer, error) {
-	return r.modify(ctx, id, key, func(c *domain.Customer) (application.NewEvent, bool, error) {
-		before := c.Version()
-		ev, err := change(c)
-		return ev, c.Version() != before, err
-	})
-}
-
-// modify runs change under the write lock, which makes read-decide-write
+// Update runs change under the write lock, which makes read-decide-write
 // atomic here; it stores the result and its event only when change
-// reports a change.
-func (r *Repository) modify(ctx context.Context, id string, key application.IdempotencyKey, change func(*domain.Customer) (application.NewEvent, bool, error)) (*domain.Customer, error) {
+// changed the customer.
+func (r *Repository) Update(ctx context.Context, id string, key application.IdempotencyKey, change func(*domain.Customer) (application.NewEvent, error)) (*domain.Customer, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, application.ErrUnavailable
 	}
@@ -182,11 +169,11 @@ func (r *Repository) modify(ctx context.Context, id string, key application.Idem
 		return nil, &domain.CustomerNotFoundError{ID: id}
 	}
 	c := domain.RestoreCustomer(rec.customer)
-	ev, changed, err := change(c)
+	ev, err := change(c)
 	if err != nil {
 		return nil, err
 	}
-	if !changed {
+	if c.Version() == rec.customer.Version {
 		return c, nil
 	}
 	if r.full(rec) {

@@ -162,13 +162,7 @@ func (r *Repository) Patch(ctx context.Context, id string, patch domain.Customer
 	if key.Set() {
 		// A keyed write records its result, which only a read-decide-write
 		// knows before writing: two round trips instead of one.
-		return r.Update(ctx, id, key, func(c *domain.Customer) (application.NewEvent, error) {
-			if err := c.CheckVersion(expectedVersion); err != nil {
-				return ev, err
-			}
-			c.Apply(patch, now)
-			return ev, nil
-		})
+		return r.Update(ctx, id, key, application.PatchAsChange(patch, expectedVersion, now, ev))
 	}
 	// Sized for every field a patch can name (plus updatedAt and the
 	// outbox flag in set), so building the command never grows them.

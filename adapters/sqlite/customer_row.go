@@ -13,7 +13,9 @@ import (
 const customerColumns = `id, email, password, first_name, last_name, status, tags, addresses, version, created_at, updated_at`
 
 // addressJSON is an address as the addresses column stores it, with the
-// field names of the MicroBase API and of the MongoDB documents.
+// field names of the MicroBase API and of the MongoDB documents. The
+// stored form is the store's own, apart from the answers' (jsonview), so
+// that neither changes with the other.
 type addressJSON struct {
 	ID           string `json:"id"`
 	Name         string `json:"name"`

@@ -74,27 +74,14 @@ func getCustomer(ctx context.Context, q session, id string) (*domain.Customer, e
 }
 
 func (s *Store) Patch(ctx context.Context, id string, patch domain.CustomerPatch, expectedVersion *int64, now time.Time, ev application.NewEvent, key application.IdempotencyKey) (*domain.Customer, error) {
-	return s.modify(ctx, id, key, func(c *domain.Customer) (application.NewEvent, bool, error) {
-		if err := c.CheckVersion(expectedVersion); err != nil {
-			return ev, false, err
-		}
-		return ev, c.Apply(patch, now), nil
-	})
+	return s.Update(ctx, id, key, application.PatchAsChange(patch, expectedVersion, now, ev))
 }
 
-func (s *Store) Update(ctx context.Context, id string, key application.IdempotencyKey, change func(*domain.Customer) (application.NewEvent, error)) (*domain.Customer, error) {
-	return s.modify(ctx, id, key, func(c *domain.Customer) (application.NewEvent, bool, error) {
-		before := c.Version()
-		ev, err := change(c)
-		return ev, c.Version() != before, err
-	})
-}
-
-// modify reads the customer, lets change decide, and writes the result
+// Update reads the customer, lets change decide, and writes the result
 // with its event, all under the write lock: nobody can write the customer
 // in between, so no retry is ever needed. A change that changes nothing
 // writes nothing.
-func (s *Store) modify(ctx context.Context, id string, key application.IdempotencyKey, change func(*domain.Customer) (application.NewEvent, bool, error)) (*domain.Customer, error) {
+func (s *Store) Update(ctx context.Context, id string, key application.IdempotencyKey, change func(*domain.Customer) (application.NewEvent, error)) (*domain.Customer, error) {
 	var (
 		out   *domain.Customer
 		email string
@@ -108,9 +95,9 @@ func (s *Store) modify(ctx context.Context, id string, key application.Idempoten
 		if err != nil {
 			return err
 		}
-		oldTags := c.Snapshot().Tags
-		ev, changed, err := change(c)
-		if err != nil || !changed {
+		oldTags, read := c.Snapshot().Tags, c.Version()
+		ev, err := change(c)
+		if err != nil || c.Version() == read {
 			out = c
 			return err
 		}
