@@ -10,18 +10,17 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/microbase-io/customer-service/adapters/mongodb"
-	"github.com/microbase-io/customer-service/domain"
 )
 
 // rawTarget is the limit: the database work of one customer.update, as a
 // Go program with the official driver and no service would do it, written
 // here by hand rather than through the service's adapter so that nothing
 // of the service is in it. It is the one round trip the adapter makes
-// (mongodb.Repository.Patch): a findOneAndUpdate that matches the customer
-// only if it is not removed and a named field differs, sets those fields,
-// updatedAt and the outbox flag, bumps version, pushes the change's event
-// onto the document's outbox and returns the document after, decoded into
-// a struct. TestRawUpdate_StoresWhatTheServiceStores keeps the two alike.
+// (mongodb.Repository.Patch) in a service without a broker, as the
+// benchmark starts it: a findOneAndUpdate that matches the customer only
+// if it is not removed and a named field differs, sets those fields and
+// updatedAt, bumps version and returns the document after, decoded into a
+// struct. TestRawUpdate_StoresWhatTheServiceStores keeps the two alike.
 type rawTarget struct {
 	coll *mongo.Collection
 	opts *options.FindOneAndUpdateOptionsBuilder
@@ -87,17 +86,7 @@ func (r *rawTarget) update(ctx context.Context, _ int, id string, ch change) err
 		field("tags", ch.Tags)
 	}
 	now := time.Now().UTC().Truncate(time.Millisecond)
-	set = append(set, bson.E{Key: "updatedAt", Value: now}, bson.E{Key: "outboxPending", Value: true})
-	args, err := updateBody(id, ch)
-	if err != nil {
-		return err
-	}
-	event := bson.D{
-		{Key: "id", Value: domain.NewID()},
-		{Key: "type", Value: "UPDATE"},
-		{Key: "at", Value: now},
-		{Key: "args", Value: string(args)},
-	}
+	set = append(set, bson.E{Key: "updatedAt", Value: now})
 	filter := bson.D{
 		{Key: "_id", Value: id},
 		{Key: "removed", Value: bson.D{{Key: "$ne", Value: true}}},
@@ -106,10 +95,9 @@ func (r *rawTarget) update(ctx context.Context, _ int, id string, ch change) err
 	update := bson.D{
 		{Key: "$set", Value: set},
 		{Key: "$inc", Value: bson.D{{Key: "version", Value: int64(1)}}},
-		{Key: "$push", Value: bson.D{{Key: "outbox", Value: event}}},
 	}
 	var doc storedCustomer
-	err = r.coll.FindOneAndUpdate(ctx, filter, update, r.opts).Decode(&doc)
+	err := r.coll.FindOneAndUpdate(ctx, filter, update, r.opts).Decode(&doc)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		// Every change is new, so this means a lost customer: an error.
 		return errNoMatch

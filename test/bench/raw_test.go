@@ -52,7 +52,8 @@ func TestRawUpdate_StoresWhatTheServiceStores(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	repo := mongodb.NewRepository(db, application.OutboxLimits{})
+	// The service as the benchmark starts it: no broker, no event.
+	repo := mongodb.NewRepository(db, application.OutboxLimits{Off: true})
 	raw := newRawTarget(db)
 	changes := []change{
 		{LastName: "Smith-1"},

@@ -21,8 +21,6 @@ const (
 	targetP50Ratio        = 1.3      // service p50 / raw p50 at the lowest concurrency, at most
 	targetThroughputRatio = 0.8      // service / raw throughput at the highest, at least
 	targetPeakRSS         = 64 << 20 // bytes, at the highest concurrency
-	targetNsRatio         = 3.0      // HTTP path / bare Gin, ns/op, at most
-	targetAllocs          = 40       // HTTP path allocs/op, at most
 )
 
 // fewSamples is the count of successful updates below which a run's p99
@@ -169,12 +167,6 @@ func (r *report) results() results {
 	}
 	check(fmt.Sprintf("service peak RSS at concurrency %d <= %d MiB", high.Level, targetPeakRSS>>20), rss,
 		func(v float64) bool { return v <= targetPeakRSS>>20 })
-	if gb := r.goBench; gb != nil {
-		check(fmt.Sprintf("HTTP path / bare Gin ns/op <= %.0f", targetNsRatio), finite(gb.nsRatio()),
-			func(v float64) bool { return v <= targetNsRatio })
-		check(fmt.Sprintf("HTTP path allocs/op <= %d", targetAllocs), finite(gb.Service.AllocsPerOp),
-			func(v float64) bool { return v <= targetAllocs })
-	}
 	return res
 }
 
