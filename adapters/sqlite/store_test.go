@@ -2,6 +2,8 @@ package sqlite_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/microbase-io/customer-service/adapters/sqlite"
@@ -31,4 +33,56 @@ func TestStoreKeepsTheRepositoryContract(t *testing.T) {
 	contract.RunOutboxLimits(t, func(t *testing.T, limits application.OutboxLimits) contract.Store {
 		return openLimited(t, t.TempDir(), limits)
 	})
+}
+
+// The store's files hold password hashes: whatever existed before, the
+// data directory is made 0700 and the database and its WAL and
+// shared-memory files 0600.
+func TestTheStoresFilesArePrivateToItsUser(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s := openStore(t, dir)
+	c := newCustomer(t, s)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// Files as another program, or an older version, may have left them.
+	for _, name := range []string{sqlite.FileName, sqlite.FileName + "-wal", sqlite.FileName + "-shm"} {
+		f, err := os.OpenFile(filepath.Join(dir, name), os.O_CREATE|os.O_WRONLY, 0o644)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		if err := os.Chmod(filepath.Join(dir, name), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s = openStore(t, dir)
+	if _, err := s.Get(context.Background(), c.ID()); err != nil {
+		t.Fatalf("reopened store: %v", err)
+	}
+	if info, err := os.Stat(dir); err != nil || info.Mode().Perm() != 0o700 {
+		t.Fatalf("data directory mode %v (%v), want 0700", info.Mode().Perm(), err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		info, err := e.Info()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.Mode().Perm() != 0o600 {
+			t.Errorf("%s has mode %v, want 0600", e.Name(), info.Mode().Perm())
+		}
+	}
 }
