@@ -164,34 +164,12 @@ func (r *Repository) Patch(ctx context.Context, id string, patch domain.Customer
 		// knows before writing: two round trips instead of one.
 		return r.Update(ctx, id, key, application.PatchAsChange(patch, expectedVersion, now, ev))
 	}
-	// Sized for every field a patch can name (plus updatedAt and the
-	// outbox flag in set), so building the command never grows them.
-	set := make(bson.D, 0, 7)
-	same := make(bson.D, 0, 5)
-	field := func(name string, value any) {
-		set = append(set, bson.E{Key: name, Value: value})
-		same = append(same, bson.E{Key: name, Value: value})
-	}
-	email, emailSet := patch.Email()
-	if emailSet {
-		field("email", email)
-	}
-	if v, ok := patch.FirstName(); ok {
-		field("firstName", v)
-	}
-	if v, ok := patch.LastName(); ok {
-		field("lastName", v)
-	}
-	if v, ok := patch.Status(); ok {
-		field("status", v.String())
-	}
-	if v, ok := patch.Tags(); ok {
-		field("tags", nonNil(v))
-	}
+	set, same := patchFields(patch)
 	set = append(set, bson.E{Key: "updatedAt", Value: now})
 	if !r.limits.Off {
 		set = append(set, outboxPending)
 	}
+	email, _ := patch.Email()
 
 	// "Some named field differs", written as "not every named field is so
 	// already": a $nor of one subdocument matches exactly what an $or of
@@ -230,6 +208,34 @@ func (r *Repository) Patch(ctx context.Context, id string, patch domain.Customer
 			return nil, translate(err, "")
 		}
 	}
+}
+
+// patchFields are the fields patch names, as $set sets them and as the
+// filter that they already hold them compares them. Sized for every field
+// a patch can name (plus updatedAt and the outbox flag in set), so that
+// building the command never grows them.
+func patchFields(patch domain.CustomerPatch) (set, same bson.D) {
+	set, same = make(bson.D, 0, 7), make(bson.D, 0, 5)
+	field := func(name string, value any) {
+		set = append(set, bson.E{Key: name, Value: value})
+		same = append(same, bson.E{Key: name, Value: value})
+	}
+	if v, ok := patch.Email(); ok {
+		field("email", v)
+	}
+	if v, ok := patch.FirstName(); ok {
+		field("firstName", v)
+	}
+	if v, ok := patch.LastName(); ok {
+		field("lastName", v)
+	}
+	if v, ok := patch.Status(); ok {
+		field("status", v.String())
+	}
+	if v, ok := patch.Tags(); ok {
+		field("tags", nonNil(v))
+	}
+	return set, same
 }
 
 // Update is an optimistic read-decide-write: the write is conditional on
