@@ -3,8 +3,6 @@ package application
 import (
 	"errors"
 	"time"
-
-	"github.com/microbase-io/customer-service/domain"
 )
 
 // IdempotencyWindow is how long a write's key is remembered.
@@ -50,16 +48,4 @@ func (k IdempotencyKey) Matches(fingerprint string, recordedAt time.Time) (bool,
 		return false, ErrIdempotencyKeyReused
 	}
 	return true, nil
-}
-
-// Recorded is a keyed write's result as stores keep it: the customer the
-// write left, without its password hash (the result is only ever
-// answered), or none for a removal.
-func Recorded(c *domain.Customer) *domain.CustomerSnapshot {
-	if c == nil {
-		return nil
-	}
-	s := c.Snapshot()
-	s.PasswordHash = ""
-	return &s
 }

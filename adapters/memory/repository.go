@@ -120,7 +120,13 @@ func (r *Repository) remember(key application.IdempotencyKey, result *domain.Cus
 			delete(r.keys, scope)
 		}
 	}
-	r.keys[key.Scope] = keyRecord{fingerprint: key.Fingerprint, at: key.At, result: application.Recorded(result)}
+	rec := keyRecord{fingerprint: key.Fingerprint, at: key.At}
+	if result != nil {
+		s := result.Snapshot()
+		s.PasswordHash = "" // a result is only ever answered
+		rec.result = &s
+	}
+	r.keys[key.Scope] = rec
 }
 
 // record queues ev on rec unless the outbox is off; call it with mu held.

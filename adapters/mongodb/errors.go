@@ -23,6 +23,12 @@ var uniqueViolations = []string{
 	"duplicate key value violates unique constraint", // PostgreSQL backend
 }
 
+// maxTimeExpired is how FerretDB reports an operation that ran out of the
+// time the driver gave it (maxTimeMS, from the caller's deadline):
+// InternalError naming its handler, where MongoDB answers MaxTimeMSExpired
+// (code 50), which mongo.IsTimeout knows. MongoDB never sends it.
+const maxTimeExpired = "handleMaxTimeMSError"
+
 // translate turns a driver error into the application's language. It is
 // the only place that knows how servers report their failures. email is
 // the value a duplicate-key violation would be about.
@@ -61,6 +67,10 @@ func isDuplicateKey(err error) bool {
 // broke, or the caller went away (nobody is left to read a different
 // answer).
 func isUnavailable(err error) bool {
+	var se mongo.ServerError
+	if errors.As(err, &se) && se.HasErrorMessage(maxTimeExpired) {
+		return true
+	}
 	return mongo.IsTimeout(err) || mongo.IsNetworkError(err) ||
 		errors.Is(err, context.Canceled) || errors.Is(err, mongo.ErrClientDisconnected) ||
 		errors.As(err, &topology.ServerSelectionError{}) || errors.As(err, &topology.ConnectionError{}) ||

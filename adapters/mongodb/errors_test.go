@@ -38,6 +38,9 @@ func TestTranslateCallsEveryWayOfNotGettingAnAnswerUnavailable(t *testing.T) {
 		{name: "pool cleared, wrapped in a driver error", err: mongo.CommandError{
 			Labels: []string{driver.TransientTransactionError}, Wrapped: driver.Error{Wrapped: poolCleared{}},
 		}, unavailable: true},
+		{name: "out of time, as MongoDB says it", err: mongo.CommandError{Code: 50, Name: "MaxTimeMSExpired", Message: "operation exceeded time limit"}, unavailable: true},
+		{name: "out of time, as FerretDB says it", err: mongo.CommandError{Code: 1, Name: "InternalError",
+			Message: "[msg_find.go:344 handler.handleMaxTimeMSError] [collection.go:94 sqlite.(*collection).Query] interrupted (9)"}, unavailable: true},
 		{name: "a server error is an answer", err: mongo.CommandError{Code: 2, Message: "BadValue"}},
 		{name: "an unknown failure is not", err: errors.New("bug")},
 	}

@@ -5,8 +5,9 @@
 // Its tests run on FerretDB v1 where no MongoDB server is available, and
 // it keeps the few accommodations FerretDB needs because none costs
 // anything on MongoDB:
-//   - a unique index broken by an update is reported by FerretDB with its
-//     backend's text rather than E11000; translate knows both;
+//   - a unique index broken by an update, and an operation that ran out of
+//     its time, are reported by FerretDB as InternalError with its own
+//     text rather than E11000 and MaxTimeMSExpired; translate knows both;
 //   - emails are stored lower-cased rather than compared under a collation,
 //     which FerretDB lacks;
 //   - EnsureIndexes lists the indexes before creating the missing ones,
