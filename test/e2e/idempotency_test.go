@@ -98,6 +98,7 @@ var homeAddress = map[string]any{"name": "Home", "firstName": "Ada", "address_1"
 func TestAWriteWhoseAnswerWasLostSentAgainWithItsKeyAnswersItAndWritesOnce(t *testing.T) {
 	for _, store := range stores {
 		t.Run(store.name, func(t *testing.T) {
+			t.Parallel() // each on a service and a store of its own
 			var losses atomic.Int32
 			svc := startLosing(t, func() bool { return losses.Add(1) == 1 }, store.env(t)...)
 			created := keyedCall(t, svc, "customer.create", "create-ada", map[string]any{
@@ -138,6 +139,7 @@ func TestAWriteWhoseAnswerWasLostSentAgainWithItsKeyAnswersItAndWritesOnce(t *te
 func TestConcurrentKeyedAddressCreationsSentAgainUntilAnsweredLandOnceEach(t *testing.T) {
 	for _, store := range stores {
 		t.Run(store.name, func(t *testing.T) {
+			t.Parallel() // each on a service and a store of its own
 			var n atomic.Int32
 			svc := startLosing(t, func() bool { return n.Add(1)%3 == 0 }, store.env(t)...)
 			id := svc.Call(t, "customer.create", map[string]any{
@@ -193,6 +195,7 @@ func TestConcurrentKeyedAddressCreationsSentAgainUntilAnsweredLandOnceEach(t *te
 func TestReusedAndInUseKeysAreRefused(t *testing.T) {
 	for _, store := range stores {
 		t.Run(store.name, func(t *testing.T) {
+			t.Parallel() // each on a service and a store of its own
 			block := make(chan struct{})
 			var blocking atomic.Bool
 			svc := servicetest.StartWith(t, []fx.Option{fx.Decorate(func(r application.CustomerRepository) application.CustomerRepository {
