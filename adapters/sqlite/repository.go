@@ -134,18 +134,17 @@ func (s *Store) Delete(ctx context.Context, id string, ev application.NewEvent, 
 		if err != nil {
 			return err
 		}
-		waiting, err := eventsWaiting(ctx, tx, id)
-		if err != nil {
-			return err
-		}
 		if err := indexTags(ctx, tx, id, c.Snapshot().CreatedAt.UnixMilli(), c.Snapshot().Tags, nil); err != nil {
 			return err
 		}
-		if s.limits.Off && waiting == 0 {
-			if _, err := tx.exec(ctx, deleteCustomer, id); err != nil {
+		if s.limits.Off {
+			gone, err := deleteUnlessEventsWait(ctx, tx, id)
+			if err != nil {
 				return err
 			}
-			return remember(ctx, tx, key, nil)
+			if gone {
+				return remember(ctx, tx, key, nil)
+			}
 		}
 		if _, err := tx.exec(ctx, removeCustomer, ev.At.UnixMilli(), id); err != nil {
 			return err
@@ -156,6 +155,17 @@ func (s *Store) Delete(ctx context.Context, id string, ev application.NewEvent, 
 		return remember(ctx, tx, key, nil)
 	})
 	return translate(err, "")
+}
+
+// deleteUnlessEventsWait deletes the customer with no tombstone, unless
+// events recorded before the outbox was turned off wait for it.
+func deleteUnlessEventsWait(ctx context.Context, tx session, id string) (bool, error) {
+	waiting, err := eventsWaiting(ctx, tx, id)
+	if err != nil || waiting > 0 {
+		return false, err
+	}
+	_, err = tx.exec(ctx, deleteCustomer, id)
+	return err == nil, err
 }
 
 // indexTags brings the customer's rows of customer_tags from oldTags to
