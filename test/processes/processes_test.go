@@ -41,18 +41,7 @@ func TestTwoProcessesOnOneDataDirectoryLoseNoWrite(t *testing.T) {
 	apis := []servicetest.Client{first.Client(t), second.Client(t)}
 	store := storetest.SQLite(dir)
 
-	disjoint := workload.DisjointUpdates{Customers: 10, Clients: 32, UpdatesPerClient: 10}.Run(t, apis, store)
-	t.Logf("two processes, one data directory: %s", disjoint)
-	swaps := workload.EmailSwaps{Customers: 10, Pool: 5, Clients: 32, MovesPerClient: 15, Seed: 3}.Run(t, apis, store)
-	t.Logf("two processes, one data directory: %s", swaps)
-
-	if disjoint.Lost != 0 || swaps.Lost != 0 || swaps.Shared != 0 {
-		t.Fatalf("lost %d acknowledged updates and %d acknowledged moves; %d emails shared",
-			disjoint.Lost, swaps.Lost, swaps.Shared)
-	}
-	if swaps.Refused == 0 || swaps.Changes == 0 {
-		t.Fatalf("the storm never contended: %s", swaps)
-	}
+	workload.LoseNoWrite(t, "two processes, one data directory", apis, store, 10, 3)
 }
 
 // updater is one client renaming its own customer, one change after the
