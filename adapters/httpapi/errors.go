@@ -3,6 +3,7 @@ package httpapi
 import (
 	"errors"
 	"net/http"
+	"time"
 	"unicode/utf8"
 
 	"github.com/microbase-io/customer-service/adapters/token"
@@ -17,6 +18,9 @@ type apiError struct {
 	code   string
 	data   any    // nil, or a value of a type below (the document is made from them)
 	allow  string // the Allow header of a 405
+	// retryAfter is the Retry-After header of a 503 service_busy; zero
+	// sends none.
+	retryAfter time.Duration
 }
 
 // The data of the failures that carry some.
@@ -69,7 +73,7 @@ var apiErrors = []error{
 	&domain.ValidationError{}, &domain.InvalidEmailError{}, &domain.InvalidCountryError{},
 	&domain.CustomerNotFoundError{}, &domain.AddressNotFoundError{}, &domain.DuplicateEmailError{},
 	&domain.VersionConflictError{}, domain.ErrBadCredentials, token.ErrInvalidToken, application.ErrUnavailable,
-	application.ErrEventBacklogFull, application.ErrIdempotencyKeyReused, errKeyInUse, errPayloadTooLarge, errRequestTimeout, &unknownMethodError{}, errMethodNotAllowed, errPanicked,
+	application.ErrEventBacklogFull, &application.BusyError{}, application.ErrIdempotencyKeyReused, errKeyInUse, errPayloadTooLarge, errRequestTimeout, &unknownMethodError{}, errMethodNotAllowed, errPanicked,
 }
 
 // commonErrors are what any method of its kind may answer, besides its
@@ -77,7 +81,7 @@ var apiErrors = []error{
 func commonErrors(m method) []error {
 	common := []error{&domain.ValidationError{}, errRequestTimeout, errPayloadTooLarge, errPanicked}
 	if !m.public {
-		common = append(common, token.ErrInvalidToken, application.ErrUnavailable)
+		common = append(common, token.ErrInvalidToken, application.ErrUnavailable, &application.BusyError{})
 	}
 	if m.write {
 		common = append(common, application.ErrEventBacklogFull, application.ErrIdempotencyKeyReused, errKeyInUse)
@@ -93,7 +97,10 @@ func toAPIError(err error) (apiError, bool) {
 	if e, ok := toDomainAPIError(err); ok {
 		return e, true
 	}
-	var unknown *unknownMethodError
+	var (
+		unknown *unknownMethodError
+		busy    *application.BusyError
+	)
 	switch {
 	case errors.Is(err, token.ErrInvalidToken):
 		return apiError{status: http.StatusUnauthorized, code: "invalid_token"}, true
@@ -101,6 +108,8 @@ func toAPIError(err error) (apiError, bool) {
 		return apiError{status: http.StatusServiceUnavailable, code: "database_unavailable"}, true
 	case errors.Is(err, application.ErrEventBacklogFull):
 		return apiError{status: http.StatusServiceUnavailable, code: "event_backlog_full"}, true
+	case errors.As(err, &busy):
+		return apiError{status: http.StatusServiceUnavailable, code: "service_busy", retryAfter: busy.RetryAfter}, true
 	case errors.Is(err, application.ErrIdempotencyKeyReused):
 		return apiError{status: http.StatusUnprocessableEntity, code: "idempotency_key_reused"}, true
 	case errors.Is(err, errKeyInUse):

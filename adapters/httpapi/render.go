@@ -1,7 +1,9 @@
 package httpapi
 
 import (
+	"math"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 	"go.uber.org/zap"
@@ -31,6 +33,9 @@ func (rt *router) render(c *gin.Context, payload any, err error) {
 	}
 	if e.allow != "" {
 		c.Header("Allow", e.allow)
+	}
+	if e.retryAfter > 0 {
+		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(e.retryAfter.Seconds()))))
 	}
 	c.JSON(e.status, errorJSON{Error: e.code, Data: e.data})
 }
