@@ -10,9 +10,10 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/microbase-io/customer-service/adapters/memory"
+	"github.com/microbase-io/customer-service/adapters/sqlite"
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
+	"github.com/microbase-io/customer-service/test/support/sqlitetest"
 )
 
 // credentialsCost is not bcrypt.MinCost, so that a stand-in hash made at
@@ -23,9 +24,9 @@ const credentialsCost = bcrypt.MinCost + 1
 // longestPassword is as long as customer.create allows: all of it counts.
 var longestPassword = strings.Repeat("Long-s3cret-", 6)
 
-func seedForCredentials(t testing.TB) *memory.Repository {
+func seedForCredentials(t testing.TB) *sqlite.Store {
 	t.Helper()
-	repo := memory.NewRepository(application.OutboxLimits{})
+	repo := sqlitetest.Open(t, application.OutboxLimits{})
 	create := application.NewCreateCustomer(repo, credentialsCost, application.SystemClock{})
 	for _, in := range []domain.NewCustomerInput{
 		{Email: "ada@example.com", Password: "s3cret-pass", FirstName: "Ada", LastName: "Lovelace"},
@@ -156,7 +157,7 @@ func TestCheckCredentials_StoreFailureIsNotBadCredentials(t *testing.T) {
 }
 
 func TestNewCheckCredentials_RefusesACostBcryptRefuses(t *testing.T) {
-	if _, err := application.NewCheckCredentials(memory.NewRepository(application.OutboxLimits{}), bcrypt.MaxCost+1); err == nil {
+	if _, err := application.NewCheckCredentials(sqlitetest.Open(t, application.OutboxLimits{}), bcrypt.MaxCost+1); err == nil {
 		t.Fatal("want an error for a cost bcrypt refuses")
 	}
 }
@@ -174,7 +175,7 @@ func TestCredentials_PrintWithoutThePassword(t *testing.T) {
 // failing takes about as long as the others (compare the ns/op of the
 // sub-benchmarks); it asserts nothing, timings being the machine's.
 func BenchmarkCheckCredentials(b *testing.B) {
-	repo := memory.NewRepository(application.OutboxLimits{})
+	repo := sqlitetest.Open(b, application.OutboxLimits{})
 	const cost = bcrypt.DefaultCost
 	create := application.NewCreateCustomer(repo, cost, application.SystemClock{})
 	for _, in := range []domain.NewCustomerInput{

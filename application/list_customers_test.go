@@ -9,16 +9,17 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/microbase-io/customer-service/adapters/memory"
+	"github.com/microbase-io/customer-service/adapters/sqlite"
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
+	"github.com/microbase-io/customer-service/test/support/sqlitetest"
 )
 
 // seedMany creates n customers c00@example.com, c01@..., in that order;
 // every third one is INACTIVE and every other one tagged VIP.
-func seedMany(t *testing.T, n int) (*memory.Repository, []string) {
+func seedMany(t *testing.T, n int) (*sqlite.Store, []string) {
 	t.Helper()
-	repo := memory.NewRepository(application.OutboxLimits{})
+	repo := sqlitetest.Open(t, application.OutboxLimits{})
 	clock := &fixedClock{}
 	create := application.NewCreateCustomer(repo, bcrypt.MinCost, clock)
 	ids := make([]string, n)

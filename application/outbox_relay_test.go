@@ -11,9 +11,10 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/microbase-io/customer-service/adapters/memory"
+	"github.com/microbase-io/customer-service/adapters/sqlite"
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
+	"github.com/microbase-io/customer-service/test/support/sqlitetest"
 )
 
 // bus is a publisher that records what it confirmed; while down it
@@ -80,7 +81,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 
 // writes makes n customers and one update of each through the use
 // cases, and returns their ids.
-func writes(t *testing.T, repo *memory.Repository, n int) []string {
+func writes(t *testing.T, repo *sqlite.Store, n int) []string {
 	t.Helper()
 	create := application.NewCreateCustomer(repo, bcrypt.MinCost, application.SystemClock{})
 	update := application.NewUpdateCustomer(repo, application.SystemClock{})
@@ -125,7 +126,7 @@ func perCustomer(t *testing.T, delivered []application.Event, ids []string) map[
 }
 
 func TestRelayPublishesEveryEventInOrderAndEmptiesTheOutbox(t *testing.T) {
-	repo := memory.NewRepository(application.OutboxLimits{})
+	repo := sqlitetest.Open(t, application.OutboxLimits{})
 	ids := writes(t, repo, 10)
 	b := &bus{}
 	startRelay(t, repo, b, "relay")
@@ -139,7 +140,7 @@ func TestRelayPublishesEveryEventInOrderAndEmptiesTheOutbox(t *testing.T) {
 }
 
 func TestRelayKeepsEventsWhileTheBrokerIsAwayAndSendsThemAllAfter(t *testing.T) {
-	repo := memory.NewRepository(application.OutboxLimits{})
+	repo := sqlitetest.Open(t, application.OutboxLimits{})
 	b := &bus{down: true}
 	startRelay(t, repo, b, "relay")
 	ids := writes(t, repo, 50) // 100 writes, all accepted while the broker is away
@@ -157,7 +158,7 @@ func TestRelayKeepsEventsWhileTheBrokerIsAwayAndSendsThemAllAfter(t *testing.T) 
 }
 
 func TestTwoRelaysPublishEachEventOnce(t *testing.T) {
-	repo := memory.NewRepository(application.OutboxLimits{})
+	repo := sqlitetest.Open(t, application.OutboxLimits{})
 	b := &bus{}
 	startRelay(t, repo, b, "relay-a")
 	startRelay(t, repo, b, "relay-b")
@@ -181,7 +182,7 @@ func (stuck) Publish(ctx context.Context, _ application.Event) error {
 }
 
 func TestEventsOfARelayThatDiedAreTakenOverAfterItsLease(t *testing.T) {
-	repo := memory.NewRepository(application.OutboxLimits{})
+	repo := sqlitetest.Open(t, application.OutboxLimits{})
 	ids := writes(t, repo, 3)
 	// The first relay claims customers and never gets a confirm; it stops
 	// as a killed process would, holding its leases.

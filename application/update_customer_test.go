@@ -9,9 +9,10 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/microbase-io/customer-service/adapters/memory"
+	"github.com/microbase-io/customer-service/adapters/sqlite"
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
+	"github.com/microbase-io/customer-service/test/support/sqlitetest"
 )
 
 type fixedClock struct{ t time.Time }
@@ -20,9 +21,9 @@ func (c *fixedClock) Now() time.Time { c.t = c.t.Add(time.Second); return c.t }
 
 func ptr[T any](v T) *T { return &v }
 
-func seed(t *testing.T) (*memory.Repository, *fixedClock, *domain.Customer) {
+func seed(t *testing.T) (*sqlite.Store, *fixedClock, *domain.Customer) {
 	t.Helper()
-	repo := memory.NewRepository(application.OutboxLimits{})
+	repo := sqlitetest.Open(t, application.OutboxLimits{})
 	clock := &fixedClock{t: time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)}
 	c, err := application.NewCreateCustomer(repo, bcrypt.MinCost, clock).Handle(context.Background(), application.CreateCustomerCommand{Customer: domain.NewCustomerInput{
 		Email: "john.doe@gmail.com", Password: "s3cret-pass", FirstName: "John", LastName: "Doe", Tags: []string{"VIP"},

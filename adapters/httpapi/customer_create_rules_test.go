@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/microbase-io/customer-service/adapters/memory"
+	"github.com/microbase-io/customer-service/adapters/sqlite"
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
 )
@@ -55,29 +55,29 @@ func TestCustomerCreate_PasswordsOf8To72Bytes(t *testing.T) {
 
 // countingStore counts the writes a call makes.
 type countingStore struct {
-	*memory.Repository
+	*sqlite.Store
 	creates, others atomic.Int32
 }
 
 func (s *countingStore) Create(ctx context.Context, c *domain.Customer, ev application.NewEvent, k application.IdempotencyKey) (*domain.Customer, error) {
 	s.creates.Add(1)
-	return s.Repository.Create(ctx, c, ev, k)
+	return s.Store.Create(ctx, c, ev, k)
 }
 
 func (s *countingStore) Update(ctx context.Context, id string, k application.IdempotencyKey, change func(*domain.Customer) (application.NewEvent, error)) (*domain.Customer, error) {
 	s.others.Add(1)
-	return s.Repository.Update(ctx, id, k, change)
+	return s.Store.Update(ctx, id, k, change)
 }
 
 func (s *countingStore) Patch(ctx context.Context, id string, p domain.CustomerPatch, v *int64, now time.Time, ev application.NewEvent, k application.IdempotencyKey) (*domain.Customer, error) {
 	s.others.Add(1)
-	return s.Repository.Patch(ctx, id, p, v, now, ev, k)
+	return s.Store.Patch(ctx, id, p, v, now, ev, k)
 }
 
 func TestCustomerCreate_WritesTheWholeCustomerInOneInsert(t *testing.T) {
 	var store *countingStore
-	a := newFullAPI(t, func(m *memory.Repository) application.CustomerRepository {
-		store = &countingStore{Repository: m}
+	a := newFullAPI(t, func(m *sqlite.Store) application.CustomerRepository {
+		store = &countingStore{Store: m}
 		return store
 	})
 	c := customerOf(t, a.call(t, "customer.create", `{"email":"ada@example.com","password":"`+adaPassword+`","firstName":"Ada","lastName":"Lovelace",`+

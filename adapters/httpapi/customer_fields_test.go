@@ -2,10 +2,11 @@ package httpapi
 
 import (
 	"encoding/json"
-	"github.com/microbase-io/customer-service/adapters/jsonview"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/microbase-io/customer-service/adapters/jsonview"
 )
 
 func fieldsTestCustomer(withTimes bool) jsonview.Customer {

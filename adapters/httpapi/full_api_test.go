@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/microbase-io/customer-service/adapters/memory"
+	"github.com/microbase-io/customer-service/adapters/sqlite"
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
 )
@@ -20,7 +20,7 @@ const (
 func init() { plainPasswords = append(plainPasswords, adaPassword, gracePassword, wrongPassword) }
 
 // newFullAPI is newAPI with the store optionally behind a wrapper.
-func newFullAPI(t *testing.T, wrap ...func(*memory.Repository) application.CustomerRepository) *api {
+func newFullAPI(t *testing.T, wrap ...func(*sqlite.Store) application.CustomerRepository) *api {
 	t.Helper()
 	opts := make([]apiOption, len(wrap))
 	for i, w := range wrap {

@@ -19,15 +19,16 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/microbase-io/customer-service/adapters/httpapi"
-	"github.com/microbase-io/customer-service/adapters/memory"
+	"github.com/microbase-io/customer-service/adapters/sqlite"
 	"github.com/microbase-io/customer-service/adapters/token"
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
 	"github.com/microbase-io/customer-service/test/openapitest"
+	"github.com/microbase-io/customer-service/test/support/sqlitetest"
 )
 
 // The adapter is exercised the way a client sees it: NewRouter over the
-// real use cases and the in-memory repository, with a real HS256 token.
+// real use cases and the embedded SQLite store in a temporary directory, with a real HS256 token.
 
 const (
 	testScope      = "api"
@@ -57,14 +58,14 @@ func (c *stepClock) Now() time.Time {
 
 type apiSetup struct {
 	cfg  httpapi.Config
-	repo func(*memory.Repository) application.CustomerRepository
+	repo func(*sqlite.Store) application.CustomerRepository
 	uc   func(application.Application) application.Application
 }
 
 type apiOption func(*apiSetup)
 
 // withRepository puts a wrapper between the use cases and the store.
-func withRepository(wrap func(*memory.Repository) application.CustomerRepository) apiOption {
+func withRepository(wrap func(*sqlite.Store) application.CustomerRepository) apiOption {
 	return func(s *apiSetup) { s.repo = wrap }
 }
 
@@ -80,7 +81,7 @@ func withRequestTimeout(d time.Duration) apiOption {
 // api is one router with its store, its log and a token it accepts.
 type api struct {
 	handler http.Handler
-	repo    *memory.Repository
+	repo    *sqlite.Store
 	clock   *stepClock
 	logs    *observer.ObservedLogs
 	token   string
@@ -92,7 +93,7 @@ func newAPI(t *testing.T, opts ...apiOption) *api {
 	for _, o := range opts {
 		o(&setup)
 	}
-	mem := memory.NewRepository(application.OutboxLimits{})
+	mem := sqlitetest.Open(t, application.OutboxLimits{})
 	var repo application.CustomerRepository = mem
 	if setup.repo != nil {
 		repo = setup.repo(mem)

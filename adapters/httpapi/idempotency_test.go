@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/microbase-io/customer-service/adapters/httpapi"
-	"github.com/microbase-io/customer-service/adapters/memory"
+	"github.com/microbase-io/customer-service/adapters/sqlite"
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
 )
@@ -137,7 +137,7 @@ func TestAMalformedKeyIsAValidationError(t *testing.T) {
 
 // gate holds every address creation inside the store until it is opened.
 type gate struct {
-	*memory.Repository
+	*sqlite.Store
 	entered chan struct{}
 	open    chan struct{}
 }
@@ -145,15 +145,15 @@ type gate struct {
 func (g gate) Update(ctx context.Context, id string, k application.IdempotencyKey, change func(*domain.Customer) (application.NewEvent, error)) (*domain.Customer, error) {
 	g.entered <- struct{}{}
 	<-g.open
-	return g.Repository.Update(ctx, id, k, change)
+	return g.Store.Update(ctx, id, k, change)
 }
 
 // A copy sent while the first is still running is 409 at once; once the
 // first has answered, a copy gets its answer.
 func TestACopyWhileTheFirstRunsIs409(t *testing.T) {
 	g := gate{entered: make(chan struct{}, 1), open: make(chan struct{})}
-	a := newAPI(t, withRepository(func(m *memory.Repository) application.CustomerRepository {
-		g.Repository = m
+	a := newAPI(t, withRepository(func(m *sqlite.Store) application.CustomerRepository {
+		g.Store = m
 		return g
 	}))
 	id := a.addCustomer(t, "john.doe@gmail.com", johnPassword)

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/microbase-io/customer-service/adapters/memory"
+	"github.com/microbase-io/customer-service/adapters/sqlite"
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
 )
@@ -49,7 +49,7 @@ func TestNewMethods_NeedAValidToken(t *testing.T) {
 }
 
 // storeDown is a store that cannot be reached.
-type storeDown struct{ *memory.Repository }
+type storeDown struct{ *sqlite.Store }
 
 var errStoreDown = fmt.Errorf("server selection timeout, 10.0.0.7:27017: %w", application.ErrUnavailable)
 
@@ -70,7 +70,7 @@ func (storeDown) List(context.Context, application.ListQuery) ([]*domain.Custome
 func TestNewMethods_AnUnreachableStoreIs503WithoutDetails(t *testing.T) {
 	for _, c := range guardedCalls {
 		t.Run(c.method, func(t *testing.T) {
-			a := newFullAPI(t, func(m *memory.Repository) application.CustomerRepository { return storeDown{m} })
+			a := newFullAPI(t, func(m *sqlite.Store) application.CustomerRepository { return storeDown{m} })
 			vars := map[string]string{"customer": unknownID, "address": unknownID}
 			assertError(t, a.call(t, c.method, fill(c.body, vars)), http.StatusServiceUnavailable, "database_unavailable", "")
 		})

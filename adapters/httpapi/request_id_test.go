@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/microbase-io/customer-service/adapters/httpapi"
-	"github.com/microbase-io/customer-service/adapters/memory"
+	"github.com/microbase-io/customer-service/adapters/sqlite"
 	"github.com/microbase-io/customer-service/application"
 )
 
@@ -103,7 +103,7 @@ func TestRequestID_UnsafeIDIsReplaced(t *testing.T) {
 // and the request's access log line names it with the HTTP method, the
 // RPC method, the status and, for a failure, the error code.
 func TestRequestID_OnEveryAnswerAndInTheAccessLog(t *testing.T) {
-	blocking := withRepository(func(m *memory.Repository) application.CustomerRepository { return waitForDeadline{m} })
+	blocking := withRepository(func(m *sqlite.Store) application.CustomerRepository { return waitForDeadline{m} })
 	tests := []struct {
 		name       string
 		opts       []apiOption

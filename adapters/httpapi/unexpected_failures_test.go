@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/microbase-io/customer-service/adapters/httpapi"
-	"github.com/microbase-io/customer-service/adapters/memory"
+	"github.com/microbase-io/customer-service/adapters/sqlite"
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
 )
@@ -133,26 +133,26 @@ func TestInternalError_UnknownErrorTextStaysInTheLog(t *testing.T) {
 // waitForDeadline is a store that answers only once the call's context
 // has ended, as an unreachable database does; the real store behind it
 // then refuses the ended context.
-type waitForDeadline struct{ *memory.Repository }
+type waitForDeadline struct{ *sqlite.Store }
 
 func (r waitForDeadline) Create(ctx context.Context, c *domain.Customer, ev application.NewEvent, k application.IdempotencyKey) (*domain.Customer, error) {
 	<-ctx.Done()
-	return r.Repository.Create(ctx, c, ev, k)
+	return r.Store.Create(ctx, c, ev, k)
 }
 
 func (r waitForDeadline) Get(ctx context.Context, id string) (*domain.Customer, error) {
 	<-ctx.Done()
-	return r.Repository.Get(ctx, id)
+	return r.Store.Get(ctx, id)
 }
 
 func (r waitForDeadline) Patch(ctx context.Context, id string, p domain.CustomerPatch, v *int64, now time.Time, ev application.NewEvent, k application.IdempotencyKey) (*domain.Customer, error) {
 	<-ctx.Done()
-	return r.Repository.Patch(ctx, id, p, v, now, ev, k)
+	return r.Store.Patch(ctx, id, p, v, now, ev, k)
 }
 
 // unreachable is a store that reports it cannot be reached, wrapped as a
 // driver adapter would.
-type unreachable struct{ *memory.Repository }
+type unreachable struct{ *sqlite.Store }
 
 var errUnreachable = fmt.Errorf("dial tcp 10.0.0.7:27017: connection refused: %w", application.ErrUnavailable)
 
@@ -176,10 +176,10 @@ func TestDatabaseUnavailable_Answers503(t *testing.T) {
 	}{
 		{"deadline passes", []apiOption{
 			withRequestTimeout(time.Millisecond),
-			withRepository(func(m *memory.Repository) application.CustomerRepository { return waitForDeadline{m} }),
+			withRepository(func(m *sqlite.Store) application.CustomerRepository { return waitForDeadline{m} }),
 		}},
 		{"store unreachable", []apiOption{
-			withRepository(func(m *memory.Repository) application.CustomerRepository { return unreachable{m} }),
+			withRepository(func(m *sqlite.Store) application.CustomerRepository { return unreachable{m} }),
 		}},
 	}
 	for _, store := range stores {
