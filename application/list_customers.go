@@ -23,9 +23,16 @@ const (
 	MaxFilterValues = 100
 )
 
+// ErrPageFull is what a page's consumer returns for a customer it has no
+// room for: the page ends before that customer, and its Next continues
+// from there.
+var ErrPageFull = errors.New("the page is full")
+
 // ListCustomersQuery is a customer.list call as the caller sends it. Each
-// non-empty filter matches any of its values; filters combine with AND. A
-// nil Limit or Skip takes its default.
+// filter matches any of its values and filters combine with AND; a nil
+// filter is no filter, an empty one matches nobody (as MongoDB's $in: []).
+// A nil Limit or Skip takes its default; After is the Next of the page
+// before.
 type ListCustomersQuery struct {
 	IDs      []string
 	Emails   []string
@@ -33,36 +40,78 @@ type ListCustomersQuery struct {
 	Tags     []string
 	Limit    *int64
 	Skip     *int64
-	Unread   []domain.Problem
+	After    *string
+	// WithoutAddresses: the caller does not answer addresses, so they
+	// need not be read (see ListQuery).
+	WithoutAddresses bool
+	Unread           []domain.Problem
 }
 
-// CustomerPage is one page of customer.list, with the limit and skip that
-// were applied.
+// CustomerPage is what a page of customer.list applied, and where the list
+// goes on.
 type CustomerPage struct {
-	Customers []*domain.Customer
-	Limit     int
-	Skip      int
+	Limit int
+	Skip  int
+	// Next is the cursor of the page that follows; "" when no customer
+	// follows this page.
+	Next string
 }
 
-// ListCustomers answers customer.list.
+// ListCustomers answers customer.list: it hands the customers of the page
+// to each, in list order. each may refuse one with ErrPageFull (the page
+// ends before it; it must take the first) or fail with another error,
+// which Handle returns.
 type ListCustomers interface {
-	Handle(ctx context.Context, q ListCustomersQuery) (CustomerPage, error)
+	Handle(ctx context.Context, q ListCustomersQuery, each func(*domain.Customer) error) (CustomerPage, error)
 }
 
 type listCustomers struct{ repo CustomerRepository }
 
 func NewListCustomers(repo CustomerRepository) ListCustomers { return listCustomers{repo: repo} }
 
-func (uc listCustomers) Handle(ctx context.Context, q ListCustomersQuery) (CustomerPage, error) {
+// errMoreFollow stops a list that met the customer after the page.
+var errMoreFollow = errors.New("more customers follow")
+
+func (uc listCustomers) Handle(ctx context.Context, q ListCustomersQuery, each func(*domain.Customer) error) (CustomerPage, error) {
 	lq, err := toListQuery(q)
 	if err := domain.WithUnread(q.Unread, err); err != nil {
 		return CustomerPage{}, err
 	}
-	customers, err := uc.repo.List(ctx, lq)
-	if err != nil {
+	page := CustomerPage{Limit: lq.Limit, Skip: lq.Skip}
+	if matchesNobody(q) {
+		return page, nil
+	}
+	// One customer more than the page tells whether any follows.
+	lq.Limit++
+	var last *domain.Customer
+	taken := 0
+	err = uc.repo.List(ctx, lq, func(c *domain.Customer) error {
+		if taken == page.Limit {
+			return errMoreFollow
+		}
+		if err := each(c); err != nil {
+			return err
+		}
+		last, taken = c, taken+1
+		return nil
+	})
+	switch {
+	case (errors.Is(err, errMoreFollow) || errors.Is(err, ErrPageFull)) && last != nil:
+		page.Next = positionOf(last).Cursor()
+	case err != nil:
 		return CustomerPage{}, err
 	}
-	return CustomerPage{Customers: customers, Limit: lq.Limit, Skip: lq.Skip}, nil
+	return page, nil
+}
+
+// matchesNobody tells a query one of whose filters is an empty list.
+func matchesNobody(q ListCustomersQuery) bool {
+	for _, f := range [][]string{q.IDs, q.Emails, q.Statuses, q.Tags} {
+		if f != nil && len(f) == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // toListQuery checks every argument and reports all problems at once.
@@ -72,16 +121,20 @@ func (uc listCustomers) Handle(ctx context.Context, q ListCustomersQuery) (Custo
 // value is normalised as customer.create normalises emails, so it matches
 // however the caller spells it; a value that is not a valid email today is
 // compared as sent, so customers stored by the Node.js service under
-// older, looser rules can still be found.
+// older, looser rules can still be found. An empty or blank filter value
+// is refused: read as "any", it would widen the filter to everyone.
 func toListQuery(q ListCustomersQuery) (ListQuery, error) {
 	var problems []domain.Problem
 	bad := func(field, message string) {
 		problems = append(problems, domain.Problem{Field: field, Message: message})
 	}
-	lq := ListQuery{Limit: DefaultListLimit, IDs: q.IDs, Tags: q.Tags}
+	lq := ListQuery{Limit: DefaultListLimit, IDs: q.IDs, Tags: q.Tags, WithoutAddresses: q.WithoutAddresses}
 	for field, values := range map[string][]string{"id": q.IDs, "email": q.Emails, "status": q.Statuses, "tags": q.Tags} {
-		if len(values) > MaxFilterValues {
+		switch {
+		case len(values) > MaxFilterValues:
 			bad(field, "must hold at most "+strconv.Itoa(MaxFilterValues)+" values")
+		case slices.ContainsFunc(values, func(v string) bool { return strings.TrimSpace(v) == "" }):
+			bad(field, "must not hold an empty value")
 		}
 	}
 	if len(problems) > 0 {
@@ -102,6 +155,17 @@ func toListQuery(q ListCustomersQuery) (ListQuery, error) {
 			bad("skip", "must not be negative")
 		} else {
 			lq.Skip = int(min(*q.Skip, maxSkip))
+		}
+	}
+	if q.After != nil {
+		after, ok := parseCursor(*q.After)
+		switch {
+		case !ok:
+			bad("after", "must be the page.next of an earlier page")
+		case q.Skip != nil:
+			bad("after", "cannot be combined with skip")
+		default:
+			lq.After = &after
 		}
 	}
 	for _, id := range q.IDs {

@@ -61,9 +61,10 @@ type CustomerRepository interface {
 	// FindByEmail returns the customer with that normalised email.
 	FindByEmail(ctx context.Context, email string) (*domain.Customer, error)
 
-	// List returns the customers matching q, ordered by creation time then
-	// id, so that paging with Skip never repeats or misses one.
-	List(ctx context.Context, q ListQuery) ([]*domain.Customer, error)
+	// List hands each customer matching q to each, in creation order then
+	// by id, from q.After or after skipping q.Skip, at most q.Limit of
+	// them. An error from each stops the list and is returned as it is.
+	List(ctx context.Context, q ListQuery, each func(*domain.Customer) error) error
 }
 
 // PatchAsChange is what Patch does, as a change for Update: the patch
@@ -89,4 +90,11 @@ type ListQuery struct {
 	Tags     []string
 	Limit    int
 	Skip     int
+	// After starts the list after that position, when set (Skip is then
+	// zero).
+	After *ListPosition
+	// WithoutAddresses leaves the addresses out of the customers handed
+	// on, for a caller that does not answer them: they are most of what a
+	// customer weighs, and a store need not read them.
+	WithoutAddresses bool
 }

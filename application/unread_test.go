@@ -8,6 +8,7 @@ import (
 
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
+	"github.com/microbase-io/customer-service/test/support/sqlitetest"
 )
 
 // A call with arguments the adapter could not read is answered with them
@@ -48,7 +49,7 @@ func TestUseCases_AnswerUnreadArgumentsWithTheRulesAndWriteNothing(t *testing.T)
 			return app.RemoveCustomer.Handle(ctx, application.RemoveCustomerCommand{ID: c.ID(), Unread: unread("x")})
 		}, []string{"x: must be a string"}},
 		{"list", func() error {
-			_, err := app.ListCustomers.Handle(ctx, application.ListCustomersQuery{Skip: ptr(int64(-1)), Unread: unread("limit")})
+			_, err := app.ListCustomers.Handle(ctx, application.ListCustomersQuery{Skip: ptr(int64(-1)), Unread: unread("limit")}, func(*domain.Customer) error { return nil })
 			return err
 		}, []string{"limit: must be a string", "skip: must not be negative"}},
 		{"checkCredentials", func() error {
@@ -79,8 +80,8 @@ func TestUseCases_AnswerUnreadArgumentsWithTheRulesAndWriteNothing(t *testing.T)
 			if err != nil || stored.Version() != c.Version() {
 				t.Fatalf("the customer was written: %v, %v", stored, err)
 			}
-			if all, err := repo.List(ctx, application.ListQuery{Limit: 10}); err != nil || len(all) != 1 {
-				t.Fatalf("the store holds %d customers (%v), want the one seeded", len(all), err)
+			if all := sqlitetest.Customers(t, repo); len(all) != 1 {
+				t.Fatalf("the store holds %d customers, want the one seeded", len(all))
 			}
 		})
 	}

@@ -36,11 +36,17 @@ type Config struct {
 	RequestTimeout  time.Duration `yaml:"request_timeout" env:"CUSTOMER_REQUEST_TIMEOUT"`
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout" env:"CUSTOMER_SHUTDOWN_TIMEOUT"`
 	MaxBodyBytes    int64         `yaml:"max_body_bytes" env:"CUSTOMER_MAX_BODY_BYTES"`
+	MaxAnswerBytes  int64         `yaml:"max_answer_bytes" env:"CUSTOMER_MAX_ANSWER_BYTES"`
+	MaxHeldBytes    int64         `yaml:"max_held_bytes" env:"CUSTOMER_MAX_HELD_BYTES"`
 	AMQPURL         string        `yaml:"amqp_url" env:"CUSTOMER_AMQP_URL"`
 	AMQPExchange    string        `yaml:"amqp_exchange" env:"CUSTOMER_AMQP_EXCHANGE"`
 	OutboxLease     time.Duration `yaml:"outbox_lease" env:"CUSTOMER_OUTBOX_LEASE"`
 	OutboxMaxEvents int           `yaml:"outbox_max_events" env:"CUSTOMER_OUTBOX_MAX_EVENTS"`
 }
+
+// minAnswerBytes keeps a list page able to hold a few ordinary customers
+// (about a kilobyte each); a single larger one is answered alone.
+const minAnswerBytes = 16 << 10
 
 // ConfigFileVariable names an optional YAML file read over the defaults.
 const ConfigFileVariable = "CUSTOMER_CONFIG_FILE"
@@ -88,6 +94,12 @@ func (c Config) validate() error {
 	}
 	if c.MaxBodyBytes <= 0 {
 		errs = append(errs, errors.New("CUSTOMER_MAX_BODY_BYTES must be positive"))
+	}
+	if c.MaxAnswerBytes < minAnswerBytes {
+		errs = append(errs, fmt.Errorf("CUSTOMER_MAX_ANSWER_BYTES must be at least %d", minAnswerBytes))
+	}
+	if c.MaxHeldBytes < max(c.MaxBodyBytes, c.MaxAnswerBytes) {
+		errs = append(errs, errors.New("CUSTOMER_MAX_HELD_BYTES must be at least CUSTOMER_MAX_BODY_BYTES and CUSTOMER_MAX_ANSWER_BYTES"))
 	}
 	// Two listeners on one address would fail at start with a less clear
 	// message; port 0 (any free port, in tests) is the exception.

@@ -53,6 +53,8 @@ func newRouter(cfg Config, app application.Application, verifier *token.Verifier
 	return httpapi.NewRouter(httpapi.Config{
 		MaxBodyBytes:   cfg.MaxBodyBytes,
 		RequestTimeout: cfg.RequestTimeout,
+		MaxAnswerBytes: cfg.MaxAnswerBytes,
+		MaxHeldBytes:   cfg.MaxHeldBytes,
 		Observer:       m,
 	}, app, verifier, log.Named("http"))
 }

@@ -1,35 +1,43 @@
 package httpapi
 
 import (
-	"bytes"
-	"encoding/json"
-	"github.com/microbase-io/customer-service/adapters/jsonview"
+	"reflect"
 	"strings"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/microbase-io/customer-service/adapters/jsonview"
 )
 
-// customerFields are the members of jsonview.Customer, in answer order, under
-// the names customer.list's fields argument uses. A test checks that they
-// render exactly what jsonview.Customer does, so the two cannot drift apart.
-// The password is not among them: no answer can hold it.
-var customerFields = []struct {
-	name  string
-	value func(*jsonview.Customer) any // nil leaves the member out
-}{
-	{"email", func(c *jsonview.Customer) any { return c.Email }},
-	{"firstName", func(c *jsonview.Customer) any { return c.FirstName }},
-	{"lastName", func(c *jsonview.Customer) any { return c.LastName }},
-	{"status", func(c *jsonview.Customer) any { return c.Status }},
-	{"tags", func(c *jsonview.Customer) any { return c.Tags }},
-	{"addresses", func(c *jsonview.Customer) any { return c.Addresses }},
-	{"id", func(c *jsonview.Customer) any { return c.ID }},
-	{"version", func(c *jsonview.Customer) any { return c.Version }},
-	{"createdAt", func(c *jsonview.Customer) any { return timeValue(c.CreatedAt) }},
-	{"updatedAt", func(c *jsonview.Customer) any { return timeValue(c.UpdatedAt) }},
+// customerField is a member of jsonview.Customer, as the fields argument
+// of customer.list names it.
+type customerField struct {
+	name     string
+	index    int  // in jsonview.Customer
+	omitZero bool // left out when zero, as jsonview.Customer's tag says
 }
+
+// customerFields are jsonview.Customer's members in answer order, read
+// from the type itself: a field added there is one a client can pick.
+// The password is not among them: no answer can hold it.
+var customerFields = func() []customerField {
+	t := reflect.TypeFor[jsonview.Customer]()
+	fields := make([]customerField, t.NumField())
+	for i := range fields {
+		name, options, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		fields[i] = customerField{name: name, index: i, omitZero: strings.Contains(options, "omitzero")}
+	}
+	return fields
+}()
 
 // idField is always answered, as MongoDB answers _id unless told not to:
 // a client that picks fields still needs to know which customer it has.
 const idField = "id"
+
+// addressesField is the one member a store may leave unread when it is
+// not answered (application.ListQuery.WithoutAddresses).
+const addressesField = "addresses"
 
 // fieldSelection says which of customerFields an answer holds.
 type fieldSelection []bool
@@ -60,6 +68,12 @@ func selectFields(names []string) fieldSelection {
 	return keep
 }
 
+// holds tells whether the selection answers the named field.
+func (s fieldSelection) holds(name string) bool {
+	i := fieldIndex(name)
+	return i >= 0 && s[i]
+}
+
 func fieldIndex(name string) int {
 	for i, f := range customerFields {
 		if f.name == name {
@@ -69,42 +83,39 @@ func fieldIndex(name string) int {
 	return -1
 }
 
-// projectedCustomer is a customer with only the selected fields.
+// appendProjected appends c, with only the selected fields, as a JSON
+// object.
+func appendProjected(b []byte, c jsonview.Customer, fields fieldSelection) ([]byte, error) {
+	v := reflect.ValueOf(&c).Elem()
+	b = append(b, '{')
+	first := true
+	for i, f := range customerFields {
+		value := v.Field(f.index)
+		if !fields[i] || f.omitZero && value.IsZero() {
+			continue
+		}
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b, _ = jsontext.AppendQuote(b, f.name)
+		b = append(b, ':')
+		raw, err := json.Marshal(value.Interface())
+		if err != nil {
+			return nil, err
+		}
+		b = append(b, raw...)
+	}
+	return append(b, '}'), nil
+}
+
+// projectedCustomer is a customer with only the selected fields: what the
+// document says a listed customer is.
 type projectedCustomer struct {
 	customer jsonview.Customer
 	fields   fieldSelection
 }
 
 func (p projectedCustomer) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, f := range customerFields {
-		if !p.fields[i] {
-			continue
-		}
-		v := f.value(&p.customer)
-		if v == nil {
-			continue
-		}
-		raw, err := json.Marshal(v)
-		if err != nil {
-			return nil, err
-		}
-		if b.Len() > 1 {
-			b.WriteByte(',')
-		}
-		b.WriteString(`"` + f.name + `":`)
-		b.Write(raw)
-	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
-}
-
-// timeValue turns a missing timestamp into an untyped nil, so that it is
-// left out as jsonview.Customer's omitzero leaves it out.
-func timeValue(t jsonview.Timestamp) any {
-	if t.IsZero() {
-		return nil
-	}
-	return t
+	return appendProjected(nil, p.customer, p.fields)
 }

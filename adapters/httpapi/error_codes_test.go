@@ -1,12 +1,11 @@
 package httpapi_test
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"testing"
 
-	"github.com/microbase-io/customer-service/application"
+	"github.com/microbase-io/customer-service/test/support/sqlitetest"
 )
 
 const newCustomerArgs = `"email":"new.customer@example.com","password":"` + createPassword + `","firstName":"New","lastName":"Customer"`
@@ -124,9 +123,8 @@ func TestErrors_EachCodeHasItsStatusAndData(t *testing.T) {
 					t.Errorf("a failed call wrote customer %s (version %d, was %d)", id, v, before[id])
 				}
 			}
-			all, err := a.repo.List(context.Background(), application.ListQuery{})
-			if err != nil || len(all) != 2 {
-				t.Errorf("store holds %d customers (%v), want the 2 fixtures only", len(all), err)
+			if stored := sqlitetest.Customers(t, a.repo); len(stored) != 2 {
+				t.Errorf("store holds %d customers, want the 2 fixtures only", len(stored))
 			}
 		})
 	}

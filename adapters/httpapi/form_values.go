@@ -22,10 +22,11 @@ var formDecoder = sync.OnceValue(func() *form.Decoder {
 	}, (*string)(nil))
 	d.RegisterCustomTypeFunc(func(vs []string) (any, error) { return parseInteger(vs) }, (*integer)(nil))
 	d.RegisterCustomTypeFunc(func(vs []string) (any, error) {
-		l := stringList(splitValues(vs, false))
+		l := stringList(splitValues(vs))
 		return &l, nil
 	}, (*stringList)(nil))
-	d.RegisterCustomTypeFunc(func(vs []string) (any, error) { return filter(splitValues(vs, true)), nil }, filter(nil))
+	d.RegisterCustomTypeFunc(func(vs []string) (any, error) { return filter(splitParts(vs)), nil }, filter(nil))
+	d.RegisterCustomTypeFunc(func(vs []string) (any, error) { return fieldList(dropEmpty(splitParts(vs))), nil }, fieldList(nil))
 	d.RegisterCustomTypeFunc(func(vs []string) (any, error) {
 		var addresses []addressInput
 		err := decodeJSONText(vs, &addresses)

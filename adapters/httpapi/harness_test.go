@@ -33,6 +33,8 @@ import (
 const (
 	testScope      = "api"
 	testMaxBody    = 1 << 20
+	testMaxAnswer  = 4 << 20
+	testMaxHeld    = 32 << 20
 	johnPassword   = "john-s3cret-pass"
 	janePassword   = "jane-s3cret-pass"
 	createPassword = "create-s3cret-pass"
@@ -78,6 +80,12 @@ func withRequestTimeout(d time.Duration) apiOption {
 	return func(s *apiSetup) { s.cfg.RequestTimeout = d }
 }
 
+// withHeldBytes sets the bytes one list page and all requests in flight
+// may hold.
+func withHeldBytes(answer, held int64) apiOption {
+	return func(s *apiSetup) { s.cfg.MaxAnswerBytes, s.cfg.MaxHeldBytes = answer, held }
+}
+
 // api is one router with its store, its log and a token it accepts.
 type api struct {
 	handler http.Handler
@@ -89,7 +97,8 @@ type api struct {
 
 func newAPI(t *testing.T, opts ...apiOption) *api {
 	t.Helper()
-	setup := apiSetup{cfg: httpapi.Config{MaxBodyBytes: testMaxBody, RequestTimeout: 5 * time.Second}}
+	setup := apiSetup{cfg: httpapi.Config{MaxBodyBytes: testMaxBody, RequestTimeout: 5 * time.Second,
+		MaxAnswerBytes: testMaxAnswer, MaxHeldBytes: testMaxHeld}}
 	for _, o := range opts {
 		o(&setup)
 	}

@@ -15,14 +15,21 @@ type stringList []string
 
 // filter is a list filter of customer.list, matching any of its values.
 // Besides a stringList's forms it may be one comma-separated JSON string,
-// as MicroBase's documentation sends it. Values are trimmed and empty ones
-// dropped.
+// as MicroBase's documentation sends it. Values are trimmed, and empty
+// ones kept for the use case to refuse: dropped, "id=" would be no filter
+// at all and match everyone. Only a JSON array can be empty (matching
+// nobody).
 type filter []string
+
+// fieldList is customer.list's fields argument: names in a filter's
+// forms, empty ones ignored as unknown names are.
+type fieldList []string
 
 var errNotStringList = &argumentError{message: "must be a list of strings"}
 
 func (*stringList) expected() string { return errNotStringList.message }
 func (*filter) expected() string     { return errNotStringList.message }
+func (*fieldList) expected() string  { return errNotStringList.message }
 
 func (l *stringList) UnmarshalJSON(b []byte) error {
 	var items []*string
@@ -46,34 +53,55 @@ func (f *filter) UnmarshalJSON(b []byte) error {
 		if err := json.Unmarshal(b, &s, jsonOptions); err != nil {
 			return err
 		}
-		*f = splitValues([]string{s}, true)
+		*f = splitParts([]string{s})
 		return nil
 	}
 	var list stringList
 	if err := list.UnmarshalJSON(b); err != nil {
 		return err
 	}
-	*f = filter{}
-	for _, v := range list {
-		if v = strings.TrimSpace(v); v != "" {
-			*f = append(*f, v)
-		}
+	*f = make(filter, len(list))
+	for i, v := range list {
+		(*f)[i] = strings.TrimSpace(v)
 	}
 	return nil
 }
 
-// splitValues splits each value on commas and trims the parts. A single
-// empty value is the empty list; other empty parts are dropped or kept.
-func splitValues(values []string, dropEmpty bool) []string {
-	out := []string{}
-	if len(values) == 1 && strings.TrimSpace(values[0]) == "" {
-		return out
+func (n *fieldList) UnmarshalJSON(b []byte) error {
+	var f filter
+	if err := f.UnmarshalJSON(b); err != nil {
+		return err
 	}
+	*n = dropEmpty(f)
+	return nil
+}
+
+// splitValues splits each value on commas and trims the parts. A single
+// empty value is the empty list.
+func splitValues(values []string) []string {
+	if len(values) == 1 && strings.TrimSpace(values[0]) == "" {
+		return []string{}
+	}
+	return splitParts(values)
+}
+
+// splitParts splits each value on commas and trims the parts, keeping the
+// empty ones.
+func splitParts(values []string) []string {
+	out := []string{}
 	for _, v := range values {
 		for part := range strings.SplitSeq(v, ",") {
-			if part = strings.TrimSpace(part); part != "" || !dropEmpty {
-				out = append(out, part)
-			}
+			out = append(out, strings.TrimSpace(part))
+		}
+	}
+	return out
+}
+
+func dropEmpty(values []string) []string {
+	out := []string{}
+	for _, v := range values {
+		if v != "" {
+			out = append(out, v)
 		}
 	}
 	return out

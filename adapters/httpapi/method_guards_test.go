@@ -63,8 +63,8 @@ func (storeDown) Delete(context.Context, string, application.NewEvent, applicati
 func (storeDown) FindByEmail(context.Context, string) (*domain.Customer, error) {
 	return nil, errStoreDown
 }
-func (storeDown) List(context.Context, application.ListQuery) ([]*domain.Customer, error) {
-	return nil, errStoreDown
+func (storeDown) List(context.Context, application.ListQuery, func(*domain.Customer) error) error {
+	return errStoreDown
 }
 
 func TestNewMethods_AnUnreachableStoreIs503WithoutDetails(t *testing.T) {

@@ -44,11 +44,14 @@ var methodList = []method{
 			"back a whole customer."},
 	{name: "customer.remove", write: true, endpoint: customerRemove, reads: "(just `ok`)", summary: "Delete a customer.",
 		errors: errorsOf(&domain.CustomerNotFoundError{})},
-	{name: "customer.list", endpoint: customerList, reads: "`page: {limit, skip}`, `data: [customer...]`",
+	{name: "customer.list", endpoint: customerList, reads: "`page: {limit, skip, next}`, `data: [customer...]`",
 		summary: "A page of customers, filtered.", errors: errorsOf(),
 		description: "Each filter is a list that matches any of its values: a JSON array, one comma-separated " +
-			"string, or a query or form parameter repeated or comma-separated. Filters combine with AND. Customers " +
-			"come in creation order, then by id. `limit` is 10 when absent; over 100, or 0, it is 100. `fields` " +
+			"string, or a query or form parameter repeated or comma-separated. Filters combine with AND; an empty " +
+			"list matches nobody, an empty or blank value is a `validation_error`. Customers come in creation " +
+			"order, then by id. `limit` is 10 when absent; over 100, or 0, it is 100. `page.next`, present when " +
+			"more customers may follow, is sent back as `after` (without `skip`) for the page that follows; a page " +
+			"also ends early, with a `next`, once it holds `CUSTOMER_MAX_ANSWER_BYTES` of customers. `fields` " +
 			"picks fields (`email,status`) or leaves some out (`-addresses`); `id` is always answered, the " +
 			"password never."},
 	{name: "customer.checkCredentials", endpoint: customerCheckCredentials, reads: "(just `ok`)",

@@ -15,6 +15,9 @@ type Observer interface {
 	RequestServed(ServedRequest)
 	// TokenRefused is told why a caller's token was refused.
 	TokenRefused(token.Reason)
+	// BytesHeld is told how many bytes the requests in flight hold (their
+	// bodies and list pages), whenever it changes.
+	BytesHeld(int64)
 }
 
 // ServedRequest is one answered request.
@@ -39,3 +42,4 @@ type ignoreObserver struct{}
 
 func (ignoreObserver) RequestServed(ServedRequest) {}
 func (ignoreObserver) TokenRefused(token.Reason)   {}
+func (ignoreObserver) BytesHeld(int64)             {}

@@ -19,6 +19,13 @@ type recordingObserver struct {
 	mu       sync.Mutex
 	requests []httpapi.ServedRequest
 	refused  []token.Reason
+	held     []int64
+}
+
+func (o *recordingObserver) BytesHeld(n int64) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.held = append(o.held, n)
 }
 
 func (o *recordingObserver) RequestServed(r httpapi.ServedRequest) {

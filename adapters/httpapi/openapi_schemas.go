@@ -61,7 +61,7 @@ func customizeRequest(_ string, t reflect.Type, tag reflect.StructTag, schema *o
 		items.Value.Description = "" // openapi3gen hands an item its list's tags
 	}
 	switch {
-	case t == reflect.TypeFor[filter]():
+	case t == reflect.TypeFor[filter](), t == reflect.TypeFor[fieldList]():
 		*schema = openapi3.Schema{
 			Description: schema.Description + " A list, or one comma-separated string (as MicroBase's documentation sends it).",
 			AnyOf:       openapi3.SchemaRefs{openapi3.NewStringSchema().NewRef(), stringsSchema().NewRef()},
@@ -165,7 +165,7 @@ func argumentKind(t reflect.Type) argumentKindOf {
 		t = t.Elem()
 	}
 	switch {
-	case t == reflect.TypeFor[stringList](), t == reflect.TypeFor[filter]():
+	case t == reflect.TypeFor[stringList](), t == reflect.TypeFor[filter](), t == reflect.TypeFor[fieldList]():
 		return listArgument
 	case t.Kind() == reflect.Struct, t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Struct:
 		return objectArgument

@@ -22,6 +22,12 @@ type errorJSON struct {
 // the client.
 func (rt *router) render(c *gin.Context, payload any, err error) {
 	if err == nil {
+		if raw, ok := payload.(listAnswer); ok {
+			c.Header("Content-Type", "application/json; charset=utf-8")
+			c.Status(http.StatusOK)
+			_ = raw.writeJSON(c.Writer)
+			return
+		}
 		c.JSON(http.StatusOK, payload)
 		return
 	}

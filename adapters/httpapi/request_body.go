@@ -15,6 +15,18 @@ var (
 	errRequestTimeout = errors.New("httpapi: request body not received in time")
 )
 
+// expectedBody is the room a request's body will take: its length when it
+// says, else the most a body may have.
+func expectedBody(r *http.Request, maxBody int64) int64 {
+	switch {
+	case r.Body == nil || r.Body == http.NoBody || r.ContentLength > maxBody:
+		return 0
+	case r.ContentLength >= 0:
+		return r.ContentLength
+	}
+	return maxBody
+}
+
 // readBody reads the whole body of r, at most maxBody bytes of it. A body
 // the client cut short or sent too slowly is the client's doing and is
 // answered as such (400 or 408), never as a failure of the service.

@@ -28,6 +28,15 @@ type Config struct {
 	// RequestTimeout bounds the work behind one call, the database's
 	// included; a call that runs out answers 503 database_unavailable.
 	RequestTimeout time.Duration
+	// MaxAnswerBytes bounds the customers of one customer.list page, in
+	// bytes of JSON: a page that reaches it ends early, and its page.next
+	// goes on from there. At least one customer is answered.
+	MaxAnswerBytes int64
+	// MaxHeldBytes bounds what the requests in flight hold at once, their
+	// bodies and their list pages together; at least MaxBodyBytes and
+	// MaxAnswerBytes. A request that finds no room within its deadline
+	// answers 503 service_busy.
+	MaxHeldBytes int64
 	// Observer is told of every answered request; nil tells no one.
 	Observer Observer
 }
@@ -39,6 +48,7 @@ type router struct {
 	log      *zap.Logger
 	observer Observer
 	inFlight keysInFlight
+	held     *heldBytes
 }
 
 // NewRouter returns the HTTP handler of the whole public API.
@@ -48,6 +58,7 @@ func NewRouter(cfg Config, app application.Application, verifier *token.Verifier
 	if rt.observer == nil {
 		rt.observer = ignoreObserver{}
 	}
+	rt.held = newHeldBytes(cfg.MaxHeldBytes, cfg.MaxAnswerBytes, rt.observer)
 	engine := gin.New()
 	// Proxies and clients of a MicroBase deployment are not ours to trust
 	// for addresses.
@@ -77,16 +88,25 @@ func NewRouter(cfg Config, app application.Application, verifier *token.Verifier
 }
 
 // serve reads the arguments of a call, calls the endpoint within the
-// request timeout, and answers.
+// request timeout, and answers. What the request holds (its body, a list
+// page) counts against the room of the requests in flight until its
+// answer is written.
 func (rt *router) serve(method string, ep endpoint) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		ctx, cancel := context.WithTimeout(c.Request.Context(), rt.cfg.RequestTimeout)
+		defer cancel()
+		room := rt.held.claim()
+		defer room.release()
+		if err := room.wait(ctx, expectedBody(c.Request, rt.cfg.MaxBodyBytes)); err != nil {
+			rt.render(c, nil, err)
+			return
+		}
 		args, err := readArguments(c.Writer, c.Request, rt.cfg.MaxBodyBytes)
 		if err != nil {
 			rt.render(c, nil, err)
 			return
 		}
-		ctx, cancel := context.WithTimeout(c.Request.Context(), rt.cfg.RequestTimeout)
-		defer cancel()
+		ctx = withClaim(ctx, room)
 		if scope := exchangeOf(c).idempotencyScope; scope != "" {
 			ctx = withIdempotencyKey(ctx, application.IdempotencyKey{Scope: scope, Fingerprint: fingerprint(method, args)})
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/microbase-io/customer-service/adapters/sqlite"
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
+	"github.com/microbase-io/customer-service/test/support/sqlitetest"
 )
 
 // failingUseCases stand in for the use cases; each one runs fail instead of
@@ -191,7 +192,7 @@ func TestDatabaseUnavailable_Answers503(t *testing.T) {
 				if strings.Contains(got.raw, "10.0.0.7") {
 					t.Errorf("driver text leaked: %s", got.raw)
 				}
-				if all, _ := a.repo.List(context.Background(), application.ListQuery{}); len(all) != 0 {
+				if all := sqlitetest.Customers(t, a.repo); len(all) != 0 {
 					t.Errorf("store holds %d customers, want none written", len(all))
 				}
 				if n := a.logs.FilterMessage("unexpected error").Len(); n != 0 {

@@ -137,7 +137,7 @@ func benchService(b *testing.B) (http.Handler, string, string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cfg := httpapi.Config{MaxBodyBytes: 1 << 20, RequestTimeout: 5 * time.Second}
+	cfg := httpapi.Config{MaxBodyBytes: 1 << 20, RequestTimeout: 5 * time.Second, MaxAnswerBytes: 4 << 20, MaxHeldBytes: 32 << 20}
 	return httpapi.NewRouter(cfg, uc, verifier, benchLogger().Named("http")), c.ID(), tok
 }
 

@@ -15,6 +15,7 @@ type httpMetrics struct {
 	requests     *prometheus.CounterVec
 	duration     *prometheus.HistogramVec
 	authFailures *prometheus.CounterVec
+	heldBytes    prometheus.Gauge
 }
 
 // tokenReasons are the reasons known when this was written; counting them
@@ -41,11 +42,15 @@ func newHTTPMetrics(r prometheus.Registerer) httpMetrics {
 			Namespace: namespace, Subsystem: "auth", Name: "failures_total",
 			Help: "Tokens refused, by reason (missing, malformed, bad_signature, expired, not_yet_valid, lifetime, crit, scope).",
 		}, []string{"reason"}),
+		heldBytes: prometheus.NewGauge(prometheus.GaugeOpts{
+			Namespace: namespace, Subsystem: "http", Name: "held_bytes",
+			Help: "Bytes the requests in flight hold: their bodies and the customer.list pages being built (at most CUSTOMER_MAX_HELD_BYTES).",
+		}),
 	}
 	for _, reason := range tokenReasons {
 		m.authFailures.WithLabelValues(string(reason))
 	}
-	r.MustRegister(m.requests, m.duration, m.authFailures)
+	r.MustRegister(m.requests, m.duration, m.authFailures, m.heldBytes)
 	return m
 }
 
@@ -54,6 +59,9 @@ func (m *Metrics) RequestServed(r httpapi.ServedRequest) {
 	m.http.requests.WithLabelValues(r.Method, strconv.Itoa(r.Status), r.ErrorCode).Inc()
 	m.http.duration.WithLabelValues(r.Method).Observe(r.Duration.Seconds())
 }
+
+// BytesHeld sets the bytes the requests in flight hold (httpapi.Observer).
+func (m *Metrics) BytesHeld(n int64) { m.http.heldBytes.Set(float64(n)) }
 
 // TokenRefused counts a refused token by its reason (httpapi.Observer).
 func (m *Metrics) TokenRefused(reason token.Reason) {

@@ -10,25 +10,29 @@ import (
 
 // List reads customers in creation order, then by id. Each filter is
 // served by an index that already holds that order, so a page costs what
-// its rows and skip cost, not what the table holds: one tag walks that
-// tag's range of customer_tags; several tags, or none, walk the creation
-// order (or a status's range of it) and keep the customers that match.
-func (s *Store) List(ctx context.Context, q application.ListQuery) ([]*domain.Customer, error) {
+// its rows cost, not what the table holds: one tag walks that tag's range
+// of customer_tags; several tags, or none, walk the creation order (or a
+// status's range of it) and keep the customers that match. A list after a
+// position starts its walk there (a keyset on the same index), so a page
+// deep in the list costs what the first one costs; only Skip walks the
+// rows it skips.
+func (s *Store) List(ctx context.Context, q application.ListQuery, each func(*domain.Customer) error) error {
 	query, args := listQuery(q)
 	rows, err := s.read.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, translate(err, "")
+		return translate(err, "")
 	}
 	defer rows.Close()
-	var out []*domain.Customer
 	for rows.Next() {
 		c, err := scanRow(rows)
 		if err != nil {
-			return nil, translate(err, "")
+			return translate(err, "")
 		}
-		out = append(out, c)
+		if err := each(c); err != nil {
+			return err
+		}
 	}
-	return out, translate(rows.Err(), "")
+	return translate(rows.Err(), "")
 }
 
 // listQuery builds the SELECT for q.
@@ -47,7 +51,13 @@ func listQuery(q application.ListQuery) (string, []any) {
 			args = append(args, v)
 		}
 	}
-	b.WriteString(`SELECT c.` + strings.ReplaceAll(customerColumns, ", ", ", c.") + ` FROM `)
+	columns := "c." + strings.ReplaceAll(customerColumns, ", ", ", c.")
+	if q.WithoutAddresses {
+		columns = strings.Replace(columns, "c.addresses", "'[]'", 1)
+	}
+	b.WriteString(`SELECT ` + columns + ` FROM `)
+	// order is the driving index's key, which After compares with as a
+	// row value so that SQLite starts the walk at the position.
 	order := "c.created_at, c.id"
 	switch len(q.Tags) {
 	case 0:
@@ -63,6 +73,10 @@ func listQuery(q application.ListQuery) (string, []any) {
 		for _, tag := range q.Tags {
 			args = append(args, tag)
 		}
+	}
+	if q.After != nil {
+		where = append(where, "("+order+") > (?, ?)")
+		args = append(args, q.After.CreatedAt.UnixMilli(), q.After.ID)
 	}
 	in("c.id", q.IDs)
 	in("c.email", q.Emails)

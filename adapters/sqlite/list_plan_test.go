@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
@@ -38,19 +39,37 @@ func TestListPlansWalkAnIndexInListOrder(t *testing.T) {
 		{"ids and a status", application.ListQuery{IDs: []string{"HkhhuXESl"}, Statuses: []domain.Status{active}}, true},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			tt.q.Limit, tt.q.Skip = 10, 20
-			query, args := listQuery(tt.q)
-			plan := explain(t, s, query, args...)
-			for _, step := range plan {
-				if strings.HasPrefix(step, "SCAN") && !strings.Contains(step, "USING INDEX customers_by_creation") {
-					t.Errorf("plan scans a table: %q in %q", step, plan)
-				}
-				if strings.Contains(step, "TEMP B-TREE") && !tt.mayMerge {
-					t.Errorf("plan sorts every match: %q in %q", step, plan)
-				}
+		for _, after := range []*application.ListPosition{nil, {CreatedAt: time.UnixMilli(1_800_000_000_000), ID: "HkhhuXESl"}} {
+			name := tt.name
+			q := tt.q
+			q.Limit = 10
+			if after == nil {
+				q.Skip = 20
+			} else {
+				name, q.After = name+" after a position", after
 			}
-		})
+			t.Run(name, func(t *testing.T) {
+				query, args := listQuery(q)
+				checkPlan(t, explain(t, s, query, args...), after != nil, tt.mayMerge)
+			})
+		}
+	}
+}
+
+// checkPlan holds a list's plan to walking an index in list order; one
+// that starts after a position must seek to it, not walk up to it.
+func checkPlan(t *testing.T, plan []string, seeks, mayMerge bool) {
+	t.Helper()
+	for _, step := range plan {
+		if strings.HasPrefix(step, "SCAN") && !strings.Contains(step, "USING INDEX customers_by_creation") {
+			t.Errorf("plan scans a table: %q in %q", step, plan)
+		}
+		if seeks && strings.HasPrefix(step, "SCAN") {
+			t.Errorf("plan walks to the position instead of seeking it: %q in %q", step, plan)
+		}
+		if strings.Contains(step, "TEMP B-TREE") && !mayMerge {
+			t.Errorf("plan sorts every match: %q in %q", step, plan)
+		}
 	}
 }
 

@@ -61,6 +61,10 @@ func RunCustomerRepository(t *testing.T, newRepo NewRepository) {
 		{"FindByEmailFindsTheOwner", findByEmailFindsTheOwner},
 		{"ListFiltersCombineWithAnd", listFiltersCombineWithAnd},
 		{"ListPagesReturnEachCustomerOnce", listPagesReturnEachCustomerOnce},
+		{"ListAfterAPositionStartsRightAfterIt", listAfterAPositionStartsRightAfterIt},
+		{"WalkingByPositionMeetsEveryLastingCustomerOnce", walkingByPositionMeetsEveryLastingCustomerOnce},
+		{"ListWithoutAddressesLeavesThemOut", listWithoutAddressesLeavesThemOut},
+		{"ListStopsAtTheFirstErrorOfItsConsumer", listStopsAtTheFirstErrorOfItsConsumer},
 		{"ExpiredDeadlineIsUnavailable", expiredDeadlineIsUnavailable},
 	}
 	for _, tt := range tests {
@@ -539,10 +543,7 @@ func listFiltersCombineWithAnd(t *testing.T, repo Store) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.q.Limit = 10
-			got, err := repo.List(ctx(t), tt.q)
-			if err != nil {
-				t.Fatal(err)
-			}
+			got := list(t, repo, tt.q)
 			if !slices.Equal(ids(got), tt.want) {
 				t.Fatalf("List = %v, want %v", ids(got), tt.want)
 			}
@@ -558,10 +559,7 @@ func listPagesReturnEachCustomerOnce(t *testing.T, repo Store) {
 	}
 	var got []string
 	for skip := 0; ; skip += 10 {
-		page, err := repo.List(ctx(t), application.ListQuery{Limit: 10, Skip: skip})
-		if err != nil {
-			t.Fatal(err)
-		}
+		page := list(t, repo, application.ListQuery{Limit: 10, Skip: skip})
 		for _, c := range page {
 			got = append(got, c.ID())
 		}

@@ -325,7 +325,7 @@ func removedCustomerIsGoneAtOnceAndDeletedOncePublished(t *testing.T, s Store) {
 	if _, err := s.FindByEmail(ctx(t), "ada@example.com"); !errors.Is(err, domain.ErrCustomerNotFound) {
 		t.Fatalf("FindByEmail after delete: %v", err)
 	}
-	if list, _ := s.List(ctx(t), application.ListQuery{Limit: 10, Tags: []string{"VIP"}}); len(list) != 0 {
+	if list := list(t, s, application.ListQuery{Limit: 10, Tags: []string{"VIP"}}); len(list) != 0 {
 		t.Fatalf("List shows a removed customer: %v", list)
 	}
 	if err := remove(s, ctx(t), c.ID(), event(application.EventRemoved)); !errors.Is(err, domain.ErrCustomerNotFound) {

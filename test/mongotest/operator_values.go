@@ -49,13 +49,12 @@ func operatorLookingValuesArePlainStrings(t *testing.T, client *mongo.Client) {
 	listIDs := func(q application.ListQuery) []string {
 		t.Helper()
 		q.Limit = 1000
-		found, err := repo.List(ctx(t), q)
-		if err != nil {
-			t.Fatalf("List(%+v): %v", q, err)
-		}
 		var ids []string
-		for _, c := range found {
+		if err := repo.List(ctx(t), q, func(c *domain.Customer) error {
 			ids = append(ids, c.ID())
+			return nil
+		}); err != nil {
+			t.Fatalf("List(%+v): %v", q, err)
 		}
 		return ids
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/microbase-io/customer-service/adapters/sqlite"
 	"github.com/microbase-io/customer-service/application"
+	"github.com/microbase-io/customer-service/domain"
 )
 
 // Open returns an empty store whose writes record events within limits;
@@ -21,4 +22,17 @@ func Open(t testing.TB, limits application.OutboxLimits) *sqlite.Store {
 	}
 	t.Cleanup(func() { _ = store.Close() })
 	return store
+}
+
+// Customers is every customer repo lists, in list order.
+func Customers(t testing.TB, repo application.CustomerRepository) []*domain.Customer {
+	t.Helper()
+	var all []*domain.Customer
+	if err := repo.List(context.Background(), application.ListQuery{}, func(c *domain.Customer) error {
+		all = append(all, c)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return all
 }
