@@ -53,6 +53,14 @@ func WithWriteTimeout(d time.Duration) ServerOption {
 // at 400 KiB/s. A client reading slower is cut off.
 const answerTime = 10 * time.Second
 
+// serverMaxHeaderBytes is net/http's own bound on a request's line and
+// headers. It stays above the API's (maxHeaderBytes), so that a request a
+// little over that one is refused by the API, in the envelope, with a
+// request id and an access log line, rather than by net/http in plain
+// text; and no further above, as the server holds that much of every
+// connection while it reads the headers.
+const serverMaxHeaderBytes = 2 * maxHeaderBytes
+
 // NewServer prepares a server. The write deadline is set once the
 // headers are read, and the body may still take what is left of the read
 // timeout, then the work its request timeout: so the write timeout is
@@ -76,8 +84,11 @@ func NewServer(addr string, handler http.Handler, log *zap.Logger, opts ...Serve
 			ReadTimeout:       t.read,
 			WriteTimeout:      t.write,
 			IdleTimeout:       t.idle,
-			MaxHeaderBytes:    64 << 10,
-			ErrorLog:          zap.NewStdLog(log.Named("http")),
+			MaxHeaderBytes:    serverMaxHeaderBytes,
+			// "OPTIONS *" goes to the handler too, which answers it in the
+			// envelope like any path it does not serve.
+			DisableGeneralOptionsHandler: true,
+			ErrorLog:                     zap.NewStdLog(log.Named("http")),
 		},
 		served: make(chan struct{}),
 	}
