@@ -112,7 +112,7 @@ func toAPIError(err error) (apiError, bool) {
 	case errors.Is(err, errRequestTimeout):
 		return apiError{status: http.StatusRequestTimeout, code: "request_timeout"}, true
 	case errors.As(err, &unknown):
-		return apiError{status: http.StatusNotFound, code: "unknown_method", data: methodData{unknown.method}}, true
+		return apiError{status: http.StatusNotFound, code: "unknown_method", data: methodData{echo(unknown.method)}}, true
 	case errors.Is(err, errMethodNotAllowed):
 		return apiError{status: http.StatusMethodNotAllowed, code: "method_not_allowed", allow: "GET, POST"}, true
 	case errors.Is(err, errPanicked):
