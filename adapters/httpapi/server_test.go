@@ -54,9 +54,9 @@ func (h hugeCustomer) Handle(context.Context, application.GetCustomerQuery) (*do
 		FirstName: "Huge", LastName: h.lastName, Status: "ACTIVE"}), nil
 }
 
-// An answer the client does not take in whole is not logged or counted
-// as served: the access log line says how many bytes went out and why the
-// rest did not, and the observer hears the same.
+// An answer the client does not take in whole is not logged as a plain
+// success: the access log line says how many bytes went out and why the
+// rest did not, and the observer (the metrics) hears the same.
 func TestServer_AnAnswerNotReadInTimeIsLoggedAsNotWrittenWhole(t *testing.T) {
 	huge := hugeCustomer{lastName: strings.Repeat("x", 16<<20)}
 	tests := []struct {
