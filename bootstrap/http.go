@@ -60,7 +60,7 @@ func newRouter(cfg Config, app application.Application, verifier *token.Verifier
 }
 
 func newServer(lc fx.Lifecycle, cfg Config, handler http.Handler, log *zap.Logger) *httpapi.Server {
-	srv := httpapi.NewServer(cfg.HTTPAddr, handler, log.Named("http"))
+	srv := httpapi.NewServer(cfg.HTTPAddr, handler, log.Named("http"), httpapi.WithRequestTimeout(cfg.RequestTimeout))
 	lc.Append(fx.Hook{
 		OnStart: srv.Start,
 		OnStop: func(ctx context.Context) error {

@@ -73,13 +73,13 @@ var apiErrors = []error{
 	&domain.ValidationError{}, &domain.InvalidEmailError{}, &domain.InvalidCountryError{},
 	&domain.CustomerNotFoundError{}, &domain.AddressNotFoundError{}, &domain.DuplicateEmailError{},
 	&domain.VersionConflictError{}, domain.ErrBadCredentials, token.ErrInvalidToken, application.ErrUnavailable,
-	application.ErrEventBacklogFull, &application.BusyError{}, application.ErrIdempotencyKeyReused, errKeyInUse, errPayloadTooLarge, errRequestTimeout, &unknownMethodError{}, errMethodNotAllowed, errPanicked,
+	application.ErrEventBacklogFull, &application.BusyError{}, application.ErrIdempotencyKeyReused, errKeyInUse, errPayloadTooLarge, errHeaderTooLarge, errRequestTimeout, &unknownMethodError{}, errMethodNotAllowed, errPanicked,
 }
 
 // commonErrors are what any method of its kind may answer, besides its
 // own errors.
 func commonErrors(m method) []error {
-	common := []error{&domain.ValidationError{}, errRequestTimeout, errPayloadTooLarge, errPanicked}
+	common := []error{&domain.ValidationError{}, errRequestTimeout, errPayloadTooLarge, errHeaderTooLarge, errPanicked}
 	if !m.public {
 		common = append(common, token.ErrInvalidToken, application.ErrUnavailable, &application.BusyError{})
 	}
@@ -116,10 +116,12 @@ func toAPIError(err error) (apiError, bool) {
 		return apiError{status: http.StatusConflict, code: "idempotency_key_in_use"}, true
 	case errors.Is(err, errPayloadTooLarge):
 		return apiError{status: http.StatusRequestEntityTooLarge, code: "payload_too_large"}, true
+	case errors.Is(err, errHeaderTooLarge):
+		return apiError{status: http.StatusRequestHeaderFieldsTooLarge, code: "header_too_large"}, true
 	case errors.Is(err, errRequestTimeout):
 		return apiError{status: http.StatusRequestTimeout, code: "request_timeout"}, true
 	case errors.As(err, &unknown):
-		return apiError{status: http.StatusNotFound, code: "unknown_method", data: methodData{unknown.method}}, true
+		return apiError{status: http.StatusNotFound, code: "unknown_method", data: methodData{echo(unknown.method)}}, true
 	case errors.Is(err, errMethodNotAllowed):
 		return apiError{status: http.StatusMethodNotAllowed, code: "method_not_allowed", allow: "GET, POST"}, true
 	case errors.Is(err, errPanicked):

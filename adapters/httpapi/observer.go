@@ -30,6 +30,10 @@ type ServedRequest struct {
 	Status int
 	// ErrorCode is the MicroBase error code answered, "" on success.
 	ErrorCode string
+	// Bytes is how much of the answer's body was written.
+	Bytes int
+	// WriteFailure is why the answer was not written whole, "" when it was.
+	WriteFailure WriteFailure
 	// Duration is the time from the request's arrival to its answer.
 	Duration time.Duration
 }

@@ -67,8 +67,10 @@ func NewRouter(cfg Config, app application.Application, verifier *token.Verifier
 	// request id, no access log line. Every answer here is the envelope.
 	engine.RedirectTrailingSlash = false
 	// The recovery sits inside the access log, so that the 500 it answers
-	// is logged and counted like any other answer.
-	engine.Use(rt.requestID, rt.accessLog, rt.recovery)
+	// is logged and counted like any other answer; so does the header
+	// limit, whose 431 is logged without a method, as it comes before
+	// any handler of a method runs.
+	engine.Use(rt.requestID, rt.accessLog, rt.recovery, rt.limitHeader)
 	for _, m := range methodList {
 		rt.names = append(rt.names, m.name)
 		handlers := []gin.HandlerFunc{rt.named(m.name)}

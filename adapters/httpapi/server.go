@@ -20,36 +20,78 @@ type Server struct {
 	served   chan struct{}
 }
 
-// ServerOption changes a setting of NewServer.
-type ServerOption func(*http.Server)
-
-// WithWriteTimeout replaces the time allowed to write an answer, for a
-// server whose answers take long by design (a 30 s CPU profile).
-func WithWriteTimeout(d time.Duration) ServerOption {
-	return func(s *http.Server) { s.WriteTimeout = d }
+// serverTimeouts keep a slow or idle client from holding a connection
+// forever.
+type serverTimeouts struct {
+	readHeader, read, work, write, idle time.Duration
 }
 
-// NewServer prepares a server; the timeouts keep a slow or idle client from
-// holding a connection forever.
+// ServerOption changes a setting of NewServer.
+type ServerOption func(*serverTimeouts)
+
+// WithReadTimeout replaces the time a client has to send a whole request,
+// its body included (30 s); a body not in by then is answered 408
+// request_timeout.
+func WithReadTimeout(d time.Duration) ServerOption {
+	return func(t *serverTimeouts) { t.read = d }
+}
+
+// WithRequestTimeout is how long a handler may work on a request once it
+// is read (Config.RequestTimeout); the write deadline leaves room for it.
+func WithRequestTimeout(d time.Duration) ServerOption {
+	return func(t *serverTimeouts) { t.work = d }
+}
+
+// WithWriteTimeout fixes the time allowed to write an answer, for a
+// server whose answers take long by design (a 30 s CPU profile).
+func WithWriteTimeout(d time.Duration) ServerOption {
+	return func(t *serverTimeouts) { t.write = d }
+}
+
+// answerTime is what the write deadline leaves for an answer to reach
+// the client once the body is read and the work done: a 4 MiB list page
+// at 400 KiB/s. A client reading slower is cut off.
+const answerTime = 10 * time.Second
+
+// serverMaxHeaderBytes is net/http's own bound on a request's line and
+// headers. It stays above the API's (maxHeaderBytes), so that a request a
+// little over that one is refused by the API, in the envelope, with a
+// request id and an access log line, rather than by net/http in plain
+// text; and no further above, as the server holds that much of every
+// connection while it reads the headers.
+const serverMaxHeaderBytes = 2 * maxHeaderBytes
+
+// NewServer prepares a server. The write deadline is set once the
+// headers are read, and the body may still take what is left of the read
+// timeout, then the work its request timeout: so the write timeout is
+// their sum and the time to send the answer. Were it no longer than the
+// read timeout, the 408 of a body that came too slowly would find its
+// deadline passed and the client a bare close.
 func NewServer(addr string, handler http.Handler, log *zap.Logger, opts ...ServerOption) *Server {
-	s := &Server{
+	t := serverTimeouts{readHeader: 10 * time.Second, read: 30 * time.Second, idle: 2 * time.Minute}
+	for _, o := range opts {
+		o(&t)
+	}
+	if t.write == 0 {
+		t.write = t.read + t.work + answerTime
+	}
+	return &Server{
 		addr: addr,
 		log:  log,
 		srv: &http.Server{
 			Handler:           handler,
-			ReadHeaderTimeout: 10 * time.Second,
-			ReadTimeout:       30 * time.Second,
-			WriteTimeout:      30 * time.Second,
-			IdleTimeout:       2 * time.Minute,
-			MaxHeaderBytes:    64 << 10,
-			ErrorLog:          zap.NewStdLog(log.Named("http")),
+			ReadHeaderTimeout: t.readHeader,
+			ReadTimeout:       t.read,
+			WriteTimeout:      t.write,
+			IdleTimeout:       t.idle,
+			MaxHeaderBytes:    serverMaxHeaderBytes,
+			// "OPTIONS *" goes to the handler too, which answers it in the
+			// envelope like any path it does not serve.
+			DisableGeneralOptionsHandler: true,
+			ErrorLog:                     zap.NewStdLog(log.Named("http")),
 		},
 		served: make(chan struct{}),
 	}
-	for _, o := range opts {
-		o(s.srv)
-	}
-	return s
 }
 
 // Start binds the address and serves in the background.

@@ -12,10 +12,11 @@ import (
 var _ httpapi.Observer = (*Metrics)(nil)
 
 type httpMetrics struct {
-	requests     *prometheus.CounterVec
-	duration     *prometheus.HistogramVec
-	authFailures *prometheus.CounterVec
-	heldBytes    prometheus.Gauge
+	requests      *prometheus.CounterVec
+	duration      *prometheus.HistogramVec
+	writeFailures *prometheus.CounterVec
+	authFailures  *prometheus.CounterVec
+	heldBytes     prometheus.Gauge
 }
 
 // tokenReasons are the reasons known when this was written; counting them
@@ -38,6 +39,10 @@ func newHTTPMetrics(r prometheus.Registerer) httpMetrics {
 			Help:    "Time from a request's arrival to its answer, by RPC method.",
 			Buckets: latencyBuckets,
 		}, []string{"method"}),
+		writeFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Subsystem: "http", Name: "write_failures_total",
+			Help: "Answers not written whole, by RPC method and reason (timeout: the client read too slowly; connection_closed: it went away).",
+		}, []string{"method", "reason"}),
 		authFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: namespace, Subsystem: "auth", Name: "failures_total",
 			Help: "Tokens refused, by reason (missing, malformed, bad_signature, expired, not_yet_valid, lifetime, crit, scope).",
@@ -50,14 +55,18 @@ func newHTTPMetrics(r prometheus.Registerer) httpMetrics {
 	for _, reason := range tokenReasons {
 		m.authFailures.WithLabelValues(string(reason))
 	}
-	r.MustRegister(m.requests, m.duration, m.authFailures, m.heldBytes)
+	r.MustRegister(m.requests, m.duration, m.writeFailures, m.authFailures, m.heldBytes)
 	return m
 }
 
-// RequestServed counts an answered request (httpapi.Observer).
+// RequestServed counts an answered request, and the answer not written
+// whole (httpapi.Observer).
 func (m *Metrics) RequestServed(r httpapi.ServedRequest) {
 	m.http.requests.WithLabelValues(r.Method, strconv.Itoa(r.Status), r.ErrorCode).Inc()
 	m.http.duration.WithLabelValues(r.Method).Observe(r.Duration.Seconds())
+	if r.WriteFailure != "" {
+		m.http.writeFailures.WithLabelValues(r.Method, string(r.WriteFailure)).Inc()
+	}
 }
 
 // BytesHeld sets the bytes the requests in flight hold (httpapi.Observer).

@@ -53,6 +53,32 @@ customer_http_requests_total{code="unknown_method",method="unknown",status="404"
 	}
 }
 
+// A request answered but not written whole counts among the requests by
+// its status, and among the write failures by its reason.
+func TestAnswersNotWrittenWholeAreCountedByMethodAndReason(t *testing.T) {
+	m := New()
+	for _, r := range []httpapi.ServedRequest{
+		{Method: "customer.list", Status: 200, Bytes: 4 << 20},
+		{Method: "customer.list", Status: 200, Bytes: 1 << 20, WriteFailure: httpapi.WriteTimeout},
+		{Method: "customer.list", Status: 200, Bytes: 0, WriteFailure: httpapi.WriteTimeout},
+		{Method: "customer.update", Status: 408, ErrorCode: "request_timeout", WriteFailure: httpapi.WriteConnectionClosed},
+	} {
+		m.RequestServed(r)
+	}
+	assertMetrics(t, m, `
+# HELP customer_http_write_failures_total Answers not written whole, by RPC method and reason (timeout: the client read too slowly; connection_closed: it went away).
+# TYPE customer_http_write_failures_total counter
+customer_http_write_failures_total{method="customer.list",reason="timeout"} 2
+customer_http_write_failures_total{method="customer.update",reason="connection_closed"} 1
+`, "customer_http_write_failures_total")
+	assertMetrics(t, m, `
+# HELP customer_http_requests_total Requests answered, by RPC method ("unknown" for a path that names none), HTTP status and MicroBase error code ("" on success).
+# TYPE customer_http_requests_total counter
+customer_http_requests_total{code="",method="customer.list",status="200"} 3
+customer_http_requests_total{code="request_timeout",method="customer.update",status="408"} 1
+`, "customer_http_requests_total")
+}
+
 func TestTokenRefusalsAreCountedByReasonFromZero(t *testing.T) {
 	m := New()
 	m.TokenRefused(token.ReasonExpired)

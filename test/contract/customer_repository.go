@@ -1,8 +1,8 @@
 // Package contract is the behaviour every application.CustomerRepository
-// must show, written once and run against each store that ships: the
-// embedded SQLite store, and the MongoDB adapter on the stand-in as a
-// process and as a container (FerretDB, or real MongoDB when MONGO_IMAGE
-// says so).
+// must show, written once and run, every suite of it, against each
+// implementation: the SQLite store, and the MongoDB adapter on the MongoDB
+// stand-in as a process and on a database container (FerretDB, or real
+// MongoDB when MONGO_IMAGE says so).
 package contract
 
 import (

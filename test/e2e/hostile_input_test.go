@@ -255,14 +255,17 @@ var hostileRequests = []hostileRequest{
 	{name: "argument name with NUL", target: "customer.info", body: `{"id\u0000":"{john}"}`,
 		status: 400, code: "validation_error", data: validation("id: is required")},
 
-	// 1 MiB strings: a body past the limit is refused unread; a string
-	// that fits is refused by the length rules.
+	// 1 MiB strings: a body past the limit is refused unread, as is a
+	// request line past the header limit; a string that fits is refused by
+	// the length rules.
 	{name: "update lastName of 1 MiB", target: "customer.update", body: `{"id":"{john}","lastName":"` + oneMiB + `"}`,
 		status: 413, code: "payload_too_large"},
 	{name: "create firstName of 1 MiB", target: "customer.create", body: `{"email":"new@example.com","password":"new-s3cret-pass","lastName":"C","firstName":"` + oneMiB + `"}`,
 		status: 413, code: "payload_too_large"},
 	{name: "checkCredentials form password of 1 MiB", target: "customer.checkCredentials", contentType: "form", body: "email=john.doe@gmail.com&password=" + oneMiB,
 		status: 413, code: "payload_too_large"},
+	{name: "update with a query of 65 KiB", target: "customer.update?id={john}&lastName=" + strings.Repeat("x", 65<<10),
+		status: 431, code: "header_too_large"},
 	{name: "create firstName of almost 1 MiB", target: "customer.create", body: `{"email":"new@example.com","password":"new-s3cret-pass","lastName":"C","firstName":"` + almostOneMiB + `"}`,
 		status: 400, code: "validation_error", data: validation("firstName: must be at most 100 characters")},
 	{name: "create password of almost 1 MiB", target: "customer.create", body: `{"email":"new@example.com","password":"` + almostOneMiB + `","firstName":"New","lastName":"C"}`,
