@@ -81,6 +81,8 @@ var growthOps = []string{
 	"customer.update",
 	"customer.list tags=VIP",
 	"customer.list skip paging",
+	"customer.list page 1 by cursor",
+	"customer.list page 1,000 by cursor",
 	"customer.list email",
 	"customer.checkCredentials",
 	"customer.address.create",
@@ -281,6 +283,16 @@ func measureGrowth(ctx context.Context, svc *serviceProcess, pop *population, o 
 	timed("customer.list skip paging", "customer.list", func() map[string]any {
 		return map[string]any{"limit": 10, "skip": 10 * (seq % 15)}
 	})
+	deep, err := cursorAt(ctx, svc, min(deepPage*cursorPage, pop.size()-cursorPage))
+	if err != nil {
+		return phase, err
+	}
+	timed("customer.list page 1 by cursor", "customer.list", func() map[string]any {
+		return map[string]any{"limit": cursorPage}
+	})
+	timed("customer.list page 1,000 by cursor", "customer.list", func() map[string]any {
+		return map[string]any{"limit": cursorPage, "after": deep}
+	})
 	timed("customer.list email", "customer.list", func() map[string]any {
 		_, email := pop.pick(rng)
 		return map[string]any{"email": email}
@@ -299,6 +311,41 @@ func measureGrowth(ctx context.Context, svc *serviceProcess, pop *population, o 
 	}
 	phase.Updates = updates
 	return phase, ctx.Err()
+}
+
+// The cursor pages compared: page 1 and page deepPage, of cursorPage
+// customers each. With fewer customers than that, the deep page is the
+// last full one.
+const (
+	cursorPage = 10
+	deepPage   = 999
+)
+
+// cursorAt walks the list by cursor to the position after the first n
+// customers, and returns the cursor there.
+func cursorAt(ctx context.Context, svc *serviceProcess, n int) (string, error) {
+	after := ""
+	for n > 0 {
+		args := map[string]any{"limit": min(n, 100), "fields": "id"}
+		if after != "" {
+			args["after"] = after
+		}
+		body, _ := json.Marshal(args)
+		answer, err := svc.call(ctx, 0, "customer.list", body)
+		if err != nil {
+			return "", err
+		}
+		var page struct {
+			Page struct {
+				Next string `json:"next"`
+			} `json:"page"`
+		}
+		if err := json.Unmarshal(answer, &page); err != nil || page.Page.Next == "" {
+			return "", fmt.Errorf("walking to customer %d: answer %.200s", n, answer)
+		}
+		after, n = page.Page.Next, n-min(n, 100)
+	}
+	return after, nil
 }
 
 // addressRoundTrip adds an address to a customer and removes it again,

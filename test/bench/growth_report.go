@@ -19,6 +19,7 @@ const (
 	targetUpdateP50ms      = 5.0       // customer.update p50 at 20,000 customers
 	targetUpdatesPerSecond = 2000      // customer.update at the concurrent clients, 20,000 customers
 	targetGrowthPeakRSS    = 128 << 20 // bytes
+	targetDeepPageRatio    = 1.5       // customer.list page 1,000 by cursor / page 1, p50, at the largest size
 )
 
 type growthReport struct {
@@ -71,6 +72,9 @@ func (r growthReport) print(w io.Writer) {
 			worst, worstOp = g, op
 		}
 	}
+	deep, page1 := last.Ops["customer.list page 1,000 by cursor"].P50ms, last.Ops["customer.list page 1 by cursor"].P50ms
+	fmt.Fprintf(w, "at %d customers: customer.list page 1,000 by cursor against page 1, p50 ratio %.2f (target at most %.1f)\n",
+		last.Customers, ratio(deep, page1), targetDeepPageRatio)
 	keeps := ratio(last.Updates.Throughput, first.Updates.Throughput)
 	fmt.Fprintf(w, "growth from %d to %d customers: worst p50 ratio %.2f (%s; target at most %.1f); updates/s at %d clients kept %.2f (target at least %.1f)\n",
 		first.Customers, last.Customers, worst, worstOp, targetGrowthP50, r.Clients, keeps, targetGrowthThroughput)

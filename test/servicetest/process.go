@@ -5,10 +5,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -166,4 +168,33 @@ func (p *Process) AccessLogged() map[string]bool {
 func (p *Process) Client(t testing.TB) Client {
 	t.Helper()
 	return Client{URL: "http://" + p.Addr + httpapi.BasePath, Token: Token(t, Secret, "api")}
+}
+
+// PeakRSS is the most memory the process has held resident (VmHWM), in
+// bytes, since it started or since ResetPeakRSS.
+func (p *Process) PeakRSS(t testing.TB) int64 {
+	t.Helper()
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.Cmd.Process.Pid))
+	if err != nil {
+		t.Skipf("no peak RSS on this system: %v", err)
+	}
+	for line := range strings.Lines(string(status)) {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kib, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			if err != nil {
+				t.Fatalf("VmHWM %q: %v", rest, err)
+			}
+			return kib << 10
+		}
+	}
+	t.Fatalf("no VmHWM in /proc/%d/status", p.Cmd.Process.Pid)
+	return 0
+}
+
+// ResetPeakRSS starts PeakRSS afresh from what the process holds now.
+func (p *Process) ResetPeakRSS(t testing.TB) {
+	t.Helper()
+	if err := os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", p.Cmd.Process.Pid), []byte("5"), 0); err != nil {
+		t.Skipf("the peak RSS cannot be reset on this system: %v", err)
+	}
 }
