@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 	"unicode"
@@ -18,11 +19,11 @@ type Issuer struct {
 	issuer string
 }
 
-// NewIssuer returns an Issuer signing with secret and naming issuer in iss
-// (left out when empty).
+// NewIssuer returns an Issuer signing with secret, which must pass
+// CheckSecret, and naming issuer in iss (left out when empty).
 func NewIssuer(secret []byte, issuer string) (*Issuer, error) {
-	if len(secret) == 0 {
-		return nil, errors.New("token: empty secret")
+	if err := CheckSecret(secret); err != nil {
+		return nil, fmt.Errorf("token: %w", err)
 	}
 	return &Issuer{secret: bytes.Clone(secret), issuer: issuer}, nil
 }

@@ -21,7 +21,9 @@ import (
 var (
 	secretA = []byte("first-secret-0123456789abcdefghij")
 	secretB = []byte("second-secret-0123456789abcdefghi")
-	t0      = time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+	// otherSecret is as good a secret as ours, of another deployment.
+	otherSecret = []byte("a-secret-of-another-deployment-0123")
+	t0          = time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
 )
 
 // testMaxLifetime is the default of CUSTOMER_TOKEN_MAX_TTL.
@@ -137,7 +139,7 @@ func TestVerifyRefusesBadTokensWithAReason(t *testing.T) {
 		{"exp not a number", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"exp": "soon"})), ReasonMalformed},
 		{"oversized token", "Bearer " + strings.Repeat("a", maxTokenLength+1), ReasonMalformed},
 		{"alg none, unsigned", "Bearer " + unsigned, ReasonBadSignature},
-		{"HS256 with the wrong secret", "Bearer " + sign(t, jwt.SigningMethodHS256, []byte("not-our-secret"), validClaims(nil)), ReasonBadSignature},
+		{"HS256 with the wrong secret", "Bearer " + sign(t, jwt.SigningMethodHS256, otherSecret, validClaims(nil)), ReasonBadSignature},
 		{"HS512 with the right secret", "Bearer " + sign(t, jwt.SigningMethodHS512, secretA, validClaims(nil)), ReasonBadSignature},
 		{"RS256", "Bearer " + sign(t, jwt.SigningMethodRS256, rsaKey, validClaims(nil)), ReasonBadSignature},
 		{"ES256", "Bearer " + sign(t, jwt.SigningMethodES256, ecKey, validClaims(nil)), ReasonBadSignature},
@@ -374,7 +376,7 @@ func TestIssuedTokensVerifyAcrossRotation(t *testing.T) {
 	}{
 		{"first secret, the one that signs", secretA, ""},
 		{"second secret, still verifying", secretB, ""},
-		{"retired secret", []byte("retired-secret"), ReasonBadSignature},
+		{"retired secret", otherSecret, ReasonBadSignature},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -458,6 +460,8 @@ func TestNewVerifierRefusesUnusableConfig(t *testing.T) {
 	}{
 		{"no secret", nil, "api", testMaxLifetime},
 		{"an empty secret", [][]byte{secretA, {}}, "api", testMaxLifetime},
+		{"a secret one byte short", [][]byte{secretA, secretA[:MinSecretBytes-1]}, "api", testMaxLifetime},
+		{"a blank secret", [][]byte{[]byte(strings.Repeat(" ", MinSecretBytes))}, "api", testMaxLifetime},
 		{"empty scope", [][]byte{secretA}, "", testMaxLifetime},
 		{"scope of two words", [][]byte{secretA}, "read api", testMaxLifetime},
 		{"no maximum lifetime", [][]byte{secretA}, "api", 0},
@@ -473,7 +477,7 @@ func TestNewVerifierRefusesUnusableConfig(t *testing.T) {
 }
 
 func TestVerifierKeepsItsOwnCopyOfTheSecrets(t *testing.T) {
-	secret := []byte("mutable-secret")
+	secret := []byte("mutable-secret-0123456789abcdefghij")
 	v, err := NewVerifier([][]byte{secret}, "api", testMaxLifetime)
 	if err != nil {
 		t.Fatal(err)
