@@ -41,15 +41,13 @@ func (i *Issuer) Issue(subject string, scopes []string, ttl time.Duration, now t
 			return "", errors.New("token: a scope must be a single word")
 		}
 	}
-	claims := tokenClaims{
-		RegisteredClaims: jwt.RegisteredClaims{
-			Issuer:    i.issuer,
-			Subject:   subject,
-			ID:        rand.Text(),
-			IssuedAt:  jwt.NewNumericDate(now),
-			ExpiresAt: jwt.NewNumericDate(now.Add(ttl)),
-		},
-		Scope: scopes,
+	claims := &tokenClaims{
+		Issuer:    i.issuer,
+		Subject:   subject,
+		ID:        rand.Text(),
+		IssuedAt:  newNumericDate(now),
+		ExpiresAt: newNumericDate(now.Add(ttl)),
+		Scope:     scopes,
 	}
 	return jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(i.secret)
 }

@@ -102,7 +102,8 @@ func newVerifier(secrets [][]byte, scope string, maxLifetime time.Duration, cach
 // crit header member, have an exp and be within it, its nbf and its iat
 // (each with a 30 s leeway), live no longer than the maximum lifetime (exp
 // minus iat, or exp minus now when it has no iat, plus the leeway), and carry
-// the Verifier's scope as a whole word.
+// the Verifier's scope as a whole word. exp, nbf and iat must be JSON
+// numbers; a scope string is split on spaces (U+0020) alone.
 //
 // Every error matches ErrInvalidToken and has a ReasonOf; none quotes the
 // token.

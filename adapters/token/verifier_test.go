@@ -137,6 +137,12 @@ func TestVerifyRefusesBadTokensWithAReason(t *testing.T) {
 		{"payload not JSON", "Bearer " + withPayload(good, "{nope"), ReasonMalformed},
 		{"scope neither string nor list", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": 42})), ReasonMalformed},
 		{"exp not a number", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"exp": "soon"})), ReasonMalformed},
+		{"exp a quoted number", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"exp": fmt.Sprint(t0.Add(time.Hour).Unix())})), ReasonMalformed},
+		{"iat a quoted number", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"iat": fmt.Sprint(t0.Unix())})), ReasonMalformed},
+		{"nbf a quoted number", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"nbf": fmt.Sprint(t0.Unix())})), ReasonMalformed},
+		{"exp a quoted number without iat", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"iat": nil, "exp": "1700000000"})), ReasonMalformed},
+		{"exp a boolean", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"exp": true})), ReasonMalformed},
+		{"exp a list", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"exp": []int64{t0.Add(time.Hour).Unix()}})), ReasonMalformed},
 		{"oversized token", "Bearer " + strings.Repeat("a", maxTokenLength+1), ReasonMalformed},
 		{"alg none, unsigned", "Bearer " + unsigned, ReasonBadSignature},
 		{"HS256 with the wrong secret", "Bearer " + sign(t, jwt.SigningMethodHS256, otherSecret, validClaims(nil)), ReasonBadSignature},
@@ -175,6 +181,11 @@ func TestVerifyRefusesBadTokensWithAReason(t *testing.T) {
 		{"scope in another letter case", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": "API"})), ReasonScope},
 		{"scope list without api", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": []string{"read", "apix"}})), ReasonScope},
 		{"scope list item holding two words", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": []string{"read api"}})), ReasonScope},
+		{"scope words apart by a tab", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": "read\tapi"})), ReasonScope},
+		{"scope words apart by a no-break space", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": "read\u00a0api"})), ReasonScope},
+		{"scope words apart by a line feed", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": "read\napi"})), ReasonScope},
+		{"scope words apart by an ideographic space", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": "read\u3000api"})), ReasonScope},
+		{"scope api followed by a tab", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": "api\t"})), ReasonScope},
 	}
 	for _, cached := range []bool{false, true} {
 		for _, tt := range tests {
@@ -217,6 +228,10 @@ func TestVerifyAcceptsGoodTokens(t *testing.T) {
 	}{
 		{"scope string with api among others", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": "read api"})), []string{"read", "api"}},
 		{"scope list holding api", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": []string{"api"}})), []string{"api"}},
+		{"scope string with repeated and surrounding spaces", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": "  read   api "})), []string{"read", "api"}},
+		{"scope string holding a tab beside api", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": "read\twrite api"})), []string{"read\twrite", "api"}},
+		{"exp and iat with a fraction of a second", "Bearer " + signJSON(t, `{"alg":"HS256","typ":"JWT"}`,
+			fmt.Sprintf(`{"iss":"microbase","sub":"service-a","jti":"jti-1","scope":"api","iat":%d.25,"exp":%d.5}`, t0.Unix(), t0.Add(time.Hour).Unix())), []string{"api"}},
 		{"scheme in lower case", "bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(nil)), []string{"api"}},
 		{"scheme in upper case, extra spaces", "  BEARER   " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(nil)) + " ", []string{"api"}},
 		{"signed with the second, rotated-in secret", "Bearer " + sign(t, jwt.SigningMethodHS256, secretB, validClaims(nil)), []string{"api"}},
