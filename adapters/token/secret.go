@@ -8,8 +8,9 @@ import (
 
 // MinSecretBytes is the shortest secret that may sign or verify a token.
 // RFC 7518 §3.2 requires an HS256 key at least as long as the hash, 256
-// bits: a shorter one can be recovered by trying candidates against a
-// single token, offline, and then signs any token.
+// bits. A short secret is most often a word someone typed, which trying
+// candidates against a single token finds offline; found, it signs any
+// token.
 const MinSecretBytes = 32
 
 // ErrBlankSecret is a secret of nothing but white space, which usually
