@@ -47,7 +47,8 @@ func commandFlags(command string, tf *tokenFlags) *flag.FlagSet {
 }
 
 // run returns the exit code: 2 for a command line it cannot read, which
-// is answered with the usage, as any command's -h is.
+// is answered with the usage, as any command's -h is, and 2 for a
+// configuration the service refuses.
 func run(args []string, stdout, stderr io.Writer) int {
 	command := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
@@ -77,7 +78,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	cfg, err := bootstrap.LoadConfig(os.Environ())
 	if err != nil {
-		fmt.Fprintln(stderr, "customer-service: config:", err)
+		// Each line names the variable it is about.
+		fmt.Fprintln(stderr, "customer-service:", err)
 		return 2
 	}
 	switch command {
@@ -86,7 +88,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "healthcheck":
 		return healthcheck(cfg, stderr)
 	}
-	return bootstrap.Run(cfg)
+	return bootstrap.Run(cfg, stderr)
 }
 
 func usageError(stderr io.Writer, problem string) int {

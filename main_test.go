@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -14,6 +16,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/microbase-io/customer-service/adapters/token"
 	"github.com/microbase-io/customer-service/bootstrap"
+	"github.com/microbase-io/customer-service/test/servicetest"
 )
 
 // runCommand runs the command line with a clean CUSTOMER_* environment
@@ -106,7 +109,7 @@ func TestToken_SignsWithTheSecretItNames(t *testing.T) {
 		env                  map[string]string
 	}{
 		{"the configured secret", "configured-secret-of-32-bytes-at-least", "CUSTOMER_TOKEN_SECRET",
-			map[string]string{"CUSTOMER_TOKEN_SECRET": "configured-secret-of-32-bytes-at-least,an-older-one", "CUSTOMER_DATA_DIR": dir}},
+			map[string]string{"CUSTOMER_TOKEN_SECRET": "configured-secret-of-32-bytes-at-least,an-older-secret-of-32-bytes-at-least", "CUSTOMER_DATA_DIR": dir}},
 		{"the development secret", "a-development-secret-of-32-bytes!", "the development secret in " + filepath.Join(dir, "development-token-secret"),
 			map[string]string{"CUSTOMER_DATA_DIR": dir}},
 	} {
@@ -207,6 +210,98 @@ func TestTokenCommandFollowsTheMaximumLifetime(t *testing.T) {
 			}
 			if _, err := v.Verify("Bearer " + raw); err != nil {
 				t.Fatalf("the service would refuse the printed token: %v", err)
+			}
+		})
+	}
+}
+
+// Configuration that would widen access or silence the service stops it
+// before anything starts: exit 2, and the variable's name right after the
+// program's, with the reason and nothing of the framework before it.
+func TestServe_RefusesConfigurationThatWouldWidenAccessWithExit2(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"empty admin address", map[string]string{"CUSTOMER_ADMIN_ADDR": ""}, "CUSTOMER_ADMIN_ADDR"},
+		{"empty API address", map[string]string{"CUSTOMER_HTTP_ADDR": ""}, "CUSTOMER_HTTP_ADDR"},
+		{"empty data directory", map[string]string{"CUSTOMER_DATA_DIR": ""}, "CUSTOMER_DATA_DIR"},
+		{"token secret of one character", map[string]string{"CUSTOMER_TOKEN_SECRET": "x"}, "CUSTOMER_TOKEN_SECRET"},
+		{"token secrets all blank", map[string]string{"CUSTOMER_TOKEN_SECRET": " , "}, "CUSTOMER_TOKEN_SECRET"},
+		{"log level fatal", map[string]string{"CUSTOMER_LOG_LEVEL": "fatal"}, "CUSTOMER_LOG_LEVEL"},
+		{"request timeout of a nanosecond", map[string]string{"CUSTOMER_REQUEST_TIMEOUT": "1ns"}, "CUSTOMER_REQUEST_TIMEOUT"},
+		{"unknown key in the configuration file", map[string]string{"CUSTOMER_CONFIG_FILE": "tokn_secret: 0123456789abcdef0123456789abcdef\n"}, "CUSTOMER_CONFIG_FILE"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "data")
+			env := map[string]string{"CUSTOMER_DATA_DIR": dir}
+			for k, v := range tt.env {
+				if k == bootstrap.ConfigFileVariable { // v is the file's contents
+					path := filepath.Join(t.TempDir(), "customer.yaml")
+					if err := os.WriteFile(path, []byte(v), 0o600); err != nil {
+						t.Fatal(err)
+					}
+					v = path
+				}
+				env[k] = v
+			}
+			code, stdout, stderr := runCommand(t, env)
+			if code != 2 || stdout != "" {
+				t.Fatalf("exit %d, stdout %q; want 2 and nothing (stderr %q)", code, stdout, stderr)
+			}
+			if !strings.HasPrefix(stderr, "customer-service: "+tt.want+" ") && !strings.HasPrefix(stderr, "customer-service: "+tt.want+":") {
+				t.Errorf("stderr %q, want the variable %s first", stderr, tt.want)
+			}
+			if _, err := os.Stat(dir); !os.IsNotExist(err) {
+				t.Errorf("the data directory exists after a refused configuration (%v)", err)
+			}
+		})
+	}
+}
+
+// The binary the image runs says the same on its own stderr, where the
+// service's and fx's logs go too: a refused configuration exits 2 with
+// the variable's name first, and a store that cannot open exits 1 with
+// its cause first, fx's account of it left to the debug level.
+func TestBinary_SaysWhyItCannotStartFirst(t *testing.T) {
+	bin := servicetest.BuildBinary(t)
+	damaged := t.TempDir()
+	if err := os.WriteFile(filepath.Join(damaged, "customers.db"), []byte(strings.Repeat("not a database ", 100)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		env      []string
+		wantCode int
+		want     string // the start of stderr
+	}{
+		{"empty admin address", []string{"CUSTOMER_ADMIN_ADDR=", "CUSTOMER_DATA_DIR=" + t.TempDir()}, 2, "customer-service: CUSTOMER_ADMIN_ADDR "},
+		{"damaged database file", []string{"CUSTOMER_DATA_DIR=" + damaged, "CUSTOMER_HTTP_ADDR=127.0.0.1:0", "CUSTOMER_ADMIN_ADDR=127.0.0.1:0"}, 1,
+			"customer-service: sqlite store " + filepath.Join(damaged, "customers.db")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cmd := exec.Command(bin)
+			for _, kv := range os.Environ() {
+				if !strings.HasPrefix(kv, "CUSTOMER_") {
+					cmd.Env = append(cmd.Env, kv)
+				}
+			}
+			cmd.Env = append(cmd.Env, tt.env...)
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			err := cmd.Run()
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) || exit.ExitCode() != tt.wantCode {
+				t.Fatalf("%v, want exit code %d (stderr %q)", err, tt.wantCode, stderr.String())
+			}
+			if !strings.HasPrefix(stderr.String(), tt.want) {
+				t.Errorf("stderr %q, want it to start with %q", stderr.String(), tt.want)
+			}
+			if lines := strings.Count(stderr.String(), "\n"); lines > 3 {
+				t.Errorf("stderr holds %d lines, want the reason in a few:\n%s", lines, stderr.String())
 			}
 		})
 	}

@@ -2,6 +2,7 @@ package bootstrap
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"go.uber.org/fx"
@@ -38,7 +39,12 @@ func newAdminServer(lc fx.Lifecycle, cfg Config, m *metrics.Metrics, store appli
 	handler := admin.NewHandler(admin.Options{Metrics: m.Handler(), Store: store, Pprof: cfg.Pprof})
 	srv := &AdminServer{httpapi.NewServer(cfg.AdminAddr, handler, log.Named("admin"), httpapi.WithWriteTimeout(adminWriteTimeout))}
 	lc.Append(fx.Hook{
-		OnStart: srv.Start,
+		OnStart: func(ctx context.Context) error {
+			if err := srv.Start(ctx); err != nil {
+				return fmt.Errorf("CUSTOMER_ADMIN_ADDR: %w", err)
+			}
+			return nil
+		},
 		OnStop: func(ctx context.Context) error {
 			// Nobody waits on an admin answer at shutdown; a profile in
 			// progress is cut short.

@@ -17,7 +17,7 @@ func TestAdminSettings(t *testing.T) {
 		{"set from the environment", []string{"CUSTOMER_ADMIN_ADDR=127.0.0.1:9100", "CUSTOMER_PPROF=true"}, "127.0.0.1:9100", true, ""},
 		{"any free port for both, as tests do", []string{"CUSTOMER_HTTP_ADDR=127.0.0.1:0", "CUSTOMER_ADMIN_ADDR=127.0.0.1:0"}, "127.0.0.1:0", false, ""},
 		{"not on the API's address", []string{"CUSTOMER_ADMIN_ADDR=:3005"}, "", false, "CUSTOMER_ADMIN_ADDR"},
-		{"pprof is a boolean", []string{"CUSTOMER_PPROF=sometimes"}, "", false, "Pprof"},
+		{"pprof is a boolean", []string{"CUSTOMER_PPROF=sometimes"}, "", false, "CUSTOMER_PPROF"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

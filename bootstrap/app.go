@@ -22,6 +22,9 @@ func Options(cfg Config) fx.Option {
 		fx.WithLogger(func(log *zap.Logger) fxevent.Logger {
 			l := &fxevent.ZapLogger{Logger: log.Named("fx")}
 			l.UseLogLevel(zapcore.DebugLevel)
+			// fx's account of a failure is its wrapping and a stack; the
+			// cause itself is what Run prints.
+			l.UseErrorLevel(zapcore.DebugLevel)
 			return l
 		}),
 		fx.StopTimeout(cfg.ShutdownTimeout+stopMargin),

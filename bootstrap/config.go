@@ -7,13 +7,17 @@ package bootstrap
 import (
 	"errors"
 	"fmt"
-	"os"
+	"net"
+	"reflect"
+	"slices"
 	"strings"
+	"sync"
 	"time"
+	"unicode"
 
 	"github.com/caarlos0/env/v11"
-	"go.yaml.in/yaml/v3"
 
+	"github.com/microbase-io/customer-service/adapters/token"
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/configs"
 )
@@ -48,52 +52,124 @@ type Config struct {
 // (about a kilobyte each); a single larger one is answered alone.
 const minAnswerBytes = 16 << 10
 
-// ConfigFileVariable names an optional YAML file read over the defaults.
-const ConfigFileVariable = "CUSTOMER_CONFIG_FILE"
+// minRequestTimeout is the shortest CUSTOMER_REQUEST_TIMEOUT accepted: a
+// request's work may hash a password (bcrypt at the default cost takes
+// tens of milliseconds) and make a database round trip, which on MongoDB
+// may first open a connection. Under it, a healthy service would answer
+// such calls 503 database_unavailable.
+const minRequestTimeout = 100 * time.Millisecond
+
+// logLevels are the CUSTOMER_LOG_LEVEL values: zap's dpanic, panic and
+// fatal would also parse, and silence every error the service logs.
+var logLevels = []string{"debug", "info", "warn", "error"}
+
+// emptyMeansNone are the settings whose empty value has a meaning of its
+// own: no MongoDB (the embedded store), no broker.
+var emptyMeansNone = []string{"CUSTOMER_MONGODB_URI", "CUSTOMER_AMQP_URL"}
 
 // LoadConfig reads the compiled-in defaults, then the file named by
 // CUSTOMER_CONFIG_FILE if any, then the environment; later sources win.
-// environ is the environment as os.Environ gives it.
+// environ is the environment as os.Environ gives it. Each error names the
+// CUSTOMER_* variable it is about.
+//
+// A setting given an empty or blank value, in the environment or in the
+// file, is refused rather than left at its default (except those of
+// emptyMeansNone): an empty value is most often a variable templated from
+// one that does not exist, and the default may reach further than what was
+// meant, such as every interface, another store or the development secret.
+// Unset, a setting keeps its default.
 func LoadConfig(environ []string) (Config, error) {
 	var cfg Config
-	if err := yaml.Unmarshal(configs.Defaults, &cfg); err != nil {
+	if err := decodeStrict(configs.Defaults, &cfg); err != nil {
 		return Config{}, fmt.Errorf("config defaults: %w", err)
 	}
 	vars := env.ToMap(environ)
-	if path := vars[ConfigFileVariable]; path != "" {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return Config{}, fmt.Errorf("config file: %w", err)
-		}
-		if err := yaml.Unmarshal(b, &cfg); err != nil {
-			return Config{}, fmt.Errorf("config file %s: %w", path, err)
+	var blankInFile []string
+	if path, set := vars[ConfigFileVariable]; set {
+		var err error
+		if blankInFile, err = readConfigFile(path, &cfg); err != nil {
+			return Config{}, err
 		}
 	}
-	if err := env.ParseWithOptions(&cfg, env.Options{Environment: vars}); err != nil {
-		return Config{}, fmt.Errorf("config environment: %w", err)
+	errs := blankSettings(vars, blankInFile)
+	if err := parseEnvironment(&cfg, vars); err != nil {
+		errs = append(errs, err)
+	}
+	if len(errs) > 0 {
+		return Config{}, errors.Join(errs...)
 	}
 	return cfg, cfg.validate()
 }
 
+// setting is one field of Config: its environment variable and its key
+// in a YAML file.
+type setting struct {
+	field, variable, key string
+}
+
+var settings = sync.OnceValue(func() []setting {
+	var all []setting
+	for _, f := range reflect.VisibleFields(reflect.TypeFor[Config]()) {
+		if variable := f.Tag.Get("env"); variable != "" {
+			all = append(all, setting{field: f.Name, variable: variable, key: f.Tag.Get("yaml")})
+		}
+	}
+	return all
+})
+
+// blankSettings refuses the settings given an empty or blank value, in
+// the environment or (blankKeys) in the configuration file.
+func blankSettings(vars map[string]string, blankKeys []string) []error {
+	var errs []error
+	for _, s := range settings() {
+		if slices.Contains(emptyMeansNone, s.variable) {
+			continue
+		}
+		if v, set := vars[s.variable]; set && strings.TrimSpace(v) == "" {
+			errs = append(errs, fmt.Errorf("%s is set but empty: give it a value, or unset it to keep its default", s.variable))
+		}
+		if slices.Contains(blankKeys, s.key) {
+			errs = append(errs, fmt.Errorf("%s is empty in %s (key %s): give it a value, or leave the key out to keep its default",
+				s.variable, ConfigFileVariable, s.key))
+		}
+	}
+	return errs
+}
+
+// parseEnvironment reads the CUSTOMER_* variables over cfg; a value that
+// does not parse is reported under its variable's name.
+func parseEnvironment(cfg *Config, vars map[string]string) error {
+	err := env.ParseWithOptions(cfg, env.Options{Environment: vars})
+	var all env.AggregateError
+	if !errors.As(err, &all) {
+		return err
+	}
+	errs := make([]error, len(all.Errors))
+	for i, e := range all.Errors {
+		errs[i] = e
+		var pe env.ParseError
+		if !errors.As(e, &pe) {
+			continue
+		}
+		for _, s := range settings() {
+			if s.field == pe.Name {
+				errs[i] = fmt.Errorf("%s: %w", s.variable, pe.Err)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
 func (c Config) validate() error {
 	var errs []error
-	if c.LogFormat != "json" && c.LogFormat != "console" {
-		errs = append(errs, errors.New("CUSTOMER_LOG_FORMAT must be json or console"))
+	check := func(ok bool, format string, args ...any) {
+		if !ok {
+			errs = append(errs, fmt.Errorf(format, args...))
+		}
 	}
-	if c.BcryptCost < 4 || c.BcryptCost > 31 {
-		errs = append(errs, errors.New("CUSTOMER_BCRYPT_COST must be between 4 and 31"))
-	}
-	if c.RequestTimeout <= 0 || c.ShutdownTimeout <= 0 || c.OutboxLease <= 0 {
-		errs = append(errs, errors.New("CUSTOMER_REQUEST_TIMEOUT, CUSTOMER_SHUTDOWN_TIMEOUT and CUSTOMER_OUTBOX_LEASE must be positive"))
-	}
-	if c.TokenMaxTTL <= 0 {
-		errs = append(errs, errors.New("CUSTOMER_TOKEN_MAX_TTL must be positive"))
-	}
-	if c.OutboxMaxEvents < 1 || c.OutboxMaxEvents > 10000 {
-		errs = append(errs, errors.New("CUSTOMER_OUTBOX_MAX_EVENTS must be between 1 and 10000"))
-	}
-	if c.MaxBodyBytes <= 0 {
-		errs = append(errs, errors.New("CUSTOMER_MAX_BODY_BYTES must be positive"))
+	for _, a := range []struct{ variable, addr string }{{"CUSTOMER_HTTP_ADDR", c.HTTPAddr}, {"CUSTOMER_ADMIN_ADDR", c.AdminAddr}} {
+		_, _, err := net.SplitHostPort(a.addr)
+		check(err == nil, "%s must be host:port or :port, not %q", a.variable, a.addr)
 	}
 	if c.MaxAnswerBytes < minAnswerBytes {
 		errs = append(errs, fmt.Errorf("CUSTOMER_MAX_ANSWER_BYTES must be at least %d", minAnswerBytes))
@@ -103,13 +179,39 @@ func (c Config) validate() error {
 	}
 	// Two listeners on one address would fail at start with a less clear
 	// message; port 0 (any free port, in tests) is the exception.
-	if c.AdminAddr == "" || c.AdminAddr == c.HTTPAddr && !strings.HasSuffix(c.AdminAddr, ":0") {
-		errs = append(errs, errors.New("CUSTOMER_ADMIN_ADDR must be set, apart from CUSTOMER_HTTP_ADDR"))
-	}
-	if c.MongoDBDatabase == "" || strings.TrimSpace(c.TokenScope) == "" {
-		errs = append(errs, errors.New("CUSTOMER_MONGODB_DATABASE and CUSTOMER_TOKEN_SCOPE must not be empty"))
-	}
+	check(c.AdminAddr != c.HTTPAddr || strings.HasSuffix(c.AdminAddr, ":0"), "CUSTOMER_ADMIN_ADDR must differ from CUSTOMER_HTTP_ADDR")
+	errs = append(errs, c.checkTokenSecrets()...)
+	check(c.TokenScope != "" && !strings.ContainsFunc(c.TokenScope, unicode.IsSpace), "CUSTOMER_TOKEN_SCOPE must be one word, not %q", c.TokenScope)
+	check(c.TokenMaxTTL > 0, "CUSTOMER_TOKEN_MAX_TTL must be positive")
+	check(c.LogFormat == "json" || c.LogFormat == "console", "CUSTOMER_LOG_FORMAT must be json or console")
+	check(slices.Contains(logLevels, c.LogLevel), "CUSTOMER_LOG_LEVEL must be one of %s, not %q", strings.Join(logLevels, ", "), c.LogLevel)
+	check(c.BcryptCost >= 4 && c.BcryptCost <= 31, "CUSTOMER_BCRYPT_COST must be between 4 and 31")
+	check(c.RequestTimeout >= minRequestTimeout, "CUSTOMER_REQUEST_TIMEOUT must be at least %s, not %s", minRequestTimeout, c.RequestTimeout)
+	check(c.ShutdownTimeout > 0, "CUSTOMER_SHUTDOWN_TIMEOUT must be positive")
+	check(c.MaxBodyBytes > 0, "CUSTOMER_MAX_BODY_BYTES must be positive")
+	check(c.OutboxLease > 0, "CUSTOMER_OUTBOX_LEASE must be positive")
+	check(c.OutboxMaxEvents >= 1 && c.OutboxMaxEvents <= 10000, "CUSTOMER_OUTBOX_MAX_EVENTS must be between 1 and 10000")
 	return errors.Join(errs...)
+}
+
+// checkTokenSecrets holds every configured secret to token.CheckSecret. A
+// blank entry among them (" , ", a trailing comma) is refused too, so that
+// no mistyped list falls back to fewer secrets or to the development one.
+func (c Config) checkTokenSecrets() []error {
+	if c.TokenSecret == "" {
+		return nil // unset: the development secret, on the embedded store only
+	}
+	parts := strings.Split(c.TokenSecret, ",")
+	var errs []error
+	for i, s := range parts {
+		if err := token.CheckSecret([]byte(strings.TrimSpace(s))); err != nil {
+			if len(parts) > 1 {
+				err = fmt.Errorf("secret %d of %d: %w", i+1, len(parts), err)
+			}
+			errs = append(errs, fmt.Errorf("CUSTOMER_TOKEN_SECRET: %w", err))
+		}
+	}
+	return errs
 }
 
 // OutboxLimits are what writes leave for the relay: nothing without a
@@ -121,7 +223,8 @@ func (c Config) OutboxLimits() application.OutboxLimits {
 // Embedded reports whether the service runs on its embedded store.
 func (c Config) Embedded() bool { return c.MongoDBURI == "" }
 
-// TokenSecrets splits the configured secrets; empty entries are dropped.
+// TokenSecrets splits the configured secrets, trimmed of white space
+// (LoadConfig has refused blank ones).
 func (c Config) TokenSecrets() [][]byte {
 	var secrets [][]byte
 	for s := range strings.SplitSeq(c.TokenSecret, ",") {

@@ -38,8 +38,12 @@ func databaseModule(cfg Config) fx.Option {
 // (FerretDB on SQLite) kept the customer database.
 const legacyStoreFile = "customer.sqlite"
 
+// newSQLiteStore opens the store within the bound fx gives start hooks:
+// making the schema and checking the file at start are not a request's
+// work, and a short CUSTOMER_REQUEST_TIMEOUT must not keep the service
+// from starting.
 func newSQLiteStore(lc fx.Lifecycle, cfg Config, log *zap.Logger, m *metrics.Metrics) (*sqlite.Store, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), cfg.RequestTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), fx.DefaultTimeout)
 	defer cancel()
 	store, err := sqlite.Open(ctx, sqlite.Options{DataDir: cfg.DataDir, BusyTimeout: cfg.RequestTimeout, Outbox: cfg.OutboxLimits()})
 	if err != nil {

@@ -2,6 +2,7 @@ package bootstrap
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -62,7 +63,12 @@ func newRouter(cfg Config, app application.Application, verifier *token.Verifier
 func newServer(lc fx.Lifecycle, cfg Config, handler http.Handler, log *zap.Logger) *httpapi.Server {
 	srv := httpapi.NewServer(cfg.HTTPAddr, handler, log.Named("http"), httpapi.WithRequestTimeout(cfg.RequestTimeout))
 	lc.Append(fx.Hook{
-		OnStart: srv.Start,
+		OnStart: func(ctx context.Context) error {
+			if err := srv.Start(ctx); err != nil {
+				return fmt.Errorf("CUSTOMER_HTTP_ADDR: %w", err)
+			}
+			return nil
+		},
 		OnStop: func(ctx context.Context) error {
 			ctx, cancel := context.WithTimeout(ctx, cfg.ShutdownTimeout)
 			defer cancel()

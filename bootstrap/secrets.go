@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/microbase-io/customer-service/adapters/token"
 )
 
 // developmentSecretFile keeps the embedded store's token secret beside its
@@ -61,7 +63,7 @@ func SigningSecret(cfg Config) (secret []byte, source string, err error) {
 }
 
 // readDevelopmentSecret returns the secret kept at path, or nil when there
-// is none yet.
+// is none yet. One made here is always fit; one edited by hand may not be.
 func readDevelopmentSecret(path string) ([]byte, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
@@ -70,10 +72,14 @@ func readDevelopmentSecret(path string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("development token secret: %w", err)
 	}
-	if secret := strings.TrimSpace(string(b)); secret != "" {
-		return []byte(secret), nil
+	secret := strings.TrimSpace(string(b))
+	if secret == "" {
+		return nil, nil
 	}
-	return nil, nil
+	if err := token.CheckSecret([]byte(secret)); err != nil {
+		return nil, fmt.Errorf("development token secret %s: %w; remove the file to have a new one made", path, err)
+	}
+	return []byte(secret), nil
 }
 
 func developmentSecret(dataDir string) ([]byte, error) {

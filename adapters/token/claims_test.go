@@ -14,7 +14,11 @@ func TestScopeClaimAcceptsStringOrList(t *testing.T) {
 		wantErr bool
 	}{
 		{"space-separated string", `"read api"`, []string{"read", "api"}, false},
-		{"string with extra whitespace", `"  api \t write "`, []string{"api", "write"}, false},
+		{"string with repeated and surrounding spaces", `"  api   write "`, []string{"api", "write"}, false},
+		{"a tab is no separator", `"read\tapi"`, []string{"read\tapi"}, false},
+		{"a no-break space is no separator", `"read\u00a0api"`, []string{"read\u00a0api"}, false},
+		{"a line feed is no separator", `"read\napi"`, []string{"read\napi"}, false},
+		{"spaces only", `"   "`, []string{}, false},
 		{"empty string", `""`, []string{}, false},
 		{"list", `["api","read"]`, []string{"api", "read"}, false},
 		{"null", `null`, nil, false},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 	"unicode"
@@ -18,11 +19,11 @@ type Issuer struct {
 	issuer string
 }
 
-// NewIssuer returns an Issuer signing with secret and naming issuer in iss
-// (left out when empty).
+// NewIssuer returns an Issuer signing with secret, which must pass
+// CheckSecret, and naming issuer in iss (left out when empty).
 func NewIssuer(secret []byte, issuer string) (*Issuer, error) {
-	if len(secret) == 0 {
-		return nil, errors.New("token: empty secret")
+	if err := CheckSecret(secret); err != nil {
+		return nil, fmt.Errorf("token: %w", err)
 	}
 	return &Issuer{secret: bytes.Clone(secret), issuer: issuer}, nil
 }
@@ -40,15 +41,13 @@ func (i *Issuer) Issue(subject string, scopes []string, ttl time.Duration, now t
 			return "", errors.New("token: a scope must be a single word")
 		}
 	}
-	claims := tokenClaims{
-		RegisteredClaims: jwt.RegisteredClaims{
-			Issuer:    i.issuer,
-			Subject:   subject,
-			ID:        rand.Text(),
-			IssuedAt:  jwt.NewNumericDate(now),
-			ExpiresAt: jwt.NewNumericDate(now.Add(ttl)),
-		},
-		Scope: scopes,
+	claims := &tokenClaims{
+		Issuer:    i.issuer,
+		Subject:   subject,
+		ID:        rand.Text(),
+		IssuedAt:  newNumericDate(now),
+		ExpiresAt: newNumericDate(now.Add(ttl)),
+		Scope:     scopes,
 	}
 	return jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(i.secret)
 }

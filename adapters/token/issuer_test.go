@@ -1,6 +1,7 @@
 package token
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -89,8 +90,46 @@ func TestIssueRefusesWhatCouldNotRoundTrip(t *testing.T) {
 	}
 }
 
-func TestNewIssuerRefusesAnEmptySecret(t *testing.T) {
-	if _, err := NewIssuer(nil, "microbase"); err == nil {
-		t.Fatal("NewIssuer(nil) succeeded")
+func TestNewIssuerRefusesAWeakSecret(t *testing.T) {
+	tests := []struct {
+		name   string
+		secret []byte
+	}{
+		{"no secret", nil},
+		{"one byte short", secretA[:MinSecretBytes-1]},
+		{"blank", []byte(strings.Repeat(" ", MinSecretBytes))},
+		{"a word", []byte("change-me")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := NewIssuer(tt.secret, "microbase")
+			if err == nil {
+				t.Fatal("NewIssuer accepted the secret")
+			}
+			if len(tt.secret) > 0 && strings.Contains(err.Error(), string(tt.secret)) {
+				t.Fatalf("the error %q quotes the secret", err)
+			}
+		})
+	}
+}
+
+// The minimum is a length, not a shape: MinSecretBytes of anything but
+// white space sign tokens that verify.
+func TestSecretOfMinSecretBytesSignsAndVerifies(t *testing.T) {
+	secret := secretA[:MinSecretBytes]
+	iss, err := NewIssuer(secret, "microbase")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := iss.Issue("service-a", []string{"api"}, time.Minute, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := NewVerifier([][]byte{secret}, "api", testMaxLifetime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.Verify("Bearer " + tok); err != nil {
+		t.Fatal(err)
 	}
 }

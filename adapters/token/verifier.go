@@ -5,6 +5,7 @@ package token
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -42,7 +43,8 @@ type Verifier struct {
 
 // NewVerifier returns a Verifier accepting HS256 tokens signed with any of
 // secrets (several allow rotating the secret without downtime), carrying
-// scope, and living no longer than maxLifetime.
+// scope, and living no longer than maxLifetime. Every secret must pass
+// CheckSecret.
 func NewVerifier(secrets [][]byte, scope string, maxLifetime time.Duration) (*Verifier, error) {
 	return newVerifier(secrets, scope, maxLifetime, defaultCacheSize)
 }
@@ -53,8 +55,8 @@ func newVerifier(secrets [][]byte, scope string, maxLifetime time.Duration, cach
 	}
 	keys := make([]jwt.VerificationKey, len(secrets))
 	for i, s := range secrets {
-		if len(s) == 0 {
-			return nil, errors.New("token: empty secret")
+		if err := CheckSecret(s); err != nil {
+			return nil, fmt.Errorf("token: %w", err)
 		}
 		keys[i] = bytes.Clone(s)
 	}
@@ -100,7 +102,8 @@ func newVerifier(secrets [][]byte, scope string, maxLifetime time.Duration, cach
 // crit header member, have an exp and be within it, its nbf and its iat
 // (each with a 30 s leeway), live no longer than the maximum lifetime (exp
 // minus iat, or exp minus now when it has no iat, plus the leeway), and carry
-// the Verifier's scope as a whole word.
+// the Verifier's scope as a whole word. exp, nbf and iat must be JSON
+// numbers; a scope string is split on spaces (U+0020) alone.
 //
 // Every error matches ErrInvalidToken and has a ReasonOf; none quotes the
 // token.

@@ -73,7 +73,7 @@ func BenchmarkVerify_WarmParallel(b *testing.B) {
 
 // BenchmarkVerify_Refused is a flood of tokens signed with another secret.
 func BenchmarkVerify_Refused(b *testing.B) {
-	v, err := NewVerifier([][]byte{[]byte("another-secret")}, "api", testMaxLifetime)
+	v, err := NewVerifier([][]byte{otherSecret}, "api", testMaxLifetime)
 	if err != nil {
 		b.Fatal(err)
 	}

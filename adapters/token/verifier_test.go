@@ -21,7 +21,9 @@ import (
 var (
 	secretA = []byte("first-secret-0123456789abcdefghij")
 	secretB = []byte("second-secret-0123456789abcdefghi")
-	t0      = time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+	// otherSecret is as good a secret as ours, of another deployment.
+	otherSecret = []byte("a-secret-of-another-deployment-0123")
+	t0          = time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
 )
 
 // testMaxLifetime is the default of CUSTOMER_TOKEN_MAX_TTL.
@@ -135,9 +137,15 @@ func TestVerifyRefusesBadTokensWithAReason(t *testing.T) {
 		{"payload not JSON", "Bearer " + withPayload(good, "{nope"), ReasonMalformed},
 		{"scope neither string nor list", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": 42})), ReasonMalformed},
 		{"exp not a number", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"exp": "soon"})), ReasonMalformed},
+		{"exp a quoted number", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"exp": fmt.Sprint(t0.Add(time.Hour).Unix())})), ReasonMalformed},
+		{"iat a quoted number", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"iat": fmt.Sprint(t0.Unix())})), ReasonMalformed},
+		{"nbf a quoted number", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"nbf": fmt.Sprint(t0.Unix())})), ReasonMalformed},
+		{"exp a quoted number without iat", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"iat": nil, "exp": "1700000000"})), ReasonMalformed},
+		{"exp a boolean", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"exp": true})), ReasonMalformed},
+		{"exp a list", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"exp": []int64{t0.Add(time.Hour).Unix()}})), ReasonMalformed},
 		{"oversized token", "Bearer " + strings.Repeat("a", maxTokenLength+1), ReasonMalformed},
 		{"alg none, unsigned", "Bearer " + unsigned, ReasonBadSignature},
-		{"HS256 with the wrong secret", "Bearer " + sign(t, jwt.SigningMethodHS256, []byte("not-our-secret"), validClaims(nil)), ReasonBadSignature},
+		{"HS256 with the wrong secret", "Bearer " + sign(t, jwt.SigningMethodHS256, otherSecret, validClaims(nil)), ReasonBadSignature},
 		{"HS512 with the right secret", "Bearer " + sign(t, jwt.SigningMethodHS512, secretA, validClaims(nil)), ReasonBadSignature},
 		{"RS256", "Bearer " + sign(t, jwt.SigningMethodRS256, rsaKey, validClaims(nil)), ReasonBadSignature},
 		{"ES256", "Bearer " + sign(t, jwt.SigningMethodES256, ecKey, validClaims(nil)), ReasonBadSignature},
@@ -173,6 +181,11 @@ func TestVerifyRefusesBadTokensWithAReason(t *testing.T) {
 		{"scope in another letter case", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": "API"})), ReasonScope},
 		{"scope list without api", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": []string{"read", "apix"}})), ReasonScope},
 		{"scope list item holding two words", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": []string{"read api"}})), ReasonScope},
+		{"scope words apart by a tab", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": "read\tapi"})), ReasonScope},
+		{"scope words apart by a no-break space", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": "read\u00a0api"})), ReasonScope},
+		{"scope words apart by a line feed", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": "read\napi"})), ReasonScope},
+		{"scope words apart by an ideographic space", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": "read\u3000api"})), ReasonScope},
+		{"scope api followed by a tab", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": "api\t"})), ReasonScope},
 	}
 	for _, cached := range []bool{false, true} {
 		for _, tt := range tests {
@@ -215,6 +228,10 @@ func TestVerifyAcceptsGoodTokens(t *testing.T) {
 	}{
 		{"scope string with api among others", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": "read api"})), []string{"read", "api"}},
 		{"scope list holding api", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": []string{"api"}})), []string{"api"}},
+		{"scope string with repeated and surrounding spaces", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": "  read   api "})), []string{"read", "api"}},
+		{"scope string holding a tab beside api", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": "read\twrite api"})), []string{"read\twrite", "api"}},
+		{"exp and iat with a fraction of a second", "Bearer " + signJSON(t, `{"alg":"HS256","typ":"JWT"}`,
+			fmt.Sprintf(`{"iss":"microbase","sub":"service-a","jti":"jti-1","scope":"api","iat":%d.25,"exp":%d.5}`, t0.Unix(), t0.Add(time.Hour).Unix())), []string{"api"}},
 		{"scheme in lower case", "bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(nil)), []string{"api"}},
 		{"scheme in upper case, extra spaces", "  BEARER   " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(nil)) + " ", []string{"api"}},
 		{"signed with the second, rotated-in secret", "Bearer " + sign(t, jwt.SigningMethodHS256, secretB, validClaims(nil)), []string{"api"}},
@@ -374,7 +391,7 @@ func TestIssuedTokensVerifyAcrossRotation(t *testing.T) {
 	}{
 		{"first secret, the one that signs", secretA, ""},
 		{"second secret, still verifying", secretB, ""},
-		{"retired secret", []byte("retired-secret"), ReasonBadSignature},
+		{"retired secret", otherSecret, ReasonBadSignature},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -458,6 +475,8 @@ func TestNewVerifierRefusesUnusableConfig(t *testing.T) {
 	}{
 		{"no secret", nil, "api", testMaxLifetime},
 		{"an empty secret", [][]byte{secretA, {}}, "api", testMaxLifetime},
+		{"a secret one byte short", [][]byte{secretA, secretA[:MinSecretBytes-1]}, "api", testMaxLifetime},
+		{"a blank secret", [][]byte{[]byte(strings.Repeat(" ", MinSecretBytes))}, "api", testMaxLifetime},
 		{"empty scope", [][]byte{secretA}, "", testMaxLifetime},
 		{"scope of two words", [][]byte{secretA}, "read api", testMaxLifetime},
 		{"no maximum lifetime", [][]byte{secretA}, "api", 0},
@@ -473,7 +492,7 @@ func TestNewVerifierRefusesUnusableConfig(t *testing.T) {
 }
 
 func TestVerifierKeepsItsOwnCopyOfTheSecrets(t *testing.T) {
-	secret := []byte("mutable-secret")
+	secret := []byte("mutable-secret-0123456789abcdefghij")
 	v, err := NewVerifier([][]byte{secret}, "api", testMaxLifetime)
 	if err != nil {
 		t.Fatal(err)

@@ -46,7 +46,8 @@ func startService(ctx context.Context, bin string, store []string, logPath strin
 	if err != nil {
 		return nil, err
 	}
-	secret := rand.Text()
+	// Two texts: one is 26 bytes, under the 32 a token secret must hold.
+	secret := rand.Text() + rand.Text()
 	logFile, err := os.Create(logPath)
 	if err != nil {
 		return nil, err

@@ -174,7 +174,7 @@ func TestLogsAndAnswersHoldNoSecretsOverALifecycle(t *testing.T) {
 // one line is the only place a token ever appears in its logs, and the
 // secret behind it never does.
 func TestDevelopmentTokenIsTheOnlyTokenLoggedAndOnlyWithoutASecret(t *testing.T) {
-	svc := servicetest.Start(t, "CUSTOMER_TOKEN_SECRET=", "CUSTOMER_LOG_LEVEL=debug")
+	svc := servicetest.Start(t, "CUSTOMER_TOKEN_SECRET", "CUSTOMER_LOG_LEVEL=debug")
 	dev := svc.Logs.FilterFieldKey("authorization").All()
 	if len(dev) != 1 || !strings.Contains(dev[0].Message, "development token") {
 		t.Fatalf("%d lines with an authorization field, want the one development token line", len(dev))

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -57,8 +58,9 @@ type Service struct {
 
 // Start runs the service with the defaults, a fresh embedded store (or
 // the MongoDB of a CUSTOMER_MONGODB_URI override), a known secret, and the
-// environment overrides given as "KEY=value".
-// It stops when the test ends.
+// environment overrides given as "KEY=value"; a bare "KEY" leaves that
+// variable unset (an empty value is refused for most). It stops when the
+// test ends.
 func Start(t testing.TB, env ...string) *Service {
 	t.Helper()
 	return StartWith(t, nil, env...)
@@ -78,7 +80,15 @@ func StartWith(t testing.TB, opts []fx.Option, env ...string) *Service {
 		"CUSTOMER_BCRYPT_COST=4",
 		"CUSTOMER_LOG_LEVEL=warn",
 	}
-	cfg, err := bootstrap.LoadConfig(append(base, env...))
+	settings := base
+	for _, kv := range env {
+		if name, _, set := strings.Cut(kv, "="); !set {
+			settings = slices.DeleteFunc(settings, func(s string) bool { return strings.HasPrefix(s, name+"=") })
+			continue
+		}
+		settings = append(settings, kv)
+	}
+	cfg, err := bootstrap.LoadConfig(settings)
 	if err != nil {
 		t.Fatalf("config: %v", err)
 	}

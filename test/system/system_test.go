@@ -81,7 +81,7 @@ func TestLifecycleAgainstTheImages(t *testing.T) {
 	}
 	api.Call(t, "customer.update", map[string]any{"id": id, "lastName": "Byron", "version": 0}).Error(t, http.StatusConflict, "version_conflict")
 
-	bad := servicetest.Client{URL: api.URL, Token: servicetest.Token(t, "another secret", "api")}
+	bad := servicetest.Client{URL: api.URL, Token: servicetest.Token(t, "another deployment's secret, 32 bytes or more", "api")}
 	bad.Call(t, "customer.info", map[string]any{"id": id}).Error(t, http.StatusUnauthorized, "invalid_token")
 }
 
