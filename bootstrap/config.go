@@ -171,12 +171,6 @@ func (c Config) validate() error {
 		_, _, err := net.SplitHostPort(a.addr)
 		check(err == nil, "%s must be host:port or :port, not %q", a.variable, a.addr)
 	}
-	if c.MaxAnswerBytes < minAnswerBytes {
-		errs = append(errs, fmt.Errorf("CUSTOMER_MAX_ANSWER_BYTES must be at least %d", minAnswerBytes))
-	}
-	if c.MaxHeldBytes < max(c.MaxBodyBytes, c.MaxAnswerBytes) {
-		errs = append(errs, errors.New("CUSTOMER_MAX_HELD_BYTES must be at least CUSTOMER_MAX_BODY_BYTES and CUSTOMER_MAX_ANSWER_BYTES"))
-	}
 	// Two listeners on one address would fail at start with a less clear
 	// message; port 0 (any free port, in tests) is the exception.
 	check(c.AdminAddr != c.HTTPAddr || strings.HasSuffix(c.AdminAddr, ":0"), "CUSTOMER_ADMIN_ADDR must differ from CUSTOMER_HTTP_ADDR")
@@ -189,6 +183,8 @@ func (c Config) validate() error {
 	check(c.RequestTimeout >= minRequestTimeout, "CUSTOMER_REQUEST_TIMEOUT must be at least %s, not %s", minRequestTimeout, c.RequestTimeout)
 	check(c.ShutdownTimeout > 0, "CUSTOMER_SHUTDOWN_TIMEOUT must be positive")
 	check(c.MaxBodyBytes > 0, "CUSTOMER_MAX_BODY_BYTES must be positive")
+	check(c.MaxAnswerBytes >= minAnswerBytes, "CUSTOMER_MAX_ANSWER_BYTES must be at least %d", minAnswerBytes)
+	check(c.MaxHeldBytes >= max(c.MaxBodyBytes, c.MaxAnswerBytes), "CUSTOMER_MAX_HELD_BYTES must be at least CUSTOMER_MAX_BODY_BYTES and CUSTOMER_MAX_ANSWER_BYTES")
 	check(c.OutboxLease > 0, "CUSTOMER_OUTBOX_LEASE must be positive")
 	check(c.OutboxMaxEvents >= 1 && c.OutboxMaxEvents <= 10000, "CUSTOMER_OUTBOX_MAX_EVENTS must be between 1 and 10000")
 	return errors.Join(errs...)
