@@ -84,6 +84,8 @@ func TestConfigurationThatWouldWidenAccessOrSilenceTheServiceIsRefused(t *testin
 		{"log level dpanic", []string{"CUSTOMER_LOG_LEVEL=dpanic"}, "", "CUSTOMER_LOG_LEVEL"},
 		{"request timeout of a nanosecond", []string{"CUSTOMER_REQUEST_TIMEOUT=1ns"}, "", "CUSTOMER_REQUEST_TIMEOUT"},
 		{"request timeout just under the minimum", []string{"CUSTOMER_REQUEST_TIMEOUT=99ms"}, "", "CUSTOMER_REQUEST_TIMEOUT"},
+		{"an answer too small for a page of customers", []string{"CUSTOMER_MAX_ANSWER_BYTES=1000"}, "", "CUSTOMER_MAX_ANSWER_BYTES"},
+		{"less room for requests in flight than one answer", []string{"CUSTOMER_MAX_HELD_BYTES=1048576"}, "", "CUSTOMER_MAX_HELD_BYTES"},
 		{"empty configuration file name, which would read none", []string{"CUSTOMER_CONFIG_FILE="}, "", "CUSTOMER_CONFIG_FILE"},
 		{"configuration file that does not exist", []string{"CUSTOMER_CONFIG_FILE=" + filepath.Join(t.TempDir(), "absent.yaml")}, "", "CUSTOMER_CONFIG_FILE"},
 		{"unknown key in the configuration file", nil, "token_secret: " + goodSecret + "\ntokn_scope: admin\n", "CUSTOMER_CONFIG_FILE"},
