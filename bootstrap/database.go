@@ -41,7 +41,8 @@ const legacyStoreFile = "customer.sqlite"
 func newSQLiteStore(lc fx.Lifecycle, cfg Config, log *zap.Logger, m *metrics.Metrics) (*sqlite.Store, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.RequestTimeout)
 	defer cancel()
-	store, err := sqlite.Open(ctx, sqlite.Options{DataDir: cfg.DataDir, BusyTimeout: cfg.RequestTimeout, Outbox: cfg.OutboxLimits()})
+	store, err := sqlite.Open(ctx, sqlite.Options{DataDir: cfg.DataDir, BusyTimeout: cfg.RequestTimeout, Outbox: cfg.OutboxLimits(),
+		Log: log.Named("sqlite")})
 	if err != nil {
 		return nil, err
 	}
