@@ -17,6 +17,9 @@ type apiError struct {
 	code   string
 	data   any    // nil, or a value of a type below (the document is made from them)
 	allow  string // the Allow header of a 405
+	// warn logs the error's cause at warn, without a stack: a fault of
+	// the store, expected and retried, that the operator should see.
+	warn bool
 }
 
 // The data of the failures that carry some.
@@ -45,6 +48,9 @@ type (
 	methodData struct {
 		Method string `json:"method"`
 	}
+	outcomeData struct {
+		Written string `json:"written" enum:"unknown" doc:"The write reached the database, which could not confirm it: it may have happened. A copy sent with the same Idempotency-Key gets its answer if it did, and writes if it did not."`
+	}
 )
 
 // unknownMethodError names a method this service does not have.
@@ -69,7 +75,7 @@ var apiErrors = []error{
 	&domain.ValidationError{}, &domain.InvalidEmailError{}, &domain.InvalidCountryError{},
 	&domain.CustomerNotFoundError{}, &domain.AddressNotFoundError{}, &domain.DuplicateEmailError{},
 	&domain.VersionConflictError{}, domain.ErrBadCredentials, token.ErrInvalidToken, application.ErrUnavailable,
-	application.ErrEventBacklogFull, application.ErrIdempotencyKeyReused, errKeyInUse, errPayloadTooLarge, errRequestTimeout, &unknownMethodError{}, errMethodNotAllowed, errPanicked,
+	application.ErrOutcomeUnknown, application.ErrEventBacklogFull, application.ErrIdempotencyKeyReused, errKeyInUse, errPayloadTooLarge, errRequestTimeout, &unknownMethodError{}, errMethodNotAllowed, errPanicked,
 }
 
 // commonErrors are what any method of its kind may answer, besides its
@@ -80,7 +86,7 @@ func commonErrors(m method) []error {
 		common = append(common, token.ErrInvalidToken, application.ErrUnavailable)
 	}
 	if m.write {
-		common = append(common, application.ErrEventBacklogFull, application.ErrIdempotencyKeyReused, errKeyInUse)
+		common = append(common, application.ErrOutcomeUnknown, application.ErrEventBacklogFull, application.ErrIdempotencyKeyReused, errKeyInUse)
 	}
 	return common
 }
@@ -97,8 +103,10 @@ func toAPIError(err error) (apiError, bool) {
 	switch {
 	case errors.Is(err, token.ErrInvalidToken):
 		return apiError{status: http.StatusUnauthorized, code: "invalid_token"}, true
+	case errors.Is(err, application.ErrOutcomeUnknown):
+		return apiError{status: http.StatusServiceUnavailable, code: "database_unavailable", data: outcomeData{Written: "unknown"}, warn: true}, true
 	case errors.Is(err, application.ErrUnavailable):
-		return apiError{status: http.StatusServiceUnavailable, code: "database_unavailable"}, true
+		return apiError{status: http.StatusServiceUnavailable, code: "database_unavailable", warn: true}, true
 	case errors.Is(err, application.ErrEventBacklogFull):
 		return apiError{status: http.StatusServiceUnavailable, code: "event_backlog_full"}, true
 	case errors.Is(err, application.ErrIdempotencyKeyReused):
