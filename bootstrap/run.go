@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 
+	"go.uber.org/dig"
 	"go.uber.org/fx"
 )
 
@@ -15,7 +16,9 @@ import (
 func Run(cfg Config) int {
 	app := fx.New(Options(cfg))
 	if err := app.Err(); err != nil {
-		fmt.Fprintln(os.Stderr, "customer-service:", err)
+		// fx's error names every constructor on the way to the one that
+		// failed (its log has them); that one's error says why.
+		fmt.Fprintln(os.Stderr, "customer-service:", dig.RootCause(err))
 		return 1
 	}
 	startCtx, cancel := context.WithTimeout(context.Background(), app.StartTimeout())
