@@ -29,8 +29,8 @@ func databaseModule(cfg Config) fx.Option {
 	return fx.Module("mongodb", fx.Provide(
 		newMongoClient,
 		newMongoDatabase,
-		fx.Annotate(newMongoRepository, fx.As(new(application.CustomerRepository)), fx.As(new(application.Outbox))),
-		fx.Annotate(mongodb.NewPinger, fx.As(new(application.Pinger))),
+		fx.Annotate(newMongoRepository,
+			fx.As(new(application.CustomerRepository)), fx.As(new(application.Outbox)), fx.As(new(application.Pinger))),
 	))
 }
 
