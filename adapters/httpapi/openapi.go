@@ -136,7 +136,8 @@ func idempotencyKeyParameter() *openapi3.Parameter {
 		"same token subject within 24 h, writes nothing and gets the first write's answer again. The same key " +
 		"with other arguments is `422 idempotency_key_reused`; a key whose first request is still running is " +
 		"`409 idempotency_key_in_use`. Only a write that happened is remembered: a call refused or unavailable " +
-		"wrote nothing, and its copy runs again."
+		"wrote nothing, and its copy runs again; one unavailable with `written: unknown` may have written, and " +
+		"its copy gets that write's answer if it did."
 	schema := openapi3.NewStringSchema().WithMinLength(1).WithMaxLength(maxIdempotencyKey).WithPattern(`^[!-~]+$`)
 	p.Schema = schema.NewRef()
 	return p
