@@ -42,10 +42,10 @@ func (r *Repository) Ping(ctx context.Context) error {
 	return nil
 }
 
-// written translates the error of a write the service was asked for, and
-// remembers a fault of the deployment's, so that it is not ready until a
-// probe write succeeds.
-func (r *Repository) written(err error, email string) error {
+// writeError is what a write the service was asked for answers for err
+// (translateWrite), remembering a fault of the deployment's, so that the
+// store is not ready until a probe write succeeds.
+func (r *Repository) writeError(err error, email string) error {
 	if err != nil && isWriteFault(err) {
 		r.fault.Store(&err)
 	}

@@ -98,7 +98,7 @@ func (r *Repository) Create(ctx context.Context, c *domain.Customer, ev applicat
 		return c, nil
 	}
 	if !key.Set() || !isDuplicateKey(err) {
-		return nil, r.written(err, c.Email())
+		return nil, r.writeError(err, c.Email())
 	}
 	// Either a copy of this create made the customer, or the email is
 	// taken: the customer the key names tells which.
@@ -197,7 +197,7 @@ func (r *Repository) Patch(ctx context.Context, id string, patch domain.Customer
 			return doc.toDomain(), nil
 		}
 		if !errors.Is(err, mongo.ErrNoDocuments) {
-			return nil, r.written(err, email)
+			return nil, r.writeError(err, email)
 		}
 		current, err := r.Get(ctx, id)
 		if err != nil {
@@ -307,7 +307,7 @@ func (r *Repository) writeIfUnchanged(ctx context.Context, id string, read int64
 	filter, update := r.withEvent(bson.D{{Key: "_id", Value: id}, notRemoved, versionIs(read)}, bson.D{{Key: "$set", Value: set}}, ev)
 	res, err := r.coll.UpdateOne(ctx, filter, update)
 	if err != nil {
-		return false, r.written(err, email)
+		return false, r.writeError(err, email)
 	}
 	if res.MatchedCount == 1 {
 		return true, nil
@@ -349,7 +349,7 @@ func (r *Repository) Delete(ctx context.Context, id string, ev application.NewEv
 		if r.limits.Off && !key.Set() {
 			gone, err := r.deleteUnlessEventsWait(ctx, id, c.Version())
 			if gone || err != nil {
-				return r.written(err, "")
+				return r.writeError(err, "")
 			}
 		}
 		set := bson.D{

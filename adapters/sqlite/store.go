@@ -58,8 +58,8 @@ type Options struct {
 	ReadConnections int
 	// Outbox limits what writes leave for the relay.
 	Outbox application.OutboxLimits
-	// Log hears when the file stops taking writes and when it takes them
-	// again; nil logs nothing.
+	// Log hears when the file stops taking writes, when it takes them
+	// again, and when the files change under the store; nil logs nothing.
 	Log *zap.Logger
 }
 
