@@ -276,10 +276,11 @@ func TestBinary_SaysWhyItCannotStartFirst(t *testing.T) {
 		env      []string
 		wantCode int
 		want     string // the start of stderr
+		names    string // what it names after that
 	}{
-		{"empty admin address", []string{"CUSTOMER_ADMIN_ADDR=", "CUSTOMER_DATA_DIR=" + t.TempDir()}, 2, "customer-service: CUSTOMER_ADMIN_ADDR "},
+		{"empty admin address", []string{"CUSTOMER_ADMIN_ADDR=", "CUSTOMER_DATA_DIR=" + t.TempDir()}, 2, "customer-service: CUSTOMER_ADMIN_ADDR ", ""},
 		{"damaged database file", []string{"CUSTOMER_DATA_DIR=" + damaged, "CUSTOMER_HTTP_ADDR=127.0.0.1:0", "CUSTOMER_ADMIN_ADDR=127.0.0.1:0"}, 1,
-			"customer-service: sqlite store " + filepath.Join(damaged, "customers.db")},
+			"customer-service: the database file is damaged", filepath.Join(damaged, "customers.db")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -297,8 +298,8 @@ func TestBinary_SaysWhyItCannotStartFirst(t *testing.T) {
 			if !errors.As(err, &exit) || exit.ExitCode() != tt.wantCode {
 				t.Fatalf("%v, want exit code %d (stderr %q)", err, tt.wantCode, stderr.String())
 			}
-			if !strings.HasPrefix(stderr.String(), tt.want) {
-				t.Errorf("stderr %q, want it to start with %q", stderr.String(), tt.want)
+			if !strings.HasPrefix(stderr.String(), tt.want) || !strings.Contains(stderr.String(), tt.names) {
+				t.Errorf("stderr %q, want it to start with %q and name %q", stderr.String(), tt.want, tt.names)
 			}
 			if lines := strings.Count(stderr.String(), "\n"); lines > 3 {
 				t.Errorf("stderr holds %d lines, want the reason in a few:\n%s", lines, stderr.String())

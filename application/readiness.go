@@ -2,11 +2,14 @@ package application
 
 import "context"
 
-// Pinger tells whether the store the use cases need answers, for the
-// readiness check of a deployment: a service whose store does not answer
-// should be sent no traffic, though it is alive.
+// Pinger tells a deployment whether to send this service traffic (its
+// readiness check): whether the store can serve calls, reads and writes
+// alike. A store that does not answer, or that answers but refuses
+// writes (a full disk, a read-only or damaged file, a replica set without
+// a primary that takes writes), is not ready, though the service lives;
+// it is ready again once a write succeeds.
 type Pinger interface {
-	// Ping returns nil once the store has answered, or an error when it
-	// does not answer before ctx ends.
+	// Ping returns nil when the store answers and takes writes, or an
+	// error that says why not; it gives up when ctx ends.
 	Ping(ctx context.Context) error
 }

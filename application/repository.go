@@ -11,8 +11,16 @@ import (
 )
 
 // ErrUnavailable is what a repository returns when the store did not
-// answer in time or could not be reached; the caller may retry later.
+// answer in time, could not be reached, or could not write (a full disk,
+// no primary): nothing was written, and the caller may retry later.
 var ErrUnavailable = errors.New("customer store unavailable")
+
+// ErrOutcomeUnknown is what a repository returns when a write reached the
+// store but the store could not confirm it (MongoDB's write concern was
+// not satisfied): it may have happened, and may stay or be undone. A copy
+// of a keyed write (IdempotencyKey) gets the first write's result if it
+// happened, and writes if it did not.
+var ErrOutcomeUnknown = errors.New("customer store could not confirm the write")
 
 // CustomerRepository stores customers. Every method is atomic on one
 // customer and honours the context's deadline. Not-found, duplicate-email and

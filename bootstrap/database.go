@@ -29,8 +29,8 @@ func databaseModule(cfg Config) fx.Option {
 	return fx.Module("mongodb", fx.Provide(
 		newMongoClient,
 		newMongoDatabase,
-		fx.Annotate(newMongoRepository, fx.As(new(application.CustomerRepository)), fx.As(new(application.Outbox))),
-		fx.Annotate(mongodb.NewPinger, fx.As(new(application.Pinger))),
+		fx.Annotate(newMongoRepository,
+			fx.As(new(application.CustomerRepository)), fx.As(new(application.Outbox)), fx.As(new(application.Pinger))),
 	))
 }
 
@@ -45,7 +45,8 @@ const legacyStoreFile = "customer.sqlite"
 func newSQLiteStore(lc fx.Lifecycle, cfg Config, log *zap.Logger, m *metrics.Metrics) (*sqlite.Store, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), fx.DefaultTimeout)
 	defer cancel()
-	store, err := sqlite.Open(ctx, sqlite.Options{DataDir: cfg.DataDir, BusyTimeout: cfg.RequestTimeout, Outbox: cfg.OutboxLimits()})
+	store, err := sqlite.Open(ctx, sqlite.Options{DataDir: cfg.DataDir, BusyTimeout: cfg.RequestTimeout, Outbox: cfg.OutboxLimits(),
+		Log: log.Named("sqlite")})
 	if err != nil {
 		return nil, err
 	}

@@ -23,7 +23,8 @@ const DefaultReadyTimeout = time.Second
 type Options struct {
 	// Metrics serves /metrics.
 	Metrics http.Handler
-	// Store is pinged by /readyz: the service is ready when it answers.
+	// Store is pinged by /readyz: the service is ready when the store can
+	// serve, reads and writes.
 	Store application.Pinger
 	// ReadyTimeout bounds that ping; zero means DefaultReadyTimeout.
 	ReadyTimeout time.Duration
@@ -48,7 +49,7 @@ func NewHandler(o Options) http.Handler {
 		defer cancel()
 		if err := o.Store.Ping(ctx); err != nil {
 			// The admin port is for operators: the reason helps them.
-			text(w, http.StatusServiceUnavailable, "not ready: the database does not answer: "+err.Error())
+			text(w, http.StatusServiceUnavailable, "not ready: the store cannot serve: "+err.Error())
 			return
 		}
 		text(w, http.StatusOK, "ready")

@@ -54,7 +54,7 @@ func TestEndpoints(t *testing.T) {
 		{"healthz ignores the database", &pinger{err: down}, false, "GET", "/healthz", 200, "ok"},
 		{"readyz is ready when the database answers", &pinger{}, false, "GET", "/readyz", 200, "ready"},
 		{"readyz is not ready when the ping fails, and says why", &pinger{err: down}, false, "GET", "/readyz", 503,
-			"not ready: the database does not answer: server selection error"},
+			"not ready: the store cannot serve: server selection error"},
 		{"readyz gives up on a database that never answers", &pinger{waitForEnd: true}, false, "GET", "/readyz", 503, "not ready"},
 		{"HEAD works as GET for probes", &pinger{}, false, "HEAD", "/readyz", 200, ""},
 		{"metrics are served", &pinger{}, false, "GET", "/metrics", 200, "metrics here"},

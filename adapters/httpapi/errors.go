@@ -21,6 +21,9 @@ type apiError struct {
 	// retryAfter is the Retry-After header of a 503 service_busy; zero
 	// sends none.
 	retryAfter time.Duration
+	// warn logs the error's cause at warn, without a stack: a fault of
+	// the store, expected and retried, that the operator should see.
+	warn bool
 }
 
 // The data of the failures that carry some.
@@ -49,6 +52,9 @@ type (
 	methodData struct {
 		Method string `json:"method"`
 	}
+	outcomeData struct {
+		Written string `json:"written" enum:"unknown" doc:"The write reached the database, which could not confirm it: it may have happened. A copy sent with the same Idempotency-Key gets its answer if it did, and writes if it did not."`
+	}
 )
 
 // unknownMethodError names a method this service does not have.
@@ -73,7 +79,7 @@ var apiErrors = []error{
 	&domain.ValidationError{}, &domain.InvalidEmailError{}, &domain.InvalidCountryError{},
 	&domain.CustomerNotFoundError{}, &domain.AddressNotFoundError{}, &domain.DuplicateEmailError{},
 	&domain.VersionConflictError{}, domain.ErrBadCredentials, token.ErrInvalidToken, application.ErrUnavailable,
-	application.ErrEventBacklogFull, &application.BusyError{}, application.ErrIdempotencyKeyReused, errKeyInUse, errPayloadTooLarge, errHeaderTooLarge, errRequestTimeout, &unknownMethodError{}, errMethodNotAllowed, errPanicked,
+	application.ErrOutcomeUnknown, application.ErrEventBacklogFull, &application.BusyError{}, application.ErrIdempotencyKeyReused, errKeyInUse, errPayloadTooLarge, errHeaderTooLarge, errRequestTimeout, &unknownMethodError{}, errMethodNotAllowed, errPanicked,
 }
 
 // commonErrors are what any method of its kind may answer, besides its
@@ -84,7 +90,7 @@ func commonErrors(m method) []error {
 		common = append(common, token.ErrInvalidToken, application.ErrUnavailable, &application.BusyError{})
 	}
 	if m.write {
-		common = append(common, application.ErrEventBacklogFull, application.ErrIdempotencyKeyReused, errKeyInUse)
+		common = append(common, application.ErrOutcomeUnknown, application.ErrEventBacklogFull, application.ErrIdempotencyKeyReused, errKeyInUse)
 	}
 	return common
 }
@@ -104,8 +110,10 @@ func toAPIError(err error) (apiError, bool) {
 	switch {
 	case errors.Is(err, token.ErrInvalidToken):
 		return apiError{status: http.StatusUnauthorized, code: "invalid_token"}, true
+	case errors.Is(err, application.ErrOutcomeUnknown):
+		return apiError{status: http.StatusServiceUnavailable, code: "database_unavailable", data: outcomeData{Written: "unknown"}, warn: true}, true
 	case errors.Is(err, application.ErrUnavailable):
-		return apiError{status: http.StatusServiceUnavailable, code: "database_unavailable"}, true
+		return apiError{status: http.StatusServiceUnavailable, code: "database_unavailable", warn: true}, true
 	case errors.Is(err, application.ErrEventBacklogFull):
 		return apiError{status: http.StatusServiceUnavailable, code: "event_backlog_full"}, true
 	case errors.As(err, &busy):

@@ -77,9 +77,13 @@ func newOpenAPI(ms []method) *openapi3.T {
 		},
 	}
 	s := newSchemas(doc.Components.Schemas)
+	kinds := map[string][]apiError{}
 	for _, err := range apiErrors {
 		e, _ := toAPIError(err)
-		doc.Components.Schemas[errorSchemaName(e.code)] = s.errorSchema(e).NewRef()
+		kinds[e.code] = append(kinds[e.code], e)
+	}
+	for code, es := range kinds {
+		doc.Components.Schemas[errorSchemaName(code)] = s.errorSchema(es).NewRef()
 	}
 	for _, m := range ms {
 		doc.Paths.Set(BasePath+m.name, s.pathItem(m))
@@ -132,7 +136,8 @@ func idempotencyKeyParameter() *openapi3.Parameter {
 		"same token subject within 24 h, writes nothing and gets the first write's answer again. The same key " +
 		"with other arguments is `422 idempotency_key_reused`; a key whose first request is still running is " +
 		"`409 idempotency_key_in_use`. Only a write that happened is remembered: a call refused or unavailable " +
-		"wrote nothing, and its copy runs again."
+		"wrote nothing, and its copy runs again; one unavailable with `written: unknown` may have written, and " +
+		"its copy gets that write's answer if it did."
 	schema := openapi3.NewStringSchema().WithMinLength(1).WithMaxLength(maxIdempotencyKey).WithPattern(`^[!-~]+$`)
 	p.Schema = schema.NewRef()
 	return p
@@ -189,14 +194,22 @@ func answered(description string, schema *openapi3.SchemaRef) *openapi3.Response
 	}}
 }
 
-// errorSchema is the envelope of a failure: ok false, its code, its data.
-func (s *schemas) errorSchema(e apiError) *openapi3.Schema {
+// errorSchema is the envelope of the failures of one code: ok false, the
+// code, and their data, required unless one of them has none.
+func (s *schemas) errorSchema(es []apiError) *openapi3.Schema {
 	schema := openapi3.NewObjectSchema().
 		WithProperty("ok", &openapi3.Schema{Type: &openapi3.Types{openapi3.TypeBoolean}, Enum: []any{false}}).
-		WithProperty("error", &openapi3.Schema{Type: &openapi3.Types{openapi3.TypeString}, Enum: []any{e.code}})
+		WithProperty("error", &openapi3.Schema{Type: &openapi3.Types{openapi3.TypeString}, Enum: []any{es[0].code}})
 	schema.Required = []string{"ok", "error"}
-	if e.data != nil {
+	required := true
+	for _, e := range es {
+		if e.data == nil {
+			required = false
+			continue
+		}
 		schema.Properties["data"] = s.answer(reflect.TypeOf(e.data))
+	}
+	if _, has := schema.Properties["data"]; has && required {
 		schema.Required = append(schema.Required, "data")
 	}
 	schema.AdditionalProperties = openapi3.AdditionalProperties{Has: new(bool)}

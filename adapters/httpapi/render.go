@@ -19,7 +19,8 @@ type errorJSON struct {
 // render writes every answer of the API: payload with 200, or err as
 // toAPIError turns it into a status and the MicroBase envelope. An error
 // toAPIError does not know is logged with its text, which never reaches
-// the client.
+// the client; so is the cause of a store's fault, once per request, at
+// warn: it is expected, and its stack would say nothing.
 func (rt *router) render(c *gin.Context, payload any, err error) {
 	if err == nil {
 		if raw, ok := payload.(listAnswer); ok {
@@ -34,8 +35,11 @@ func (rt *router) render(c *gin.Context, payload any, err error) {
 	e, known := toAPIError(err)
 	x := exchangeOf(c)
 	x.errorCode = e.code
-	if !known {
+	switch {
+	case !known:
 		rt.log.Error("unexpected error", zap.String("request_id", x.requestID), zap.String("method", x.method), zap.Error(err))
+	case e.warn:
+		rt.log.Warn("database unavailable", zap.String("request_id", x.requestID), zap.String("method", x.method), zap.Error(err))
 	}
 	if e.allow != "" {
 		c.Header("Allow", e.allow)

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/zap/zapcore"
+
 	"github.com/microbase-io/customer-service/adapters/httpapi"
 	"github.com/microbase-io/customer-service/adapters/sqlite"
 	"github.com/microbase-io/customer-service/application"
@@ -168,8 +170,20 @@ func (unreachable) Patch(context.Context, string, domain.CustomerPatch, *int64, 
 	return nil, errUnreachable
 }
 
+// unconfirmed is a store whose writes reach the database, which cannot
+// confirm them (MongoDB's write concern failed).
+type unconfirmed struct{ *sqlite.Store }
+
+var errUnconfirmed = fmt.Errorf("%w: write concern error: waiting for replication timed out", application.ErrOutcomeUnknown)
+
+func (unconfirmed) Create(context.Context, *domain.Customer, application.NewEvent, application.IdempotencyKey) (*domain.Customer, error) {
+	return nil, errUnconfirmed
+}
+
 // A store that does not answer within the request timeout, or says it is
-// unreachable, gives 503 database_unavailable: the client may retry.
+// unreachable, gives 503 database_unavailable: the client may retry. The
+// cause is logged once, at warn, with the request id: an expected fault,
+// not an internal error with its stack.
 func TestDatabaseUnavailable_Answers503(t *testing.T) {
 	stores := []struct {
 		name string
@@ -198,7 +212,27 @@ func TestDatabaseUnavailable_Answers503(t *testing.T) {
 				if n := a.logs.FilterMessage("unexpected error").Len(); n != 0 {
 					t.Errorf("an unavailable store is expected, yet logged %d unexpected errors", n)
 				}
+				warned := a.logs.FilterMessage("database unavailable").AllUntimed()
+				if len(warned) != 1 || warned[0].Level != zapcore.WarnLevel {
+					t.Fatalf("logged %v, want the cause once at warn", warned)
+				}
+				fields := warned[0].ContextMap()
+				if fields["request_id"] != got.header.Get(httpapi.RequestIDHeader) || fields["method"] != call.method || fields["error"] == "" {
+					t.Errorf("log line = %v, want the request id, method and the cause", fields)
+				}
 			})
 		}
+	}
+}
+
+// A write the store could not confirm is 503 database_unavailable too, but
+// its data says that it may have happened: the client is not told that
+// nothing was written.
+func TestUnconfirmedWrite_Answers503WithAnUnknownOutcome(t *testing.T) {
+	a := newAPI(t, withRepository(func(m *sqlite.Store) application.CustomerRepository { return unconfirmed{m} }))
+	got := a.call(t, "customer.create", `{`+newCustomerArgs+`}`)
+	assertError(t, got, http.StatusServiceUnavailable, "database_unavailable", `{"written":"unknown"}`)
+	if n := a.logs.FilterMessage("database unavailable").FilterLevelExact(zapcore.WarnLevel).Len(); n != 1 {
+		t.Errorf("logged the cause %d times at warn, want once", n)
 	}
 }

@@ -29,6 +29,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -42,16 +43,23 @@ import (
 // CollectionName is the collection the Node.js service used.
 const CollectionName = "customers"
 
-// Repository implements application.CustomerRepository.
+// Repository implements application.CustomerRepository, and
+// application.Pinger for the database it uses.
 type Repository struct {
 	coll   *mongo.Collection
 	limits application.OutboxLimits
 	// room matches a customer whose outbox can take one event more
 	// (its entry at the cap's last index does not exist yet).
 	room bson.E
+	// fault is the deployment's fault a write met, until a probe write
+	// succeeds (see Ping).
+	fault atomic.Pointer[error]
 }
 
-var _ application.CustomerRepository = (*Repository)(nil)
+var (
+	_ application.CustomerRepository = (*Repository)(nil)
+	_ application.Pinger             = (*Repository)(nil)
+)
 
 // NewRepository uses the customers collection of db; writes record their
 // events within limits. Call EnsureIndexes once before serving.
@@ -91,7 +99,7 @@ func (r *Repository) Create(ctx context.Context, c *domain.Customer, ev applicat
 		return c, nil
 	}
 	if !key.Set() || !isDuplicateKey(err) {
-		return nil, translate(err, c.Email())
+		return nil, r.writeError(err, c.Email())
 	}
 	// Either a copy of this create made the customer, or the email is
 	// taken: the customer the key names tells which.
@@ -190,7 +198,7 @@ func (r *Repository) Patch(ctx context.Context, id string, patch domain.Customer
 			return doc.toDomain(), nil
 		}
 		if !errors.Is(err, mongo.ErrNoDocuments) {
-			return nil, translate(err, email)
+			return nil, r.writeError(err, email)
 		}
 		current, err := r.Get(ctx, id)
 		if err != nil {
@@ -279,9 +287,9 @@ func (r *Repository) Update(ctx context.Context, id string, key application.Idem
 		if key.Set() {
 			set = append(set, bson.E{Key: "keys", Value: remembered(found.keys, key, c)})
 		}
-		written, err := r.writeIfUnchanged(ctx, id, read, set, ev)
+		written, err := r.writeIfUnchanged(ctx, id, read, set, ev, doc.Email)
 		if err != nil {
-			return nil, translate(err, doc.Email)
+			return nil, err
 		}
 		if written {
 			return c, nil
@@ -292,21 +300,24 @@ func (r *Repository) Update(ctx context.Context, id string, key application.Idem
 // writeIfUnchanged sets set on the customer if it is still at version
 // read, recording ev within the limits. It reports false when someone
 // wrote the customer in between, and ErrEventBacklogFull when the outbox
-// had no room.
-func (r *Repository) writeIfUnchanged(ctx context.Context, id string, read int64, set bson.D, ev application.NewEvent) (bool, error) {
+// had no room; its errors are translated, email being the one set holds.
+func (r *Repository) writeIfUnchanged(ctx context.Context, id string, read int64, set bson.D, ev application.NewEvent, email string) (bool, error) {
 	if !r.limits.Off {
 		set = append(set, outboxPending)
 	}
 	filter, update := r.withEvent(bson.D{{Key: "_id", Value: id}, notRemoved, versionIs(read)}, bson.D{{Key: "$set", Value: set}}, ev)
 	res, err := r.coll.UpdateOne(ctx, filter, update)
-	if err != nil || res.MatchedCount == 1 {
-		return err == nil, err
+	if err != nil {
+		return false, r.writeError(err, email)
+	}
+	if res.MatchedCount == 1 {
+		return true, nil
 	}
 	if full, err := r.full(ctx, id); full || err != nil {
 		return false, cmp.Or(err, application.ErrEventBacklogFull)
 	}
 	// Someone wrote in between (or deleted it: the next read says so).
-	return false, ctx.Err()
+	return false, translate(ctx.Err(), "")
 }
 
 // versionIs matches a stored version; version 0 also matches documents
@@ -339,7 +350,7 @@ func (r *Repository) Delete(ctx context.Context, id string, ev application.NewEv
 		if r.limits.Off && !key.Set() {
 			gone, err := r.deleteUnlessEventsWait(ctx, id, c.Version())
 			if gone || err != nil {
-				return translate(err, "")
+				return r.writeError(err, "")
 			}
 		}
 		set := bson.D{
@@ -353,12 +364,15 @@ func (r *Repository) Delete(ctx context.Context, id string, ev application.NewEv
 			set = append(set, bson.E{Key: "keys", Value: remembered(found.keys, key, nil)},
 				bson.E{Key: "keptUntil", Value: key.At.Add(application.IdempotencyWindow)})
 		}
-		written, err := r.writeIfUnchanged(ctx, id, c.Version(), set, ev)
+		written, err := r.writeIfUnchanged(ctx, id, c.Version(), set, ev, "")
 		if err != nil {
-			return translate(err, "")
+			return err
 		}
 		if written {
-			return translate(r.forgetKeptTombstones(ctx, ev.At), "")
+			// The removal happened: tombstones left for good are the next
+			// removal's to forget if this one cannot.
+			_ = r.forgetKeptTombstones(ctx, ev.At)
+			return nil
 		}
 	}
 }

@@ -12,15 +12,35 @@ import (
 )
 
 // inWriteTx runs fn in one transaction holding the write lock and commits
-// it when fn returns nil. A context that ends before the commit rolls it
-// back: nothing of it is written, and the caller hears so.
+// it when fn returns nil. A transaction that fails leaves nothing written,
+// and the caller hears so: a context that ends before the commit rolls it
+// back, as does a statement that fails; a COMMIT that fails (a full disk
+// fails it) and leaves SQLite's transaction open is rolled back by the
+// driver (modernc.org/sqlite tx.Commit), which the store's tests hold it
+// to. A transaction is never committed into a WAL that lost its name.
 func (s *Store) inWriteTx(ctx context.Context, fn func(tx session) error) error {
+	if lost := s.lost.Load(); lost != nil {
+		return *lost
+	}
+	err := s.writeTx(ctx, fn)
+	s.noteWrite(err)
+	return err
+}
+
+func (s *Store) writeTx(ctx context.Context, fn func(tx session) error) error {
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	if err := fn(session{cache: s.writeStmt, tx: tx}); err != nil {
 		_ = tx.Rollback()
+		return err
+	}
+	if err := s.files.walLinked(); err != nil {
+		_ = tx.Rollback()
+		if filesChanged(err) {
+			return s.lose(err)
+		}
 		return err
 	}
 	return tx.Commit()

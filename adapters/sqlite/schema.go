@@ -71,6 +71,17 @@ CREATE TABLE outbox_customers (
 	lease_until INTEGER
 ) STRICT;
 `,
+	// 2: the row readiness writes to learn whether the file takes writes
+	// again (see Store.Ping); its room is rewritten by each probe, so that
+	// a probe needs the room of a large write.
+	`
+CREATE TABLE write_probe (
+	id   INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+	at   INTEGER NOT NULL,
+	room BLOB    NOT NULL
+) STRICT;
+INSERT INTO write_probe (id, at, room) VALUES (1, 0, zeroblob(65536));
+`,
 }
 
 // migrate runs the migrations the database lacks, in one transaction that

@@ -28,6 +28,7 @@ const (
 	saveKey         = `INSERT OR REPLACE INTO idempotency_keys (scope, fingerprint, at, result) VALUES (?, ?, ?, ?)`
 	forgetOldKeys   = `DELETE FROM idempotency_keys WHERE scope IN (SELECT scope FROM idempotency_keys WHERE at < ? ORDER BY at LIMIT 16)`
 	readSchema      = `SELECT count(*) FROM sqlite_schema`
+	probeWrite      = `UPDATE write_probe SET at = ?, room = zeroblob(65536) WHERE id = 1`
 )
 
 var (
@@ -35,7 +36,7 @@ var (
 		selectCustomer, insertCustomer, updateCustomer, removeCustomer, deleteCustomer, deleteTombstone, countEvents,
 		insertTag, deleteTag, insertEvent, markPending, anyEventLeft,
 		claimCustomer, ackEvent, renewLease, endLease, dropPending,
-		selectKey, saveKey, forgetOldKeys,
+		selectKey, saveKey, forgetOldKeys, probeWrite,
 	}
 	readStatements = []string{
 		selectCustomer, selectByEmail, selectAnyState, selectEvents, countPending, readSchema,

@@ -12,6 +12,11 @@
 // Lookups by id and email, every list filter and the list order are served
 // by indexes, so the cost of a call does not grow with the number of
 // customers.
+//
+// A file that cannot be written (full disk, read-only, I/O errors,
+// damaged pages) makes writes fail with ErrUnavailable and nothing
+// written, and the store not ready until writes succeed again (see
+// Ping); an empty or damaged file stops Open.
 package sqlite
 
 import (
@@ -19,13 +24,17 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 	// The pure-Go SQLite driver, so the service stays a static binary.
 	_ "modernc.org/sqlite"
 
@@ -49,16 +58,25 @@ type Options struct {
 	ReadConnections int
 	// Outbox limits what writes leave for the relay.
 	Outbox application.OutboxLimits
+	// Log hears when the file stops taking writes, when it takes them
+	// again, and when the files change under the store; nil logs nothing.
+	Log *zap.Logger
 }
 
 // Store is an open database. Its methods are safe for concurrent use.
 type Store struct {
 	limits    application.OutboxLimits
 	path      string
+	busy      time.Duration
+	log       *zap.Logger
 	write     *sql.DB // one connection: writers queue here, in the caller's context
 	read      *sql.DB
 	writeStmt *stmtCache
 	readStmt  *stmtCache
+	files     *fileWatch
+	fault     atomic.Pointer[error] // the file fault a write met, until a probe write succeeds
+	lost      atomic.Pointer[error] // set for good once the files changed under the store
+	loseOnce  sync.Once
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -69,39 +87,87 @@ var (
 	_ application.Pinger             = (*Store)(nil)
 )
 
-// Open opens (or creates) the database in opts.DataDir and brings its
-// schema up to date.
+// Open opens the database in opts.DataDir, or creates it there, and
+// brings its schema up to date. It refuses a file that is empty or fails
+// PRAGMA quick_check, with an error that says why and names the file.
 func Open(ctx context.Context, opts Options) (*Store, error) {
-	path, err := prepareFiles(opts.DataDir)
+	path, err := prepareFiles(ctx, opts.DataDir)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite store: %w", err)
+		return nil, err
 	}
-	busy := opts.BusyTimeout
-	if busy <= 0 {
-		busy = 5 * time.Second
+	s := &Store{path: path, limits: opts.Outbox, busy: opts.BusyTimeout, log: opts.Log}
+	if s.busy <= 0 {
+		s.busy = 5 * time.Second
 	}
+	if s.log == nil {
+		s.log = zap.NewNop()
+	}
+	// Its faults are the file's, which a stack trace does not explain.
+	s.log = s.log.WithOptions(zap.AddStacktrace(zapcore.FatalLevel))
 	readers := opts.ReadConnections
 	if readers <= 0 {
 		readers = max(runtime.NumCPU(), 2)
 	}
-	s := &Store{path: path, limits: opts.Outbox}
-	if s.write, err = openPool(path, busy, false, 1); err == nil {
-		s.read, err = openPool(path, busy, true, readers)
-	}
-	if err == nil {
-		err = migrate(ctx, s.write)
-	}
-	if err == nil {
-		s.writeStmt, err = prepareAll(ctx, s.write, writeStatements)
-	}
-	if err == nil {
-		s.readStmt, err = prepareAll(ctx, s.read, readStatements)
-	}
-	if err != nil {
+	if err := s.open(ctx, readers); err != nil {
 		_ = s.Close()
-		return nil, fmt.Errorf("sqlite store %s: %w", path, translate(err, ""))
+		return nil, err
 	}
 	return s, nil
+}
+
+func (s *Store) open(ctx context.Context, readers int) error {
+	var err error
+	if s.write, err = openPool(s.path, s.busy, false, 1); err != nil {
+		return err
+	}
+	if s.read, err = openPool(s.path, s.busy, true, readers); err != nil {
+		return err
+	}
+	if err := checkIntact(ctx, s.read, s.path); err != nil {
+		return err
+	}
+	failed := func(err error) error { return fmt.Errorf("sqlite store %s: %w", s.path, translate(err, "")) }
+	if err := migrate(ctx, s.write); err != nil {
+		return failed(err)
+	}
+	if s.writeStmt, err = prepareAll(ctx, s.write, writeStatements); err != nil {
+		return failed(err)
+	}
+	if s.readStmt, err = prepareAll(ctx, s.read, readStatements); err != nil {
+		return failed(err)
+	}
+	if err := connectAll(ctx, s.read, readers); err != nil {
+		return failed(err)
+	}
+	if s.files, err = watchFiles(s.path); err != nil {
+		return failed(err)
+	}
+	return nil
+}
+
+// connectAll opens the pool's every connection now, and has each read
+// the file, which opens its WAL: so every connection uses the WAL the
+// store watches (fileWatch), and none opens one later under the WAL's
+// path after that file was deleted.
+func connectAll(ctx context.Context, db *sql.DB, n int) error {
+	conns := make([]*sql.Conn, 0, n)
+	defer func() {
+		for _, c := range conns {
+			_ = c.Close()
+		}
+	}()
+	for range n {
+		c, err := db.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		conns = append(conns, c)
+		var tables int
+		if err := c.QueryRowContext(ctx, readSchema).Scan(&tables); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Path is the database file.
@@ -123,6 +189,9 @@ func (s *Store) Close() error {
 			if db != nil {
 				errs = append(errs, db.Close())
 			}
+		}
+		if s.files != nil {
+			errs = append(errs, s.files.close())
 		}
 		s.closeErr = errors.Join(errs...)
 	})
@@ -160,45 +229,42 @@ func openPool(path string, busy time.Duration, readOnly bool, conns int) (*sql.D
 	return db, nil
 }
 
-// prepareFiles makes the data directory private (0700) and the database
+// prepareFiles makes the data directory private (0700), creates the
+// database file there if it has none, refuses an empty one, and makes the
 // file and its WAL and shared-memory companions private (0600), whatever
 // existed before: the file holds password hashes. SQLite creates the
-// companions with the database file's mode, so creating the file first
-// settles theirs too.
-func prepareFiles(dataDir string) (string, error) {
+// companions with the database file's mode, so a private file settles
+// theirs too.
+func prepareFiles(ctx context.Context, dataDir string) (string, error) {
 	if dataDir == "" {
-		return "", errors.New("no data directory")
+		return "", errors.New("sqlite store: no data directory")
 	}
 	dir, err := filepath.Abs(dataDir)
 	if err != nil {
-		return "", err
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", err
-	}
-	if err := os.Chmod(dir, 0o700); err != nil {
-		return "", err
+		return "", fmt.Errorf("sqlite store: %w", err)
 	}
 	path := filepath.Join(dir, FileName)
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return "", err
+	failed := func(err error) (string, error) { return "", fmt.Errorf("sqlite store %s: %w", path, err) }
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return failed(err)
 	}
-	if err := f.Close(); err != nil {
-		return "", err
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return failed(err)
+	}
+	switch info, err := os.Stat(path); {
+	case errors.Is(err, fs.ErrNotExist):
+		if err := createDatabase(ctx, path); err != nil {
+			return failed(err)
+		}
+	case err != nil:
+		return failed(err)
+	case info.Size() == 0:
+		return "", errEmptyFile(path)
 	}
 	for _, p := range []string{path, path + "-wal", path + "-shm"} {
-		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return "", err
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return failed(err)
 		}
 	}
 	return path, nil
-}
-
-// Ping reads the schema through the read pool: the file is there, is a
-// database and can be read.
-func (s *Store) Ping(ctx context.Context) error {
-	var n int
-	err := s.reader().queryRow(ctx, readSchema).Scan(&n)
-	return translate(err, "")
 }

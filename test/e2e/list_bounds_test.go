@@ -23,7 +23,7 @@ import (
 func largestAddress(i int) map[string]any {
 	text := func(n int) string { return strings.Repeat("\U0001D11E", n) }
 	return map[string]any{
-		"name": text(domain.MaxNameLength - 3) + fmt.Sprintf("%03d", i), "firstName": text(domain.MaxNameLength),
+		"name": text(domain.MaxNameLength-3) + fmt.Sprintf("%03d", i), "firstName": text(domain.MaxNameLength),
 		"lastName": text(domain.MaxNameLength), "address_1": text(domain.MaxTextLength), "address_2": text(domain.MaxTextLength),
 		"postCode": text(domain.MaxTextLength), "city": text(domain.MaxTextLength), "state": text(domain.MaxTextLength),
 		"country": "US", "company": text(domain.MaxTextLength), "phone": 2173203531, "instructions": text(domain.MaxNoteLength),

@@ -48,6 +48,10 @@ type Process struct {
 
 	mu  sync.Mutex
 	log bytes.Buffer // everything it wrote, stdout and stderr
+
+	admin     chan string // the admin endpoints' address, once they listen
+	adminOnce sync.Once
+	adminURL  string
 }
 
 // StartProcess runs bin with env (CUSTOMER_* settings) added to an
@@ -72,7 +76,7 @@ func StartProcess(t testing.TB, bin string, env ...string) *Process {
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", bin, err)
 	}
-	p := &Process{Cmd: cmd, Exited: make(chan struct{})}
+	p := &Process{Cmd: cmd, Exited: make(chan struct{}), admin: make(chan string, 1)}
 	listening := make(chan string, 1)
 	go p.read(out, listening)
 	t.Cleanup(func() {
@@ -111,13 +115,36 @@ func (p *Process) read(out io.Reader, listening chan<- string) {
 		var entry struct {
 			Logger, Msg, Addr string
 		}
-		if json.Unmarshal(line, &entry) == nil && entry.Logger == "http" && entry.Msg == "listening" {
-			listening <- entry.Addr
+		if json.Unmarshal(line, &entry) == nil && entry.Msg == "listening" {
+			switch entry.Logger {
+			case "http":
+				listening <- entry.Addr
+			case "admin":
+				p.admin <- entry.Addr
+			}
 		}
 	}
 	_, _ = io.Copy(io.Discard, out)
 	p.err = p.Cmd.Wait()
 	close(p.Exited)
+}
+
+// AdminURL is the base of the admin endpoints (/readyz, /metrics), without
+// a trailing "/", once they listen.
+func (p *Process) AdminURL(t testing.TB) string {
+	t.Helper()
+	p.adminOnce.Do(func() {
+		select {
+		case addr := <-p.admin:
+			p.adminURL = "http://" + addr
+		case <-p.Exited:
+		case <-time.After(time.Minute):
+		}
+	})
+	if p.adminURL == "" {
+		t.Fatalf("the admin endpoints did not listen\n%s", p.Output())
+	}
+	return p.adminURL
 }
 
 // Output is everything the process wrote so far, stdout and stderr.

@@ -1,0 +1,66 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// The checks a database file passes before the store serves from it. A
+// file that fails one stops the store from opening, with an error that
+// says why first and names the file: served as it is, an empty file
+// would be a new store that silently holds no customer, and a damaged one
+// would fail calls one by one.
+
+// errEmptyFile is a database file of 0 bytes. The store never leaves one
+// (see createDatabase): something else truncated or made it.
+func errEmptyFile(path string) error {
+	return fmt.Errorf("the database file is empty (0 bytes), so it holds no customers and no schema: %s; "+
+		"restore it from a backup, or remove it to start a store with no customers", path)
+}
+
+// errDamagedFile is a file that is not a sound database, as SQLite
+// found it.
+func errDamagedFile(path, finding string) error {
+	return fmt.Errorf("the database file is damaged (%s): %s; restore it from a backup", finding, path)
+}
+
+// maxFindings bounds how much of what quick_check found an error quotes.
+const maxFindings = 3
+
+// checkIntact runs PRAGMA quick_check: every page of the file is read and
+// the structure of every table and index checked, short of matching
+// indexes to their rows (integrity_check, several times slower). Its cost
+// grows with the file (see the README, Stores).
+func checkIntact(ctx context.Context, db *sql.DB, path string) error {
+	rows, err := db.QueryContext(ctx, `PRAGMA quick_check`)
+	if err != nil {
+		return checkFailed(err, path)
+	}
+	defer rows.Close()
+	var findings []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return checkFailed(err, path)
+		}
+		if len(findings) < maxFindings {
+			findings = append(findings, strings.ReplaceAll(line, "\n", " "))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return checkFailed(err, path)
+	}
+	if len(findings) == 1 && findings[0] == "ok" {
+		return nil
+	}
+	return errDamagedFile(path, "PRAGMA quick_check: "+strings.Join(findings, "; "))
+}
+
+func checkFailed(err error, path string) error {
+	if isDamage(err) {
+		return errDamagedFile(path, err.Error())
+	}
+	return fmt.Errorf("checking %s: %w", path, translate(err, ""))
+}
