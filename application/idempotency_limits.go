@@ -47,3 +47,13 @@ func KeyRecordsFull(now time.Time, need int64, kept iter.Seq2[time.Time, int64])
 }
 
 const keyRecordsBound = "the idempotency records of the token's subject"
+
+// keyRecordAllowance is what a record counts besides its result: its key,
+// its fingerprint, its subject and their index entries, about 400 bytes
+// on either store, rounded up.
+const keyRecordAllowance = 512
+
+// KeyRecordBytes is what a record counts against its subject's limit: its
+// result as the store keeps it (compressed; none for a removal), and a
+// fixed allowance for the rest.
+func KeyRecordBytes(result []byte) int64 { return int64(len(result)) + keyRecordAllowance }

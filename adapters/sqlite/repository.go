@@ -44,7 +44,7 @@ func (s *Store) Create(ctx context.Context, c *domain.Customer, ev application.N
 		if err := s.recordEvent(ctx, tx, c.ID(), c.Version(), ev); err != nil {
 			return err
 		}
-		return remember(ctx, tx, key, c)
+		return s.remember(ctx, tx, key, c)
 	})
 	if err != nil {
 		return nil, translate(err, r.email)
@@ -114,7 +114,7 @@ func (s *Store) Update(ctx context.Context, id string, key application.Idempoten
 		if err := s.recordEvent(ctx, tx, id, c.Version(), ev); err != nil {
 			return err
 		}
-		return remember(ctx, tx, key, c)
+		return s.remember(ctx, tx, key, c)
 	})
 	if err != nil {
 		return nil, translate(err, email)
@@ -143,7 +143,7 @@ func (s *Store) Delete(ctx context.Context, id string, ev application.NewEvent, 
 				return err
 			}
 			if gone {
-				return remember(ctx, tx, key, nil)
+				return s.remember(ctx, tx, key, nil)
 			}
 		}
 		if _, err := tx.exec(ctx, removeCustomer, ev.At.UnixMilli(), id); err != nil {
@@ -152,7 +152,7 @@ func (s *Store) Delete(ctx context.Context, id string, ev application.NewEvent, 
 		if err := s.recordEvent(ctx, tx, id, c.Version()+1, ev); err != nil {
 			return err
 		}
-		return remember(ctx, tx, key, nil)
+		return s.remember(ctx, tx, key, nil)
 	})
 	return translate(err, "")
 }

@@ -49,11 +49,14 @@ type Options struct {
 	ReadConnections int
 	// Outbox limits what writes leave for the relay.
 	Outbox application.OutboxLimits
+	// Idempotency limits what keyed writes leave for their copies.
+	Idempotency application.IdempotencyLimits
 }
 
 // Store is an open database. Its methods are safe for concurrent use.
 type Store struct {
 	limits    application.OutboxLimits
+	keyLimits application.IdempotencyLimits
 	path      string
 	write     *sql.DB // one connection: writers queue here, in the caller's context
 	read      *sql.DB
@@ -84,7 +87,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if readers <= 0 {
 		readers = max(runtime.NumCPU(), 2)
 	}
-	s := &Store{path: path, limits: opts.Outbox}
+	s := &Store{path: path, limits: opts.Outbox, keyLimits: opts.Idempotency}
 	if s.write, err = openPool(path, busy, false, 1); err == nil {
 		s.read, err = openPool(path, busy, true, readers)
 	}
