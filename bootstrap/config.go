@@ -40,6 +40,7 @@ type Config struct {
 	AMQPExchange    string        `yaml:"amqp_exchange" env:"CUSTOMER_AMQP_EXCHANGE"`
 	OutboxLease     time.Duration `yaml:"outbox_lease" env:"CUSTOMER_OUTBOX_LEASE"`
 	OutboxMaxEvents int           `yaml:"outbox_max_events" env:"CUSTOMER_OUTBOX_MAX_EVENTS"`
+	IdempotencyMax  int64         `yaml:"idempotency_max_bytes" env:"CUSTOMER_IDEMPOTENCY_MAX_BYTES"`
 }
 
 // ConfigFileVariable names an optional YAML file read over the defaults.
@@ -86,6 +87,9 @@ func (c Config) validate() error {
 	if c.OutboxMaxEvents < 1 || c.OutboxMaxEvents > 10000 {
 		errs = append(errs, errors.New("CUSTOMER_OUTBOX_MAX_EVENTS must be between 1 and 10000"))
 	}
+	if c.IdempotencyMax < minIdempotencyMax {
+		errs = append(errs, errors.New("CUSTOMER_IDEMPOTENCY_MAX_BYTES must be at least 1048576 (the record of one write of the largest customer must fit)"))
+	}
 	if c.MaxBodyBytes <= 0 {
 		errs = append(errs, errors.New("CUSTOMER_MAX_BODY_BYTES must be positive"))
 	}
@@ -104,6 +108,17 @@ func (c Config) validate() error {
 // broker to publish it, at most OutboxMaxEvents per customer with one.
 func (c Config) OutboxLimits() application.OutboxLimits {
 	return application.OutboxLimits{Off: c.AMQPURL == "", MaxPerCustomer: c.OutboxMaxEvents}
+}
+
+// minIdempotencyMax is the smallest limit on what one subject's keyed
+// writes keep: the record of one write of the largest customer (about
+// 0.75 MiB of JSON before compression) must fit, or such a write with a key
+// could never land.
+const minIdempotencyMax = 1 << 20
+
+// IdempotencyLimits bound what each token subject's keyed writes keep.
+func (c Config) IdempotencyLimits() application.IdempotencyLimits {
+	return application.IdempotencyLimits{MaxBytesPerSubject: c.IdempotencyMax}
 }
 
 // Embedded reports whether the service runs on its embedded store.

@@ -41,7 +41,8 @@ const legacyStoreFile = "customer.sqlite"
 func newSQLiteStore(lc fx.Lifecycle, cfg Config, log *zap.Logger, m *metrics.Metrics) (*sqlite.Store, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.RequestTimeout)
 	defer cancel()
-	store, err := sqlite.Open(ctx, sqlite.Options{DataDir: cfg.DataDir, BusyTimeout: cfg.RequestTimeout, Outbox: cfg.OutboxLimits()})
+	store, err := sqlite.Open(ctx, sqlite.Options{DataDir: cfg.DataDir, BusyTimeout: cfg.RequestTimeout, Outbox: cfg.OutboxLimits(),
+		Idempotency: cfg.IdempotencyLimits()})
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +75,7 @@ func newMongoDatabase(client *mongo.Client, cfg Config) *mongo.Database {
 // newMongoRepository makes sure the indexes exist before the service takes
 // traffic: without the unique email index, duplicates could slip in.
 func newMongoRepository(lc fx.Lifecycle, db *mongo.Database, cfg Config) *mongodb.Repository {
-	repo := mongodb.NewRepository(db, cfg.OutboxLimits())
+	repo := mongodb.NewRepository(db, cfg.OutboxLimits(), cfg.IdempotencyLimits())
 	lc.Append(fx.StartHook(func(ctx context.Context) error {
 		if err := repo.EnsureIndexes(ctx); err != nil {
 			return fmt.Errorf("creating indexes: %w", err)

@@ -7,6 +7,7 @@ package container_test
 import (
 	"testing"
 
+	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/test/containers"
 	"github.com/microbase-io/customer-service/test/contract"
 	"github.com/microbase-io/customer-service/test/mongotest"
@@ -22,6 +23,9 @@ func TestMongoDBAdapterOnADatabaseContainer(t *testing.T) {
 	t.Run("RepositoryContract", func(t *testing.T) {
 		contract.RunCustomerRepository(t, func(t *testing.T) contract.Store {
 			return mongotest.NewRepository(t, client)
+		})
+		contract.RunIdempotencyLimits(t, func(t *testing.T, limits application.IdempotencyLimits) contract.Store {
+			return mongotest.NewKeyedRepository(t, client, limits)
 		})
 	})
 	t.Run("AdapterChecks", func(t *testing.T) {

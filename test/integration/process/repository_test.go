@@ -10,6 +10,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
+	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/test/contract"
 	"github.com/microbase-io/customer-service/test/mongotest"
 )
@@ -43,6 +44,9 @@ func TestMongoDBAdapterKeepsTheRepositoryContractOnAServerProcess(t *testing.T) 
 	c := client(t)
 	contract.RunCustomerRepository(t, func(t *testing.T) contract.Store {
 		return mongotest.NewRepository(t, c)
+	})
+	contract.RunIdempotencyLimits(t, func(t *testing.T, limits application.IdempotencyLimits) contract.Store {
+		return mongotest.NewKeyedRepository(t, c, limits)
 	})
 }
 
