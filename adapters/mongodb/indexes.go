@@ -29,9 +29,11 @@ var indexes = []index{
 	{name: "keptUntil_1", keys: bson.D{{Key: "keptUntil", Value: 1}}, sparse: true},
 }
 
-// chargeIndexes serve a keyed write's read of its subject's counts.
+// chargeIndexes serve a keyed write's read of its subject's counts, and
+// the deletion of the counts that left the window.
 var chargeIndexes = []index{
 	{name: "subject_1_until_1", keys: bson.D{{Key: "subject", Value: 1}, {Key: "until", Value: 1}}},
+	{name: "until_1", keys: bson.D{{Key: "until", Value: 1}}},
 }
 
 type index struct {

@@ -76,9 +76,10 @@ func (c *charges) take(ctx context.Context, key application.IdempotencyKey, byte
 	if err != nil {
 		return nil, translate(err, "")
 	}
-	gone := bson.D{{Key: "subject", Value: key.Subject}, {Key: "until", Value: bson.D{{Key: "$lte", Value: key.At.Add(-application.IdempotencyWindow)}}}}
 	if res.UpsertedCount == 1 {
-		// A new period: the subject's periods that left the window go.
+		// A new period: the periods of every subject that left the
+		// window go, so that a subject that stopped writing leaves none.
+		gone := bson.D{{Key: "until", Value: bson.D{{Key: "$lte", Value: key.At.Add(-application.IdempotencyWindow)}}}}
 		if _, err := c.coll.DeleteMany(ctx, gone); err != nil {
 			return nil, ch.undo(ctx, translate(err, ""))
 		}

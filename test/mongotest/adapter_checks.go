@@ -22,6 +22,7 @@ func RunAdapterChecks(t *testing.T, client *mongo.Client) {
 	t.Run("NodeDocumentsReadAndUpdate", func(t *testing.T) { nodeDocumentsReadAndUpdate(t, client) })
 	t.Run("OperatorLookingValuesArePlainStrings", func(t *testing.T) { operatorLookingValuesArePlainStrings(t, client) })
 	t.Run("KeyedWritesNeverBringADocumentNearItsLimit", func(t *testing.T) { keyedWritesNeverBringADocumentNearItsLimit(t, client) })
+	t.Run("ChargesOfSubjectsThatStoppedWritingGo", func(t *testing.T) { chargesOfSubjectsThatStoppedWritingGo(t, client) })
 }
 
 func ctx(t *testing.T) context.Context {
