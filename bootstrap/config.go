@@ -46,6 +46,7 @@ type Config struct {
 	AMQPExchange    string        `yaml:"amqp_exchange" env:"CUSTOMER_AMQP_EXCHANGE"`
 	OutboxLease     time.Duration `yaml:"outbox_lease" env:"CUSTOMER_OUTBOX_LEASE"`
 	OutboxMaxEvents int           `yaml:"outbox_max_events" env:"CUSTOMER_OUTBOX_MAX_EVENTS"`
+	IdempotencyMax  int64         `yaml:"idempotency_max_bytes" env:"CUSTOMER_IDEMPOTENCY_MAX_BYTES"`
 }
 
 // minAnswerBytes keeps a list page able to hold a few ordinary customers
@@ -183,6 +184,7 @@ func (c Config) validate() error {
 	check(c.RequestTimeout >= minRequestTimeout, "CUSTOMER_REQUEST_TIMEOUT must be at least %s, not %s", minRequestTimeout, c.RequestTimeout)
 	check(c.ShutdownTimeout > 0, "CUSTOMER_SHUTDOWN_TIMEOUT must be positive")
 	check(c.MaxBodyBytes > 0, "CUSTOMER_MAX_BODY_BYTES must be positive")
+	check(c.IdempotencyMax >= minIdempotencyMax, "CUSTOMER_IDEMPOTENCY_MAX_BYTES must be at least %d (the record of one write of the largest customer must fit)", minIdempotencyMax)
 	check(c.MaxAnswerBytes >= minAnswerBytes, "CUSTOMER_MAX_ANSWER_BYTES must be at least %d", minAnswerBytes)
 	check(c.MaxHeldBytes >= max(c.MaxBodyBytes, c.MaxAnswerBytes), "CUSTOMER_MAX_HELD_BYTES must be at least CUSTOMER_MAX_BODY_BYTES and CUSTOMER_MAX_ANSWER_BYTES")
 	check(c.OutboxLease > 0, "CUSTOMER_OUTBOX_LEASE must be positive")
@@ -214,6 +216,17 @@ func (c Config) checkTokenSecrets() []error {
 // broker to publish it, at most OutboxMaxEvents per customer with one.
 func (c Config) OutboxLimits() application.OutboxLimits {
 	return application.OutboxLimits{Off: c.AMQPURL == "", MaxPerCustomer: c.OutboxMaxEvents}
+}
+
+// minIdempotencyMax is the smallest limit on what one subject's keyed
+// writes keep: the record of one write of the largest customer (about
+// 0.75 MiB of JSON before compression) must fit, or such a write with a key
+// could never land.
+const minIdempotencyMax = 1 << 20
+
+// IdempotencyLimits bound what each token subject's keyed writes keep.
+func (c Config) IdempotencyLimits() application.IdempotencyLimits {
+	return application.IdempotencyLimits{MaxBytesPerSubject: c.IdempotencyMax}
 }
 
 // Embedded reports whether the service runs on its embedded store.

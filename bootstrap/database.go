@@ -46,7 +46,7 @@ func newSQLiteStore(lc fx.Lifecycle, cfg Config, log *zap.Logger, m *metrics.Met
 	ctx, cancel := context.WithTimeout(context.Background(), fx.DefaultTimeout)
 	defer cancel()
 	store, err := sqlite.Open(ctx, sqlite.Options{DataDir: cfg.DataDir, BusyTimeout: cfg.RequestTimeout, Outbox: cfg.OutboxLimits(),
-		Log: log.Named("sqlite")})
+		Log: log.Named("sqlite"), Idempotency: cfg.IdempotencyLimits()})
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +79,7 @@ func newMongoDatabase(client *mongo.Client, cfg Config) *mongo.Database {
 // newMongoRepository makes sure the indexes exist before the service takes
 // traffic: without the unique email index, duplicates could slip in.
 func newMongoRepository(lc fx.Lifecycle, db *mongo.Database, cfg Config) *mongodb.Repository {
-	repo := mongodb.NewRepository(db, cfg.OutboxLimits())
+	repo := mongodb.NewRepository(db, cfg.OutboxLimits(), cfg.IdempotencyLimits())
 	lc.Append(fx.StartHook(func(ctx context.Context) error {
 		if err := repo.EnsureIndexes(ctx); err != nil {
 			return fmt.Errorf("creating indexes: %w", err)

@@ -16,5 +16,6 @@ func (rt *router) authenticate(c *gin.Context) {
 		c.Abort()
 		return
 	}
-	exchangeOf(c).subject = claims.Subject
+	x := exchangeOf(c)
+	x.issuer, x.subject = claims.Issuer, claims.Subject
 }

@@ -4,6 +4,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/microbase-io/customer-service/adapters/token"
+	"github.com/microbase-io/customer-service/application"
 )
 
 // exchange is what the handlers of one request tell the access log.
@@ -12,10 +13,12 @@ type exchange struct {
 	method      string // the RPC method called; "" when the path names none
 	errorCode   string // the MicroBase error answered; "" on success
 	authFailure token.Reason
-	subject     string // the token's, once authenticated
-	// idempotencyScope is the Idempotency-Key of a write, within the
-	// subject; "" when none was sent.
-	idempotencyScope string
+	// issuer and subject are the token's, once authenticated.
+	issuer, subject string
+	// idempotencyKey is the Idempotency-Key of a write, within the
+	// token's issuer and subject, still without the call's fingerprint;
+	// none when the client sent none.
+	idempotencyKey application.IdempotencyKey
 }
 
 // exchangeKey is where a request's exchange lives among gin's keys; the

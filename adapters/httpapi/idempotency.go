@@ -54,31 +54,38 @@ func (k *keysInFlight) release(scope string) {
 }
 
 // idempotent reads the Idempotency-Key of a write: none lets the call run
-// as any other; a malformed one is a validation_error; one whose first
-// request this instance is still running is idempotency_key_in_use.
-// Otherwise the key, scoped to the token's subject, goes with the call
-// (see serve) and the stores replay or refuse (application.IdempotencyKey).
+// as any other; a malformed one, or one sent with a token that names no
+// subject (whose records no bound could be kept for), is a
+// validation_error; one whose first request this instance is still
+// running is idempotency_key_in_use. Otherwise the key, scoped to the
+// token's issuer and subject, goes with the call (see serve) and the
+// stores replay or refuse (application.IdempotencyKey).
 func (rt *router) idempotent(c *gin.Context) {
 	key, sent := c.Request.Header[IdempotencyKeyHeader]
 	if !sent {
 		return
 	}
-	if len(key) != 1 || !validKey(key[0]) {
-		rt.render(c, nil, &domain.ValidationError{Problems: []domain.Problem{{
-			Field: IdempotencyKeyHeader, Message: "must be one value of 1 to 255 visible ASCII characters"}}})
+	ex := exchangeOf(c)
+	var problem string
+	switch {
+	case len(key) != 1 || !validKey(key[0]):
+		problem = "must be one value of 1 to 255 visible ASCII characters"
+	case ex.subject == "":
+		problem = "needs a token that names its subject (sub)"
+	}
+	if problem != "" {
+		rt.render(c, nil, &domain.ValidationError{Problems: []domain.Problem{{Field: IdempotencyKeyHeader, Message: problem}}})
 		c.Abort()
 		return
 	}
-	ex := exchangeOf(c)
-	sum := sha256.Sum256([]byte(ex.subject + "\x00" + key[0]))
-	scope := hex.EncodeToString(sum[:])
-	if !rt.inFlight.take(scope) {
+	k := application.NewIdempotencyKey(ex.issuer, ex.subject, key[0], "")
+	if !rt.inFlight.take(k.Scope) {
 		rt.render(c, nil, errKeyInUse)
 		c.Abort()
 		return
 	}
-	defer rt.inFlight.release(scope)
-	ex.idempotencyScope = scope
+	defer rt.inFlight.release(k.Scope)
+	ex.idempotencyKey = k
 	c.Next()
 }
 

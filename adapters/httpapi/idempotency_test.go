@@ -10,6 +10,7 @@ import (
 
 	"github.com/microbase-io/customer-service/adapters/httpapi"
 	"github.com/microbase-io/customer-service/adapters/sqlite"
+	"github.com/microbase-io/customer-service/adapters/token"
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
 )
@@ -182,4 +183,69 @@ func TestACopyWhileTheFirstRunsIs409(t *testing.T) {
 func issueTokenFor(t *testing.T, subject string) string {
 	t.Helper()
 	return issueSubjectToken(t, testSecret, subject, []string{testScope}, time.Now(), time.Hour)
+}
+
+// tokenFrom is a valid token that issuer issued for subject ("" for none).
+func tokenFrom(t *testing.T, issuer, subject string) string {
+	t.Helper()
+	i, err := token.NewIssuer(testSecret, issuer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := i.Issue(subject, []string{testScope}, time.Hour, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+// A key is kept for a subject; a token without one has nobody to keep it
+// for, so its keyed write is refused whole, while its writes without a key
+// go on.
+func TestAKeyedWriteWithATokenWithoutSubjectIs400(t *testing.T) {
+	a := newAPI(t)
+	id := a.addCustomer(t, "john.doe@gmail.com", johnPassword)
+	anonymous := tokenFrom(t, "microbase", "")
+	got := a.keyed(t, "customer.update", `{"id":"`+id+`","lastName":"Smith"}`, "k1", anonymous)
+	assertError(t, got, http.StatusBadRequest, "validation_error",
+		`["Idempotency-Key: needs a token that names its subject (sub)"]`)
+	if s := a.stored(t, id); s.Version != 0 {
+		t.Fatalf("the refused call wrote: %+v", s)
+	}
+	r := a.request(http.MethodPost, "customer.update", "application/json", `{"id":"`+id+`","lastName":"Smith"}`)
+	r.Header.Set("Authorization", "Bearer "+anonymous)
+	if got := a.serve(t, r); got.status != http.StatusOK {
+		t.Fatalf("the same call without a key: %d %s", got.status, got.raw)
+	}
+}
+
+// Two issuers may both name a subject "service-a": their keys are their
+// own, so the same key sent by each is two writes, and each copy gets its
+// own first answer.
+func TestTwoIssuersWithTheSameSubjectAndKeyNeverShareARecord(t *testing.T) {
+	a := newAPI(t)
+	id := a.addCustomer(t, "john.doe@gmail.com", johnPassword)
+	shop, billing := tokenFrom(t, "shop", "service-a"), tokenFrom(t, "billing", "service-a")
+	first := a.keyed(t, "customer.update", `{"id":"`+id+`","lastName":"Smith"}`, "shared", shop)
+	other := a.keyed(t, "customer.update", `{"id":"`+id+`","lastName":"Jones"}`, "shared", billing)
+	if first.status != http.StatusOK || other.status != http.StatusOK {
+		t.Fatalf("answers %d %s and %d %s, want both writes done", first.status, first.raw, other.status, other.raw)
+	}
+	if s := a.stored(t, id); s.LastName != "Jones" || s.Version != 2 {
+		t.Fatalf("stored %+v, want both writes", s)
+	}
+	for _, c := range []struct {
+		token, body string
+		want        answer
+	}{
+		{shop, `{"id":"` + id + `","lastName":"Smith"}`, first},
+		{billing, `{"id":"` + id + `","lastName":"Jones"}`, other},
+	} {
+		if again := a.keyed(t, "customer.update", c.body, "shared", c.token); again.raw != c.want.raw {
+			t.Fatalf("copy answered %s, want its own first answer %s", again.raw, c.want.raw)
+		}
+	}
+	if s := a.stored(t, id); s.Version != 2 {
+		t.Fatalf("a copy wrote: version %d", s.Version)
+	}
 }

@@ -133,11 +133,13 @@ func (s *schemas) pathItem(m method) *openapi3.PathItem {
 func idempotencyKeyParameter() *openapi3.Parameter {
 	p := openapi3.NewHeaderParameter(IdempotencyKeyHeader)
 	p.Description = "Makes a write safe to send again: a copy with the same key and the same arguments, by the " +
-		"same token subject within 24 h, writes nothing and gets the first write's answer again. The same key " +
-		"with other arguments is `422 idempotency_key_reused`; a key whose first request is still running is " +
-		"`409 idempotency_key_in_use`. Only a write that happened is remembered: a call refused or unavailable " +
-		"wrote nothing, and its copy runs again; one unavailable with `written: unknown` may have written, and " +
-		"its copy gets that write's answer if it did."
+		"same token issuer and subject within 24 h, writes nothing and gets the first write's answer again. The " +
+		"same key with other arguments is `422 idempotency_key_reused`; a key whose first request is still " +
+		"running is `409 idempotency_key_in_use`; a key with a token that has no `sub` is `400 validation_error`. " +
+		"What one subject's keys keep is bounded: beyond it a keyed write is `503 service_busy` with `Retry-After`, " +
+		"and writes nothing. Only a write that happened is remembered: a call refused or unavailable wrote " +
+		"nothing, and its copy runs again; one unavailable with `written: unknown` may have written, and its " +
+		"copy gets that write's answer if it did."
 	schema := openapi3.NewStringSchema().WithMinLength(1).WithMaxLength(maxIdempotencyKey).WithPattern(`^[!-~]+$`)
 	p.Schema = schema.NewRef()
 	return p

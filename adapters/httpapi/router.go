@@ -109,8 +109,9 @@ func (rt *router) serve(method string, ep endpoint) gin.HandlerFunc {
 			return
 		}
 		ctx = withClaim(ctx, room)
-		if scope := exchangeOf(c).idempotencyScope; scope != "" {
-			ctx = withIdempotencyKey(ctx, application.IdempotencyKey{Scope: scope, Fingerprint: fingerprint(method, args)})
+		if key := exchangeOf(c).idempotencyKey; key.Set() {
+			key.Fingerprint = fingerprint(method, args)
+			ctx = withIdempotencyKey(ctx, key)
 		}
 		payload, err := ep.call(ctx, args)
 		rt.render(c, payload, err)

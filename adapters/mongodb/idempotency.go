@@ -11,6 +11,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/microbase-io/customer-service/adapters/internal/compressed"
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
 )
@@ -24,19 +25,31 @@ import (
 // _id. A keyed removal keeps its tombstone until the window is over
 // (keptUntil), for copies to find the key.
 
-// maxKeys bounds the keys a document keeps: the customer's last keyed
-// writes within the window. A copy of an older write would write again.
-const maxKeys = 50
+// A document keeps the records of the customer's last keyed writes within
+// the window, at most maxKeys of them and at most maxKeptBytes in all
+// (as application.KeyRecordBytes counts them), the oldest dropped first; a
+// copy of a write whose record was dropped writes again. With the outbox's
+// worst (CUSTOMER_OUTBOX_MAX_EVENTS at 200 events of about 25 KiB, 5 MiB)
+// and the largest customer (about 0.75 MiB of BSON), a document stays under
+// 8 MiB of the 16 MiB MongoDB allows, however many keyed writes it takes.
+const (
+	maxKeys      = 50
+	maxKeptBytes = 2 << 20
+)
 
 // keyDocument is one keyed write of a customer.
 type keyDocument struct {
 	Scope       string    `bson:"scope"`
 	Fingerprint string    `bson:"fingerprint"`
 	At          time.Time `bson:"at"`
-	// Result is the customer the write left, without the password hash;
-	// none for a removal.
-	Result *customerDocument `bson:"result,omitempty"`
+	// Result is the customer the write left, without the password hash,
+	// as BSON compressed; none for a removal.
+	Result []byte `bson:"packed,omitempty"`
 }
+
+// bytes is what the record counts, in its document and against its
+// subject's limit.
+func (k keyDocument) bytes() int64 { return application.KeyRecordBytes(k.Result) }
 
 // keyedDocument is a customer read with its keys.
 type keyedDocument struct {
@@ -90,29 +103,51 @@ func replay(keys []keyDocument, key application.IdempotencyKey) (*domain.Custome
 		if err != nil || !seen || k.Result == nil {
 			return nil, seen || err != nil, err
 		}
-		return k.Result.toDomain(), true, nil
+		b, err := compressed.Unpack(k.Result)
+		if err != nil {
+			return nil, true, err
+		}
+		var doc customerDocument
+		if err := bson.Unmarshal(b, &doc); err != nil {
+			return nil, true, err
+		}
+		return doc.toDomain(), true, nil
 	}
 	return nil, false, nil
 }
 
-// remembered is keys with key's write, whose result is result (nil for a
-// removal), added: the keys older than the window and the oldest beyond
-// maxKeys dropped.
-func remembered(keys []keyDocument, key application.IdempotencyKey, result *domain.Customer) []keyDocument {
-	out := make([]keyDocument, 0, len(keys)+1)
-	for _, k := range keys {
-		if k.Scope != key.Scope && k.At.After(key.At.Add(-application.IdempotencyWindow)) {
-			out = append(out, k)
-		}
-	}
+// record is key's write as a document keeps it, with its result (nil for
+// a removal).
+func record(key application.IdempotencyKey, result *domain.Customer) keyDocument {
 	k := keyDocument{Scope: key.Scope, Fingerprint: key.Fingerprint, At: key.At}
 	if result != nil {
 		doc := toDocument(result)
 		doc.Password = ""
-		k.Result = &doc
+		b, err := bson.Marshal(doc)
+		if err != nil {
+			panic("mongodb: " + err.Error()) // a customerDocument always encodes
+		}
+		k.Result = compressed.Pack(b)
 	}
-	out = append(out, k)
-	return out[max(len(out)-maxKeys, 0):]
+	return k
+}
+
+// remembered is keys with rec added: the keys older than the window
+// dropped, and the oldest beyond maxKeys or maxKeptBytes.
+func remembered(keys []keyDocument, key application.IdempotencyKey, rec keyDocument) []keyDocument {
+	out := make([]keyDocument, 0, len(keys)+1)
+	for _, k := range keys {
+		if k.Scope != key.Scope && key.Live(k.At) {
+			out = append(out, k)
+		}
+	}
+	out = append(out, rec)
+	first, kept := len(out)-1, rec.bytes()
+	for first > 0 && len(out)-first < maxKeys && kept+out[first-1].bytes() <= maxKeptBytes {
+		first--
+		kept += out[first].bytes()
+	}
+	return out[first:]
 }
 
 // keyedID is the id of the customer a keyed create makes: the same for

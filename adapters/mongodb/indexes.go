@@ -16,11 +16,7 @@ const emailIndex = "email_1"
 // makes emails unique (stored lower case, so uniqueness ignores letter
 // case without a collation); the others keep list filters and its sort
 // from scanning the collection.
-var indexes = []struct {
-	name           string
-	keys           bson.D
-	unique, sparse bool
-}{
+var indexes = []index{
 	{name: emailIndex, keys: bson.D{{Key: "email", Value: 1}}, unique: true},
 	{name: "status_1", keys: bson.D{{Key: "status", Value: 1}}},
 	{name: "tags_1", keys: bson.D{{Key: "tags", Value: 1}}},
@@ -33,13 +29,33 @@ var indexes = []struct {
 	{name: "keptUntil_1", keys: bson.D{{Key: "keptUntil", Value: 1}}, sparse: true},
 }
 
+// chargeIndexes serve a keyed write's read of its subject's counts, and
+// the deletion of the counts that left the window.
+var chargeIndexes = []index{
+	{name: "subject_1_until_1", keys: bson.D{{Key: "subject", Value: 1}, {Key: "until", Value: 1}}},
+	{name: "until_1", keys: bson.D{{Key: "until", Value: 1}}},
+}
+
+type index struct {
+	name           string
+	keys           bson.D
+	unique, sparse bool
+}
+
 // EnsureIndexes creates the indexes that do not exist yet; every instance
 // runs it at start. It asks first rather than relying on createIndexes
 // being a no-op for existing indexes, as MongoDB's is: FerretDB v1.24
 // drops the connection when asked to create several indexes some of which
 // exist.
 func (r *Repository) EnsureIndexes(ctx context.Context) error {
-	specs, err := r.coll.Indexes().ListSpecifications(ctx)
+	if err := ensureIndexes(ctx, r.coll, indexes); err != nil {
+		return err
+	}
+	return ensureIndexes(ctx, r.charges.coll, chargeIndexes)
+}
+
+func ensureIndexes(ctx context.Context, coll *mongo.Collection, indexes []index) error {
+	specs, err := coll.Indexes().ListSpecifications(ctx)
 	if err != nil {
 		return translate(err, "")
 	}
@@ -63,6 +79,6 @@ func (r *Repository) EnsureIndexes(ctx context.Context) error {
 	if len(missing) == 0 {
 		return nil
 	}
-	_, err = r.coll.Indexes().CreateMany(ctx, missing)
+	_, err = coll.Indexes().CreateMany(ctx, missing)
 	return translate(err, "")
 }

@@ -31,7 +31,7 @@ func TestPingFailsWithinTheCallersBoundWhenNoDatabaseAnswers(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	if err := mongodb.NewRepository(client.Database("customer"), application.OutboxLimits{}).Ping(ctx); err == nil {
+	if err := mongodb.NewRepository(client.Database("customer"), application.OutboxLimits{}, application.IdempotencyLimits{}).Ping(ctx); err == nil {
 		t.Fatal("ping succeeded with no database")
 	}
 }
@@ -42,7 +42,7 @@ func TestPingFailsWithinTheCallersBoundWhenNoDatabaseAnswers(t *testing.T) {
 func TestReadinessProbesAWriteOnlyAfterAWriteFault(t *testing.T) {
 	client := mongotest.Connect(t, mongotest.ServerFor(t))
 	db := mongotest.FreshDatabase(t, client)
-	repo := mongodb.NewRepository(db, application.OutboxLimits{})
+	repo := mongodb.NewRepository(db, application.OutboxLimits{}, application.IdempotencyLimits{})
 	ctx, cancel := context.WithTimeout(context.Background(), mongotest.OperationTimeout)
 	defer cancel()
 	probes := db.Collection(mongodb.ProbeCollection)

@@ -46,8 +46,9 @@ const CollectionName = "customers"
 // Repository implements application.CustomerRepository, and
 // application.Pinger for the database it uses.
 type Repository struct {
-	coll   *mongo.Collection
-	limits application.OutboxLimits
+	coll    *mongo.Collection
+	charges *charges
+	limits  application.OutboxLimits
 	// room matches a customer whose outbox can take one event more
 	// (its entry at the cap's last index does not exist yet).
 	room bson.E
@@ -62,10 +63,12 @@ var (
 )
 
 // NewRepository uses the customers collection of db; writes record their
-// events within limits. Call EnsureIndexes once before serving.
-func NewRepository(db *mongo.Database, limits application.OutboxLimits) *Repository {
+// events within limits, and keyed writes their results within keyLimits.
+// Call EnsureIndexes once before serving.
+func NewRepository(db *mongo.Database, limits application.OutboxLimits, keyLimits application.IdempotencyLimits) *Repository {
 	room := bson.E{Key: fmt.Sprintf("outbox.%d", limits.Max()-1), Value: bson.D{{Key: "$exists", Value: false}}}
-	return &Repository{coll: db.Collection(CollectionName), limits: limits, room: room}
+	return &Repository{coll: db.Collection(CollectionName), limits: limits, room: room,
+		charges: &charges{coll: db.Collection(ChargesCollection), limits: keyLimits}}
 }
 
 // notRemoved keeps tombstones (removed customers whose events are not
@@ -87,9 +90,16 @@ var (
 
 func (r *Repository) Create(ctx context.Context, c *domain.Customer, ev application.NewEvent, key application.IdempotencyKey) (*domain.Customer, error) {
 	doc := newCustomerDocument{Customer: toDocument(c)}
+	var ch *charge
 	if key.Set() {
 		c = withID(c, keyedID(key))
-		doc = newCustomerDocument{Customer: toDocument(c), Keys: remembered(nil, key, c)}
+		rec := record(key, c)
+		var err error
+		if ch, err = r.charges.take(ctx, key, rec.bytes()); err != nil {
+			// A copy of a create that landed is answered, full or not.
+			return r.createdBefore(ctx, c, key, err)
+		}
+		doc = newCustomerDocument{Customer: toDocument(c), Keys: []keyDocument{rec}}
 	}
 	if !r.limits.Off {
 		doc.Outbox, doc.OutboxPending = []outboxEntry{toOutboxEntry(ev)}, true
@@ -99,10 +109,16 @@ func (r *Repository) Create(ctx context.Context, c *domain.Customer, ev applicat
 		return c, nil
 	}
 	if !key.Set() || !isDuplicateKey(err) {
-		return nil, r.writeError(err, c.Email())
+		return nil, ch.settle(ctx, r.writeError(err, c.Email()))
 	}
-	// Either a copy of this create made the customer, or the email is
-	// taken: the customer the key names tells which.
+	_ = ch.release(ctx)
+	return r.createdBefore(ctx, c, key, err)
+}
+
+// createdBefore answers a keyed create of c that could not insert (err):
+// either a copy of this create made the customer, or the email is taken,
+// or the write was refused; the customer the key names tells which.
+func (r *Repository) createdBefore(ctx context.Context, c *domain.Customer, key application.IdempotencyKey, err error) (*domain.Customer, error) {
 	found, rerr := r.readKeyed(ctx, c.ID(), key)
 	if rerr != nil {
 		return nil, rerr
@@ -113,7 +129,10 @@ func (r *Repository) Create(ctx context.Context, c *domain.Customer, ev applicat
 	if found.exists {
 		return nil, application.ErrIdempotencyKeyReused
 	}
-	return nil, translate(err, c.Email())
+	if isDuplicateKey(err) {
+		return nil, translate(err, c.Email())
+	}
+	return nil, err
 }
 
 // withEvent adds to a conditional write of one customer what recording ev
@@ -284,16 +303,22 @@ func (r *Repository) Update(ctx context.Context, id string, key application.Idem
 			{Key: "version", Value: doc.Version},
 			{Key: "updatedAt", Value: doc.UpdatedAt},
 		}
+		var ch *charge
 		if key.Set() {
-			set = append(set, bson.E{Key: "keys", Value: remembered(found.keys, key, c)})
+			rec := record(key, c)
+			if ch, err = r.charges.take(ctx, key, rec.bytes()); err != nil {
+				return nil, err
+			}
+			set = append(set, bson.E{Key: "keys", Value: remembered(found.keys, key, rec)})
 		}
 		written, err := r.writeIfUnchanged(ctx, id, read, set, ev, doc.Email)
 		if err != nil {
-			return nil, err
+			return nil, ch.settle(ctx, err)
 		}
 		if written {
 			return c, nil
 		}
+		_ = ch.release(ctx)
 	}
 }
 
@@ -360,13 +385,18 @@ func (r *Repository) Delete(ctx context.Context, id string, ev application.NewEv
 			{Key: "version", Value: c.Version() + 1},
 			{Key: "updatedAt", Value: ev.At},
 		}
+		var ch *charge
 		if key.Set() {
-			set = append(set, bson.E{Key: "keys", Value: remembered(found.keys, key, nil)},
+			rec := record(key, nil)
+			if ch, err = r.charges.take(ctx, key, rec.bytes()); err != nil {
+				return err
+			}
+			set = append(set, bson.E{Key: "keys", Value: remembered(found.keys, key, rec)},
 				bson.E{Key: "keptUntil", Value: key.At.Add(application.IdempotencyWindow)})
 		}
 		written, err := r.writeIfUnchanged(ctx, id, c.Version(), set, ev, "")
 		if err != nil {
-			return err
+			return ch.settle(ctx, err)
 		}
 		if written {
 			// The removal happened: tombstones left for good are the next
@@ -374,6 +404,7 @@ func (r *Repository) Delete(ctx context.Context, id string, ev application.NewEv
 			_ = r.forgetKeptTombstones(ctx, ev.At)
 			return nil
 		}
+		_ = ch.release(ctx)
 	}
 }
 

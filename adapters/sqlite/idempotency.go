@@ -1,11 +1,14 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"time"
 
+	"github.com/microbase-io/customer-service/adapters/internal/compressed"
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
 )
@@ -14,9 +17,13 @@ import (
 // transaction, and records it there with its result before committing:
 // the write and its key land together or not at all, and a copy of the
 // write sent at the same time waits for the write lock, then finds the key.
+//
+// What a subject's records count is kept beside them (idempotency_subjects,
+// by triggers), so the limit is checked exactly, in the write's own
+// transaction: a write that would go beyond it rolls back whole.
 
-// resultJSON is a keyed write's result as idempotency_keys stores it: the
-// customer it left, without the password hash.
+// resultJSON is a keyed write's result as idempotency_keys stores it
+// (compressed): the customer it left, without the password hash.
 type resultJSON struct {
 	ID        string        `json:"id"`
 	Email     string        `json:"email"`
@@ -39,9 +46,9 @@ func replay(ctx context.Context, tx session, key application.IdempotencyKey) (re
 	var (
 		fingerprint string
 		at          int64
-		stored      sql.NullString
+		packed      []byte
 	)
-	err = tx.queryRow(ctx, selectKey, key.Scope).Scan(&fingerprint, &at, &stored)
+	err = tx.queryRow(ctx, selectKey, key.Scope).Scan(&fingerprint, &at, &packed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}
@@ -49,11 +56,15 @@ func replay(ctx context.Context, tx session, key application.IdempotencyKey) (re
 		return nil, false, err
 	}
 	seen, err := key.Matches(fingerprint, fromMillis(at))
-	if err != nil || !seen || !stored.Valid {
+	if err != nil || !seen || packed == nil {
 		return nil, seen || err != nil, err
 	}
+	b, err := compressed.Unpack(packed)
+	if err != nil {
+		return nil, true, err
+	}
 	var r resultJSON
-	if err := json.Unmarshal([]byte(stored.String), &r); err != nil {
+	if err := json.Unmarshal(b, &r); err != nil {
 		return nil, true, err
 	}
 	return domain.RestoreCustomer(domain.CustomerSnapshot{
@@ -64,24 +75,84 @@ func replay(ctx context.Context, tx session, key application.IdempotencyKey) (re
 }
 
 // remember records key with the result of its write (nil for a removal),
-// and forgets a few keys older than the window, so that the table holds
-// about a window's worth of keyed writes.
-func remember(ctx context.Context, tx session, key application.IdempotencyKey, result *domain.Customer) error {
+// within its subject's limit, and forgets a few keys older than the
+// window, so that the table holds about a window's worth of keyed writes.
+// Beyond the limit, once the subject's own expired records are gone, it
+// refuses (application.KeyRecordsFull) and the transaction rolls back.
+func (s *Store) remember(ctx context.Context, tx session, key application.IdempotencyKey, result *domain.Customer) error {
 	if !key.Set() {
 		return nil
 	}
-	var stored sql.NullString
+	var packed []byte
 	if result != nil {
-		s := result.Snapshot()
-		stored.String, stored.Valid = mustJSON(resultJSON{
-			ID: s.ID, Email: s.Email, FirstName: s.FirstName, LastName: s.LastName, Status: s.Status,
-			Tags: s.Tags, Addresses: addressesToJSON(s.Addresses), Version: s.Version,
-			CreatedAt: s.CreatedAt.UnixMilli(), UpdatedAt: s.UpdatedAt.UnixMilli(),
-		}), true
+		c := result.Snapshot()
+		packed = compressed.Pack([]byte(mustJSON(resultJSON{
+			ID: c.ID, Email: c.Email, FirstName: c.FirstName, LastName: c.LastName, Status: c.Status,
+			Tags: c.Tags, Addresses: addressesToJSON(c.Addresses), Version: c.Version,
+			CreatedAt: c.CreatedAt.UnixMilli(), UpdatedAt: c.UpdatedAt.UnixMilli(),
+		})))
 	}
-	if _, err := tx.exec(ctx, forgetOldKeys, key.At.Add(-application.IdempotencyWindow).UnixMilli()); err != nil {
+	bytes := application.KeyRecordBytes(packed)
+	expired := key.At.Add(-application.IdempotencyWindow).UnixMilli()
+	// The key's own record, if any, is one replay found out of the window.
+	for _, q := range []struct {
+		query string
+		args  []any
+	}{{forgetOldKeys, []any{expired}}, {forgetKey, []any{key.Scope}}} {
+		if _, err := tx.exec(ctx, q.query, q.args...); err != nil {
+			return err
+		}
+	}
+	kept, err := s.roomFor(ctx, tx, key, bytes, expired)
+	if err != nil {
 		return err
 	}
-	_, err := tx.exec(ctx, saveKey, key.Scope, key.Fingerprint, key.At.UnixMilli(), stored)
+	if limit := s.keyLimits.Max(); kept+bytes > limit {
+		return keyRecordsFull(ctx, tx, key, kept+bytes-limit, expired)
+	}
+	_, err = tx.exec(ctx, saveKey, key.Scope, key.Subject, key.Fingerprint, key.At.UnixMilli(), bytes, packed)
 	return err
+}
+
+// roomFor returns what the subject's records count, having forgotten as
+// many of its expired ones as a record of bytes needs room from.
+func (s *Store) roomFor(ctx context.Context, tx session, key application.IdempotencyKey, bytes, expired int64) (int64, error) {
+	for {
+		var kept int64
+		if err := tx.queryRow(ctx, subjectKept, key.Subject).Scan(&kept); err != nil {
+			return 0, err
+		}
+		if kept+bytes <= s.keyLimits.Max() {
+			return kept, nil
+		}
+		res, err := tx.exec(ctx, forgetOwnOld, key.Subject, expired)
+		if err != nil {
+			return 0, err
+		}
+		if n, err := res.RowsAffected(); n == 0 || err != nil {
+			return kept, err
+		}
+	}
+}
+
+// keyRecordsFull is the refusal of key's write, which needs need bytes
+// more than its subject has room for: busy until enough of the subject's
+// records, oldest first, have left the window.
+func keyRecordsFull(ctx context.Context, tx session, key application.IdempotencyKey, need, expired int64) error {
+	rows, err := tx.query(ctx, subjectRecords, key.Subject, expired)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var readErr error
+	full := application.KeyRecordsFull(key.At, need, func(yield func(time.Time, int64) bool) {
+		for rows.Next() {
+			var at, n int64
+			if readErr = rows.Scan(&at, &n); readErr != nil || !yield(fromMillis(at), n) {
+				return
+			}
+		}
+		readErr = rows.Err()
+	})
+	return cmp.Or(readErr, full)
 }

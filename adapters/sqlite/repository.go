@@ -64,7 +64,7 @@ func (s *Store) Create(ctx context.Context, c *domain.Customer, ev application.N
 		if err := s.recordEvent(ctx, tx, c.ID(), c.Version(), ev); err != nil {
 			return err
 		}
-		return remember(ctx, tx, key, c)
+		return s.remember(ctx, tx, key, c)
 	})
 	if err != nil {
 		return nil, translate(err, r.email)
@@ -134,7 +134,7 @@ func (s *Store) Update(ctx context.Context, id string, key application.Idempoten
 		if err := s.recordEvent(ctx, tx, id, c.Version(), ev); err != nil {
 			return err
 		}
-		return remember(ctx, tx, key, c)
+		return s.remember(ctx, tx, key, c)
 	})
 	if err != nil {
 		return nil, translate(err, email)
@@ -163,7 +163,7 @@ func (s *Store) Delete(ctx context.Context, id string, ev application.NewEvent, 
 				return err
 			}
 			if gone {
-				return remember(ctx, tx, key, nil)
+				return s.remember(ctx, tx, key, nil)
 			}
 		}
 		if _, err := tx.exec(ctx, removeCustomer, ev.At.UnixMilli(), id); err != nil {
@@ -172,7 +172,7 @@ func (s *Store) Delete(ctx context.Context, id string, ev application.NewEvent, 
 		if err := s.recordEvent(ctx, tx, id, c.Version()+1, ev); err != nil {
 			return err
 		}
-		return remember(ctx, tx, key, nil)
+		return s.remember(ctx, tx, key, nil)
 	})
 	return translate(err, "")
 }

@@ -71,7 +71,41 @@ CREATE TABLE outbox_customers (
 	lease_until INTEGER
 ) STRICT;
 `,
-	// 2: the row readiness writes to learn whether the file takes writes
+	// 2: the keys of keyed writes, scoped by the token's issuer and
+	// subject, each with its subject, its result compressed and what it
+	// counts against the subject's limit; and each subject's running
+	// total, kept by triggers in the statement that adds or removes a
+	// record, so that it is exact in every transaction. The keys of
+	// version 1 were scoped by the subject alone and can match no call
+	// any more: they go. A rowid table, as results run to hundreds of
+	// kilobytes, which a WITHOUT ROWID table stores poorly.
+	`
+DROP TABLE idempotency_keys;
+CREATE TABLE idempotency_keys (
+	scope       TEXT    NOT NULL UNIQUE,
+	subject     TEXT    NOT NULL,
+	fingerprint TEXT    NOT NULL,
+	at          INTEGER NOT NULL,
+	bytes       INTEGER NOT NULL,
+	result      BLOB
+) STRICT;
+CREATE INDEX idempotency_keys_by_age ON idempotency_keys (at);
+CREATE INDEX idempotency_keys_by_subject ON idempotency_keys (subject, at, bytes);
+
+CREATE TABLE idempotency_subjects (
+	subject TEXT    NOT NULL PRIMARY KEY,
+	bytes   INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE TRIGGER idempotency_keys_counted AFTER INSERT ON idempotency_keys BEGIN
+	INSERT INTO idempotency_subjects (subject, bytes) VALUES (NEW.subject, NEW.bytes)
+		ON CONFLICT (subject) DO UPDATE SET bytes = bytes + excluded.bytes;
+END;
+CREATE TRIGGER idempotency_keys_uncounted AFTER DELETE ON idempotency_keys BEGIN
+	UPDATE idempotency_subjects SET bytes = bytes - OLD.bytes WHERE subject = OLD.subject;
+	DELETE FROM idempotency_subjects WHERE subject = OLD.subject AND bytes <= 0;
+END;
+`,
+	// 3: the row readiness writes to learn whether the file takes writes
 	// again (see Store.Ping); its room is rewritten by each probe, so that
 	// a probe needs the room of a large write.
 	`

@@ -25,8 +25,12 @@ const (
 	endLease        = `UPDATE outbox_customers SET lease_owner = NULL, lease_until = NULL WHERE customer_id = ? AND lease_owner = ?`
 	dropPending     = `DELETE FROM outbox_customers WHERE customer_id = ? AND lease_owner = ?`
 	selectKey       = `SELECT fingerprint, at, result FROM idempotency_keys WHERE scope = ?`
-	saveKey         = `INSERT OR REPLACE INTO idempotency_keys (scope, fingerprint, at, result) VALUES (?, ?, ?, ?)`
-	forgetOldKeys   = `DELETE FROM idempotency_keys WHERE scope IN (SELECT scope FROM idempotency_keys WHERE at < ? ORDER BY at LIMIT 16)`
+	saveKey         = `INSERT INTO idempotency_keys (scope, subject, fingerprint, at, bytes, result) VALUES (?, ?, ?, ?, ?, ?)`
+	forgetKey       = `DELETE FROM idempotency_keys WHERE scope = ?`
+	forgetOldKeys   = `DELETE FROM idempotency_keys WHERE rowid IN (SELECT rowid FROM idempotency_keys WHERE at <= ? ORDER BY at LIMIT 16)`
+	forgetOwnOld    = `DELETE FROM idempotency_keys WHERE rowid IN (SELECT rowid FROM idempotency_keys WHERE subject = ? AND at <= ? ORDER BY at LIMIT 256)`
+	subjectKept     = `SELECT coalesce((SELECT bytes FROM idempotency_subjects WHERE subject = ?), 0)`
+	subjectRecords  = `SELECT at, bytes FROM idempotency_keys WHERE subject = ? AND at > ? ORDER BY at`
 	readSchema      = `SELECT count(*) FROM sqlite_schema`
 	probeWrite      = `UPDATE write_probe SET at = ?, room = zeroblob(65536) WHERE id = 1`
 )
@@ -36,7 +40,7 @@ var (
 		selectCustomer, insertCustomer, updateCustomer, removeCustomer, deleteCustomer, deleteTombstone, countEvents,
 		insertTag, deleteTag, insertEvent, markPending, anyEventLeft,
 		claimCustomer, ackEvent, renewLease, endLease, dropPending,
-		selectKey, saveKey, forgetOldKeys, probeWrite,
+		selectKey, saveKey, forgetKey, forgetOldKeys, forgetOwnOld, subjectKept, subjectRecords, probeWrite,
 	}
 	readStatements = []string{
 		selectCustomer, selectByEmail, selectAnyState, selectEvents, countPending, readSchema,

@@ -61,11 +61,14 @@ type Options struct {
 	// Log hears when the file stops taking writes, when it takes them
 	// again, and when the files change under the store; nil logs nothing.
 	Log *zap.Logger
+	// Idempotency limits what keyed writes leave for their copies.
+	Idempotency application.IdempotencyLimits
 }
 
 // Store is an open database. Its methods are safe for concurrent use.
 type Store struct {
 	limits    application.OutboxLimits
+	keyLimits application.IdempotencyLimits
 	path      string
 	busy      time.Duration
 	log       *zap.Logger
@@ -95,7 +98,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{path: path, limits: opts.Outbox, busy: opts.BusyTimeout, log: opts.Log}
+	s := &Store{path: path, limits: opts.Outbox, keyLimits: opts.Idempotency, busy: opts.BusyTimeout, log: opts.Log}
 	if s.busy <= 0 {
 		s.busy = 5 * time.Second
 	}

@@ -33,6 +33,14 @@ func TestStoreKeepsTheRepositoryContract(t *testing.T) {
 	contract.RunOutboxLimits(t, func(t *testing.T, limits application.OutboxLimits) contract.Store {
 		return openLimited(t, t.TempDir(), limits)
 	})
+	contract.RunIdempotencyLimits(t, func(t *testing.T, limits application.IdempotencyLimits) contract.Store {
+		s, err := sqlite.Open(context.Background(), sqlite.Options{DataDir: t.TempDir(), Idempotency: limits})
+		if err != nil {
+			t.Fatalf("open: %v", err)
+		}
+		t.Cleanup(func() { _ = s.Close() })
+		return s
+	})
 }
 
 // The store's files hold password hashes: whatever existed before, the

@@ -53,7 +53,7 @@ func TestRawUpdate_StoresWhatTheServiceStores(t *testing.T) {
 	}
 
 	// The service as the benchmark starts it: no broker, no event.
-	repo := mongodb.NewRepository(db, application.OutboxLimits{Off: true})
+	repo := mongodb.NewRepository(db, application.OutboxLimits{Off: true}, application.IdempotencyLimits{})
 	raw := newRawTarget(db)
 	changes := []change{
 		{LastName: "Smith-1"},

@@ -44,7 +44,7 @@ func seed(ctx context.Context, db *mongo.Database, n int) (*workload, error) {
 	if err := db.Drop(ctx); err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
 	}
-	if err := mongodb.NewRepository(db, application.OutboxLimits{}).EnsureIndexes(ctx); err != nil {
+	if err := mongodb.NewRepository(db, application.OutboxLimits{}, application.IdempotencyLimits{}).EnsureIndexes(ctx); err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
 	}
 	// One real hash for all: the updates never read it, and hashing 10,000

@@ -1,14 +1,19 @@
 package contract
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/microbase-io/customer-service/adapters/jsonview"
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
+	"github.com/microbase-io/customer-service/test/largecustomer"
 )
 
 // RunIdempotency runs the part of the contract about keyed writes (see
@@ -23,6 +28,7 @@ func RunIdempotency(t *testing.T, newRepo NewRepository) {
 		{"AKeyOlderThanTheWindowIsForgotten", aKeyOlderThanTheWindowIsForgotten},
 		{"ConcurrentWritesWithOneKeyWriteOnce", concurrentWritesWithOneKeyWriteOnce},
 		{"AWriteThatFailedLeavesNoKey", aWriteThatFailedLeavesNoKey},
+		{"AReplayOfTheLargestCustomerIsByteForByteTheFirstAnswer", aReplayOfTheLargestCustomerIsByteForByteTheFirstAnswer},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.run(t, newRepo(t)) })
@@ -34,12 +40,18 @@ var keys struct {
 	n int
 }
 
-// key is a new key for a call with those arguments, made at.
+// key is a new key of the subject "tester" for a call with those
+// arguments, made at.
 func key(arguments string, at time.Time) application.IdempotencyKey {
+	return keyOf("tester", arguments, at)
+}
+
+// keyOf is a new key of subject for a call with those arguments, made at.
+func keyOf(subject, arguments string, at time.Time) application.IdempotencyKey {
 	keys.Lock()
 	defer keys.Unlock()
 	keys.n++
-	return application.IdempotencyKey{Scope: fmt.Sprintf("tester/key-%d", keys.n), Fingerprint: arguments, At: at}
+	return application.IdempotencyKey{Subject: subject, Scope: fmt.Sprintf("%s/key-%d", subject, keys.n), Fingerprint: arguments, At: at}
 }
 
 // sentAgain is k on a call sent again, after.
@@ -196,5 +208,76 @@ func aWriteThatFailedLeavesNoKey(t *testing.T, s Store) {
 	got, err := s.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{Email: ptr("grace@example.com")}), nil, now(), event(application.EventUpdated), sentAgain(k, time.Minute))
 	if err != nil || got.Email() != "grace@example.com" {
 		t.Fatalf("sent again once the email is free: %v, %v", got, err)
+	}
+}
+
+// rendered is c as the API answers it.
+func rendered(t *testing.T, c *domain.Customer) string {
+	t.Helper()
+	b, err := json.Marshal(jsonview.FromCustomer(c))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// largestCustomer is a new customer as large as the domain allows, of
+// random 4-byte characters, which compress about as badly as any.
+func largestCustomer(t *testing.T, email string) *domain.Customer {
+	t.Helper()
+	m := largecustomer.New(largecustomer.Random, uint64(len(email)))
+	c, err := domain.NewCustomer(domain.NewCustomerInput{
+		Email: email, Password: "correct horse", FirstName: m.Field(domain.MaxNameLength), LastName: m.Field(domain.MaxNameLength),
+		Tags: m.Tags(), Addresses: m.Addresses(),
+	}, bcrypt.MinCost, now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// A store keeps results compressed; what a copy gets back is still the
+// first answer, byte for byte, for the largest customer there is, after
+// the customer changed, by every kind of write.
+func aReplayOfTheLargestCustomerIsByteForByteTheFirstAnswer(t *testing.T, s Store) {
+	k := key("create the largest", now())
+	first, err := s.Create(ctx(t), largestCustomer(t, "large@example.com"), event(application.EventCreated), k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := first.ID()
+	again, err := s.Create(ctx(t), largestCustomer(t, "large@example.com"), event(application.EventCreated), sentAgain(k, time.Minute))
+	if err != nil || rendered(t, again) != rendered(t, first) {
+		t.Fatalf("create sent again: %v; the answers differ", err)
+	}
+
+	k = key("patch lastName=King", now())
+	patched, err := s.Patch(ctx(t), id, mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), nil, now(), event(application.EventUpdated), k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	replace := func(c *domain.Customer) (application.NewEvent, error) {
+		in := largecustomer.New(largecustomer.Random, 7).Address()
+		_, err := c.ReplaceAddress(c.Snapshot().Addresses[0].ID, in, now())
+		return event(application.EventAddressUpdated), err
+	}
+	ku := key("replace the first address", now())
+	replaced, err := s.Update(ctx(t), id, ku, replace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	patchedAgain, err := s.Patch(ctx(t), id, mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), nil, now(), event(application.EventUpdated), sentAgain(k, time.Hour))
+	if err != nil || rendered(t, patchedAgain) != rendered(t, patched) {
+		t.Fatalf("patch sent again after another write: %v; the answers differ", err)
+	}
+	replacedAgain, err := s.Update(ctx(t), id, sentAgain(ku, time.Hour), replace)
+	if err != nil || rendered(t, replacedAgain) != rendered(t, replaced) {
+		t.Fatalf("update sent again: %v; the answers differ", err)
+	}
+	if len(rendered(t, replaced)) < 400_000 {
+		t.Fatalf("the customer renders in %d bytes, want the largest there is", len(rendered(t, replaced)))
+	}
+	if stored := mustGet(t, s, id); stored.Version != 2 {
+		t.Fatalf("stored version %d, want each write once", stored.Version)
 	}
 }

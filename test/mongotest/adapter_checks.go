@@ -15,11 +15,14 @@ import (
 
 // RunAdapterChecks runs what only the MongoDB adapter has to get right, on
 // top of the repository contract: its indexes and its compatibility with
-// the Node.js service's documents, and values that look like operators.
+// the Node.js service's documents, values that look like operators, and
+// the bound on what keyed writes leave in a document.
 func RunAdapterChecks(t *testing.T, client *mongo.Client) {
 	t.Run("EnsureIndexesIsIdempotent", func(t *testing.T) { ensureIndexesIsIdempotent(t, client) })
 	t.Run("NodeDocumentsReadAndUpdate", func(t *testing.T) { nodeDocumentsReadAndUpdate(t, client) })
 	t.Run("OperatorLookingValuesArePlainStrings", func(t *testing.T) { operatorLookingValuesArePlainStrings(t, client) })
+	t.Run("KeyedWritesNeverBringADocumentNearItsLimit", func(t *testing.T) { keyedWritesNeverBringADocumentNearItsLimit(t, client) })
+	t.Run("ChargesOfSubjectsThatStoppedWritingGo", func(t *testing.T) { chargesOfSubjectsThatStoppedWritingGo(t, client) })
 }
 
 func ctx(t *testing.T) context.Context {
@@ -30,7 +33,7 @@ func ctx(t *testing.T) context.Context {
 
 func ensureIndexesIsIdempotent(t *testing.T, client *mongo.Client) {
 	db := FreshDatabase(t, client)
-	repo := mongodb.NewRepository(db, application.OutboxLimits{})
+	repo := mongodb.NewRepository(db, application.OutboxLimits{}, application.IdempotencyLimits{})
 	for i := range 3 {
 		if err := repo.EnsureIndexes(ctx(t)); err != nil {
 			t.Fatalf("EnsureIndexes, run %d: %v", i+1, err)
@@ -74,7 +77,7 @@ func nodeDocument() bson.D {
 
 func nodeDocumentsReadAndUpdate(t *testing.T, client *mongo.Client) {
 	db := FreshDatabase(t, client)
-	repo := mongodb.NewRepository(db, application.OutboxLimits{})
+	repo := mongodb.NewRepository(db, application.OutboxLimits{}, application.IdempotencyLimits{})
 	if err := repo.EnsureIndexes(ctx(t)); err != nil {
 		t.Fatal(err)
 	}

@@ -55,7 +55,18 @@ func NewRepository(t *testing.T, client *mongo.Client) *mongodb.Repository {
 // NewLimitedRepository is NewRepository whose outbox keeps limits.
 func NewLimitedRepository(t *testing.T, client *mongo.Client, limits application.OutboxLimits) *mongodb.Repository {
 	t.Helper()
-	repo := mongodb.NewRepository(FreshDatabase(t, client), limits)
+	return newRepository(t, client, limits, application.IdempotencyLimits{})
+}
+
+// NewKeyedRepository is NewRepository whose keyed writes keep limits.
+func NewKeyedRepository(t *testing.T, client *mongo.Client, limits application.IdempotencyLimits) *mongodb.Repository {
+	t.Helper()
+	return newRepository(t, client, application.OutboxLimits{}, limits)
+}
+
+func newRepository(t *testing.T, client *mongo.Client, limits application.OutboxLimits, keyLimits application.IdempotencyLimits) *mongodb.Repository {
+	t.Helper()
+	repo := mongodb.NewRepository(FreshDatabase(t, client), limits, keyLimits)
 	ctx, cancel := context.WithTimeout(context.Background(), OperationTimeout)
 	defer cancel()
 	if err := repo.EnsureIndexes(ctx); err != nil {

@@ -24,6 +24,9 @@ func TestMongoDBAdapterOnADatabaseContainer(t *testing.T) {
 		contract.RunCustomerRepository(t, func(t *testing.T) contract.Store {
 			return mongotest.NewRepository(t, client)
 		})
+		contract.RunIdempotencyLimits(t, func(t *testing.T, limits application.IdempotencyLimits) contract.Store {
+			return mongotest.NewKeyedRepository(t, client, limits)
+		})
 	})
 	t.Run("OutboxLimitsContract", func(t *testing.T) {
 		contract.RunOutboxLimits(t, func(t *testing.T, limits application.OutboxLimits) contract.Store {

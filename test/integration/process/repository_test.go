@@ -48,6 +48,9 @@ func TestMongoDBAdapterKeepsTheRepositoryContractOnAServerProcess(t *testing.T) 
 	contract.RunOutboxLimits(t, func(t *testing.T, limits application.OutboxLimits) contract.Store {
 		return mongotest.NewLimitedRepository(t, c, limits)
 	})
+	contract.RunIdempotencyLimits(t, func(t *testing.T, limits application.IdempotencyLimits) contract.Store {
+		return mongotest.NewKeyedRepository(t, c, limits)
+	})
 }
 
 func TestMongoDBAdapterSpecificsOnAServerProcess(t *testing.T) {
