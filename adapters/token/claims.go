@@ -21,8 +21,7 @@ type Claims struct {
 	scopes    []string
 }
 
-// Scopes returns a copy: the Verifier shares one Claims among every request
-// presenting the same token, so callers must not be able to change it.
+// Scopes returns a copy, so that no caller changes what another sees.
 func (c Claims) Scopes() []string { return slices.Clone(c.scopes) }
 
 // HasScope reports whether the token carries scope s as a whole word.

@@ -48,7 +48,7 @@ func TestIssueGivesEachTokenItsOwnJTI(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock := t0
-	v := testVerifier(t, &clock, defaultCacheSize)
+	v := testVerifier(t, &clock)
 	seen := map[string]bool{}
 	for range 50 {
 		tok, err := iss.Issue("s", []string{"api"}, time.Minute, t0)

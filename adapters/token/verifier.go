@@ -23,11 +23,6 @@ const (
 	// maxTokenLength bounds the work an unauthenticated caller can cause;
 	// real tokens are a few hundred bytes.
 	maxTokenLength = 8 << 10
-
-	// defaultCacheSize is far above the number of tokens live at once in a
-	// deployment (one per calling service or user session), and costs at
-	// most a few hundred kilobytes.
-	defaultCacheSize = 1024
 )
 
 // Verifier checks the Authorization header of incoming requests. It is safe
@@ -37,7 +32,6 @@ type Verifier struct {
 	keyfunc     jwt.Keyfunc
 	scope       string
 	maxLifetime time.Duration
-	cache       *verifiedCache // nil disables caching
 	now         func() time.Time
 }
 
@@ -46,10 +40,6 @@ type Verifier struct {
 // scope, and living no longer than maxLifetime. Every secret must pass
 // CheckSecret.
 func NewVerifier(secrets [][]byte, scope string, maxLifetime time.Duration) (*Verifier, error) {
-	return newVerifier(secrets, scope, maxLifetime, defaultCacheSize)
-}
-
-func newVerifier(secrets [][]byte, scope string, maxLifetime time.Duration, cacheSize int) (*Verifier, error) {
 	if len(secrets) == 0 {
 		return nil, errors.New("token: no secret")
 	}
@@ -90,9 +80,6 @@ func newVerifier(secrets [][]byte, scope string, maxLifetime time.Duration, cach
 		// Canonical base64 only, so one signed token has one spelling.
 		jwt.WithStrictDecoding(),
 	)
-	if cacheSize > 0 {
-		v.cache = newVerifiedCache(cacheSize)
-	}
 	return v, nil
 }
 
@@ -112,86 +99,36 @@ func (v *Verifier) Verify(authorization string) (Claims, error) {
 	if err != nil {
 		return Claims{}, err
 	}
-	now := v.now()
-	if v.cache != nil {
-		if t, ok := v.cache.get(raw); ok {
-			if err := t.checkTime(now, v.maxLifetime); err != nil {
-				v.cache.remove(raw)
-				return Claims{}, err
-			}
-			return t.claims, nil
-		}
-	}
-
-	t, err := v.verify(raw, now)
-	if err != nil {
-		return Claims{}, err
-	}
-	if v.cache != nil {
-		v.cache.put(raw, t)
-	}
-	return t.claims, nil
-}
-
-func (v *Verifier) verify(raw string, now time.Time) (verifiedToken, error) {
 	var c tokenClaims
 	parsed, err := v.parser.ParseWithClaims(raw, &c, v.keyfunc)
 	if err != nil {
-		return verifiedToken{}, invalidTokenErrorFor(err)
+		return Claims{}, invalidTokenErrorFor(err)
 	}
 	// jwt ignores crit. RFC 7515 §4.1.11 says a token naming an extension
 	// the recipient does not understand is invalid, and this one
 	// understands none.
 	if _, ok := parsed.Header["crit"]; ok {
-		return verifiedToken{}, errCrit
+		return Claims{}, errCrit
 	}
 	if !slices.Contains(c.Scope, v.scope) {
-		return verifiedToken{}, errScope
+		return Claims{}, errScope
 	}
-	t := verifiedToken{claims: Claims{
-		Subject:   c.Subject,
-		Issuer:    c.Issuer,
-		ID:        c.ID,
-		ExpiresAt: c.ExpiresAt.Time, // WithExpirationRequired: never nil here
-		scopes:    slices.Clip(c.Scope),
-	}}
-	if c.NotBefore != nil {
-		t.notBefore = c.NotBefore.Time
+	// WithExpirationRequired: exp is never nil here.
+	if err := checkLifetime(c.ExpiresAt.date().Time, c.IssuedAt.date(), v.now(), v.maxLifetime); err != nil {
+		return Claims{}, err
 	}
-	if c.IssuedAt != nil {
-		t.issuedAt = c.IssuedAt.Time
-	}
-	if err := t.checkLifetime(now, v.maxLifetime); err != nil {
-		return verifiedToken{}, err
-	}
-	return t, nil
-}
-
-// checkTime repeats, for a cached token, the time checks a fresh
-// verification makes, with the same bounds: a clock that moved, either
-// way, gets the answer a fresh check would give.
-func (t verifiedToken) checkTime(now time.Time, maxLifetime time.Duration) error {
-	if !now.Before(t.claims.ExpiresAt.Add(leeway)) {
-		return errExpired
-	}
-	if nbf := t.notBefore; !nbf.IsZero() && now.Before(nbf.Add(-leeway)) {
-		return errNotYetValid
-	}
-	if iat := t.issuedAt; !iat.IsZero() && now.Before(iat.Add(-leeway)) {
-		return errNotYetValid
-	}
-	return t.checkLifetime(now, maxLifetime)
+	return Claims{Subject: c.Subject, Issuer: c.Issuer, ID: c.ID, ExpiresAt: c.ExpiresAt.date().Time, scopes: slices.Clip(c.Scope)}, nil
 }
 
 // checkLifetime bounds how long a stolen token stays useful; jwt has no
 // option for it. The lifetime is counted from iat, which the issuer's own
 // clock wrote, else from now, where clock skew earns the leeway.
-func (t verifiedToken) checkLifetime(now time.Time, maxLifetime time.Duration) error {
-	from, limit := t.issuedAt, maxLifetime
-	if from.IsZero() {
-		from, limit = now, maxLifetime+leeway
+func checkLifetime(exp time.Time, iat *jwt.NumericDate, now time.Time, maxLifetime time.Duration) error {
+	from, limit := now, maxLifetime+leeway
+	if iat != nil {
+		from, limit = iat.Time, maxLifetime
 	}
-	if t.claims.ExpiresAt.Sub(from) > limit {
+	if exp.Sub(from) > limit {
 		return errLifetime
 	}
 	return nil

@@ -30,12 +30,12 @@ var (
 const testMaxLifetime = 24 * time.Hour
 
 // testVerifier returns a Verifier whose clock reads *clock.
-func testVerifier(t testing.TB, clock *time.Time, cacheSize int, secrets ...[]byte) *Verifier {
+func testVerifier(t testing.TB, clock *time.Time, secrets ...[]byte) *Verifier {
 	t.Helper()
 	if len(secrets) == 0 {
 		secrets = [][]byte{secretA}
 	}
-	v, err := newVerifier(secrets, "api", testMaxLifetime, cacheSize)
+	v, err := NewVerifier(secrets, "api", testMaxLifetime)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,36 +187,23 @@ func TestVerifyRefusesBadTokensWithAReason(t *testing.T) {
 		{"scope words apart by an ideographic space", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": "read\u3000api"})), ReasonScope},
 		{"scope api followed by a tab", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"scope": "api\t"})), ReasonScope},
 	}
-	for _, cached := range []bool{false, true} {
-		for _, tt := range tests {
-			t.Run(fmt.Sprintf("%s/cache=%v", tt.name, cached), func(t *testing.T) {
-				clock := t0
-				size := 0
-				if cached {
-					size = defaultCacheSize
-				}
-				v := testVerifier(t, &clock, size)
-				// Twice: a refused token must not be remembered as good.
-				for range 2 {
-					claims, err := v.Verify(tt.header)
-					if !errors.Is(err, ErrInvalidToken) {
-						t.Fatalf("err = %v, want ErrInvalidToken", err)
-					}
-					if got := ReasonOf(err); got != tt.want {
-						t.Fatalf("reason = %q, want %q", got, tt.want)
-					}
-					if want := "invalid token: " + string(tt.want); err.Error() != want {
-						t.Fatalf("message = %q, want %q (no token content)", err.Error(), want)
-					}
-					if claims.Subject != "" || claims.ID != "" || claims.Scopes() != nil {
-						t.Fatalf("claims = %+v, want none", claims)
-					}
-				}
-				if v.cache != nil && v.cache.len() != 0 {
-					t.Fatalf("a refused token was cached")
-				}
-			})
-		}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clock := t0
+			claims, err := testVerifier(t, &clock).Verify(tt.header)
+			if !errors.Is(err, ErrInvalidToken) {
+				t.Fatalf("err = %v, want ErrInvalidToken", err)
+			}
+			if got := ReasonOf(err); got != tt.want {
+				t.Fatalf("reason = %q, want %q", got, tt.want)
+			}
+			if want := "invalid token: " + string(tt.want); err.Error() != want {
+				t.Fatalf("message = %q, want %q (no token content)", err.Error(), want)
+			}
+			if claims.Subject != "" || claims.ID != "" || claims.Scopes() != nil {
+				t.Fatalf("claims = %+v, want none", claims)
+			}
+		})
 	}
 }
 
@@ -244,35 +231,26 @@ func TestVerifyAcceptsGoodTokens(t *testing.T) {
 		{"no iat, exp the maximum and the leeway from now", "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"iat": nil, "exp": t0.Add(testMaxLifetime + leeway).Unix()})), []string{"api"}},
 		{"header without crit, with other members", "Bearer " + signJSON(t, `{"alg":"HS256","typ":"JWT","kid":"k1"}`, validPayload(t)), []string{"api"}},
 	}
-	for _, cached := range []bool{false, true} {
-		for _, tt := range tests {
-			t.Run(fmt.Sprintf("%s/cache=%v", tt.name, cached), func(t *testing.T) {
-				clock := t0
-				size := 0
-				if cached {
-					size = defaultCacheSize
-				}
-				v := testVerifier(t, &clock, size, secretA, secretB)
-				for range 2 { // the second call is a cache hit when cached
-					claims, err := v.Verify(tt.header)
-					if err != nil {
-						t.Fatalf("Verify: %v", err)
-					}
-					if claims.Subject != "service-a" || claims.Issuer != "microbase" || claims.ID != "jti-1" {
-						t.Fatalf("claims = %+v", claims)
-					}
-					if !slices.Equal(claims.Scopes(), tt.wantScopes) || !claims.HasScope("api") {
-						t.Fatalf("scopes = %q, want %q", claims.Scopes(), tt.wantScopes)
-					}
-				}
-			})
-		}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clock := t0
+			claims, err := testVerifier(t, &clock, secretA, secretB).Verify(tt.header)
+			if err != nil {
+				t.Fatalf("Verify: %v", err)
+			}
+			if claims.Subject != "service-a" || claims.Issuer != "microbase" || claims.ID != "jti-1" {
+				t.Fatalf("claims = %+v", claims)
+			}
+			if !slices.Equal(claims.Scopes(), tt.wantScopes) || !claims.HasScope("api") {
+				t.Fatalf("scopes = %q, want %q", claims.Scopes(), tt.wantScopes)
+			}
+		})
 	}
 }
 
 func TestVerifyReportsExpiry(t *testing.T) {
 	clock := t0
-	v := testVerifier(t, &clock, defaultCacheSize)
+	v := testVerifier(t, &clock)
 	claims, err := v.Verify("Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -284,7 +262,7 @@ func TestVerifyReportsExpiry(t *testing.T) {
 
 func TestScopesCannotBeChangedThroughClaims(t *testing.T) {
 	clock := t0
-	v := testVerifier(t, &clock, defaultCacheSize)
+	v := testVerifier(t, &clock)
 	header := "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(nil))
 	first, err := v.Verify(header)
 	if err != nil {
@@ -300,90 +278,9 @@ func TestScopesCannotBeChangedThroughClaims(t *testing.T) {
 	}
 }
 
-func TestCachedTokenIsRefusedOnceExpired(t *testing.T) {
-	clock := t0
-	v := testVerifier(t, &clock, defaultCacheSize)
-	iss, err := NewIssuer(secretA, "microbase")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, err := iss.Issue("service-a", []string{"api"}, 10*time.Second, t0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	header := "Bearer " + tok
-
-	steps := []struct {
-		at   time.Time
-		want Reason // "" for accepted
-	}{
-		{t0, ""},
-		{t0.Add(10*time.Second + leeway - time.Second), ""}, // cache hit, still within leeway
-		{t0.Add(10*time.Second + leeway), ReasonExpired},    // cache hit, now expired
-		{t0.Add(time.Hour), ReasonExpired},                  // dropped from the cache, refused again
-		{t0, ""},                                            // and nothing else changed
-	}
-	for i, s := range steps {
-		clock = s.at
-		_, err := v.Verify(header)
-		if got := ReasonOf(err); got != s.want || (s.want == "") != (err == nil) {
-			t.Fatalf("step %d at %v: err = %v, want reason %q", i, s.at, err, s.want)
-		}
-	}
-}
-
-func TestCachedTokenIsRefusedBeforeNbfWhenTheClockGoesBack(t *testing.T) {
-	clock := t0
-	v := testVerifier(t, &clock, defaultCacheSize)
-	header := "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"nbf": t0.Unix()}))
-	if _, err := v.Verify(header); err != nil {
-		t.Fatal(err)
-	}
-	clock = t0.Add(-leeway - time.Second)
-	if _, err := v.Verify(header); ReasonOf(err) != ReasonNotYetValid {
-		t.Fatalf("err = %v, want not_yet_valid", err)
-	}
-}
-
-// A cached token is not a way around the checks a fresh one would fail
-// when the clock goes back (an NTP step, a restored VM).
-func TestCachedTokenGetsAFreshAnswerWhenTheClockGoesBack(t *testing.T) {
-	tests := []struct {
-		name   string
-		claims jwt.MapClaims
-		back   time.Duration
-		want   Reason
-	}{
-		{"iat ahead again, beyond the leeway", validClaims(nil), leeway + time.Second, ReasonNotYetValid},
-		{"iat ahead again, within the leeway", validClaims(nil), leeway, ""},
-		{"no iat, exp now beyond the maximum from now", validClaims(jwt.MapClaims{"iat": nil, "exp": t0.Add(testMaxLifetime).Unix()}), leeway + time.Second, ReasonLifetime},
-		{"no iat, exp still within the maximum from now", validClaims(jwt.MapClaims{"iat": nil, "exp": t0.Add(testMaxLifetime).Unix()}), leeway, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			clock := t0
-			v := testVerifier(t, &clock, defaultCacheSize)
-			header := "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, tt.claims)
-			if _, err := v.Verify(header); err != nil {
-				t.Fatal(err)
-			}
-			clock = t0.Add(-tt.back)
-			_, err := v.Verify(header)
-			if got := ReasonOf(err); got != tt.want || (tt.want == "") != (err == nil) {
-				t.Fatalf("err = %v, want reason %q", err, tt.want)
-			}
-			// And a fresh verification agrees.
-			fresh := testVerifier(t, &clock, 0)
-			if _, freshErr := fresh.Verify(header); ReasonOf(freshErr) != tt.want {
-				t.Fatalf("fresh verification: %v, cached: %v", freshErr, err)
-			}
-		})
-	}
-}
-
 func TestIssuedTokensVerifyAcrossRotation(t *testing.T) {
 	clock := t0
-	v := testVerifier(t, &clock, defaultCacheSize, secretA, secretB)
+	v := testVerifier(t, &clock, secretA, secretB)
 	tests := []struct {
 		name   string
 		secret []byte
@@ -414,29 +311,9 @@ func TestIssuedTokensVerifyAcrossRotation(t *testing.T) {
 	}
 }
 
-func TestCacheStaysWithinItsBound(t *testing.T) {
-	clock := t0
-	v := testVerifier(t, &clock, 3)
-	var headers []string
-	for i := range 10 {
-		headers = append(headers, "Bearer "+sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"jti": fmt.Sprint(i)})))
-	}
-	for round := range 3 {
-		for i, h := range headers {
-			claims, err := v.Verify(h)
-			if err != nil || claims.ID != fmt.Sprint(i) {
-				t.Fatalf("round %d token %d: claims %+v, err %v", round, i, claims, err)
-			}
-			if n := v.cache.len(); n > 3 {
-				t.Fatalf("cache holds %d entries, bound is 3", n)
-			}
-		}
-	}
-}
-
 func TestVerifyIsSafeForConcurrentUse(t *testing.T) {
 	clock := t0
-	v := testVerifier(t, &clock, 4)
+	v := testVerifier(t, &clock)
 	var headers []string
 	for i := range 8 {
 		headers = append(headers, "Bearer "+sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"jti": fmt.Sprint(i)})))
