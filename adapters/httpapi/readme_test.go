@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/microbase-io/customer-service/adapters/token"
 )
 
 // The README's API reference is checked against the code here, so that
@@ -172,5 +174,25 @@ func assertSameNames(t *testing.T, whatA string, a []string, whatB string, b []s
 		if !slices.Contains(a, n) {
 			t.Errorf("%s lacks %q, which the %s have", whatA, n, whatB)
 		}
+	}
+}
+
+// The README's table of token refusals names every reason the verifier
+// gives, and no other.
+func TestREADME_TokenTableIsEveryRefusalReason(t *testing.T) {
+	var documented []string
+	for _, row := range tableRows(readmeSection(t, "### Tokens"))[1:] {
+		if m := backticked.FindStringSubmatch(row[len(row)-1]); m != nil {
+			documented = append(documented, m[1])
+		}
+	}
+	var reasons []string
+	for _, r := range token.Reasons() {
+		reasons = append(reasons, string(r))
+	}
+	slices.Sort(documented)
+	slices.Sort(reasons)
+	if !slices.Equal(documented, reasons) {
+		t.Fatalf("the README's Tokens table gives reasons %v, the verifier %v", documented, reasons)
 	}
 }

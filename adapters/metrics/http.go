@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -19,16 +20,11 @@ type httpMetrics struct {
 	heldBytes     prometheus.Gauge
 }
 
-// tokenReasons are the reasons known when this was written; counting them
-// from zero lets rate() see the first refusal of each. A reason added
-// later is counted all the same, from its first refusal.
-var tokenReasons = []token.Reason{
-	token.ReasonMissing, token.ReasonMalformed, token.ReasonBadSignature,
-	token.ReasonExpired, token.ReasonNotYetValid, token.ReasonLifetime,
-	token.ReasonCrit, token.ReasonScope,
-}
-
 func newHTTPMetrics(r prometheus.Registerer) httpMetrics {
+	var reasonNames []string
+	for _, reason := range token.Reasons() {
+		reasonNames = append(reasonNames, string(reason))
+	}
 	m := httpMetrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: namespace, Subsystem: "http", Name: "requests_total",
@@ -45,15 +41,16 @@ func newHTTPMetrics(r prometheus.Registerer) httpMetrics {
 		}, []string{"method", "reason"}),
 		authFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: namespace, Subsystem: "auth", Name: "failures_total",
-			Help: "Tokens refused, by reason (missing, malformed, bad_signature, expired, not_yet_valid, lifetime, crit, scope).",
+			Help: "Tokens refused, by reason (" + strings.Join(reasonNames, ", ") + ").",
 		}, []string{"reason"}),
 		heldBytes: prometheus.NewGauge(prometheus.GaugeOpts{
 			Namespace: namespace, Subsystem: "http", Name: "held_bytes",
 			Help: "Bytes the requests in flight hold: their bodies and the customer.list pages being built (at most CUSTOMER_MAX_HELD_BYTES).",
 		}),
 	}
-	for _, reason := range tokenReasons {
-		m.authFailures.WithLabelValues(string(reason))
+	// Counted from zero, so that rate() sees the first refusal of each.
+	for _, reason := range reasonNames {
+		m.authFailures.WithLabelValues(reason)
 	}
 	r.MustRegister(m.requests, m.duration, m.writeFailures, m.authFailures, m.heldBytes)
 	return m

@@ -21,6 +21,12 @@ const (
 	ReasonScope        Reason = "scope"         // the scope claim lacks the required scope
 )
 
+// Reasons are every Reason Verify gives, for a metric to count from zero.
+func Reasons() []Reason {
+	return []Reason{ReasonMissing, ReasonMalformed, ReasonBadSignature, ReasonExpired, ReasonNotYetValid,
+		ReasonLifetime, ReasonCrit, ReasonScope}
+}
+
 // invalidTokenError deliberately holds no cause: the library's messages can
 // quote bytes of the token (JSON syntax errors name the offending character).
 type invalidTokenError struct {
