@@ -26,10 +26,10 @@ func sampleCustomer() *domain.Customer {
 		LastName:     "Doe",
 		Status:       "ACTIVE",
 		Tags:         []string{"VIP"},
-		Addresses: []domain.Address{{
-			ID: "r1h2uQ4rx", Name: "Work", FirstName: "John", Address1: "1650 Bolman Court",
+		Addresses: []domain.Address{{ID: "r1h2uQ4rx", AddressInput: domain.AddressInput{
+			Name: "Work", FirstName: "John", Address1: "1650 Bolman Court",
 			PostCode: "61701", City: "Bloomington", State: "Illinois", Country: "US", Phone: &phone,
-		}},
+		}}},
 		Version:   3,
 		CreatedAt: created,
 		UpdatedAt: created.Add(time.Hour),

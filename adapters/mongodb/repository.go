@@ -67,7 +67,7 @@ var (
 // Call EnsureIndexes once before serving.
 func NewRepository(db *mongo.Database, limits application.OutboxLimits, keyLimits application.IdempotencyLimits) *Repository {
 	room := bson.E{Key: fmt.Sprintf("outbox.%d", limits.Max()-1), Value: bson.D{{Key: "$exists", Value: false}}}
-	return &Repository{coll: db.Collection(CollectionName), limits: limits, room: room,
+	return &Repository{coll: customers(db), limits: limits, room: room,
 		charges: &charges{coll: db.Collection(ChargesCollection), limits: keyLimits}}
 }
 

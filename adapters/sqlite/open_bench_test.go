@@ -62,8 +62,8 @@ func seed(b *testing.B, dir string, n int) {
 		b.Fatal(err)
 	}
 	addresses := []domain.Address{
-		{Name: "Work", FirstName: "John", Address1: "1650 Bolman Court", PostCode: "61701", City: "Bloomington", State: "Illinois", Country: "US"},
-		{Name: "Home", FirstName: "John", Address1: "2 Main Street", PostCode: "61702", City: "Bloomington", State: "Illinois", Country: "US"},
+		{AddressInput: domain.AddressInput{Name: "Work", FirstName: "John", Address1: "1650 Bolman Court", PostCode: "61701", City: "Bloomington", State: "Illinois", Country: "US"}},
+		{AddressInput: domain.AddressInput{Name: "Home", FirstName: "John", Address1: "2 Main Street", PostCode: "61702", City: "Bloomington", State: "Illinois", Country: "US"}},
 	}
 	since := time.Now().UTC().Add(-365 * 24 * time.Hour).Truncate(time.Millisecond)
 	for i := range n {

@@ -2,6 +2,7 @@ package mongotest
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 func RunAdapterChecks(t *testing.T, client *mongo.Client) {
 	t.Run("EnsureIndexesIsIdempotent", func(t *testing.T) { ensureIndexesIsIdempotent(t, client) })
 	t.Run("NodeDocumentsReadAndUpdate", func(t *testing.T) { nodeDocumentsReadAndUpdate(t, client) })
+	t.Run("AddressesAreStoredAsTheNodeServiceStoredThem", func(t *testing.T) { addressesAreStoredAsTheNodeServiceStoredThem(t, client) })
 	t.Run("OperatorLookingValuesArePlainStrings", func(t *testing.T) { operatorLookingValuesArePlainStrings(t, client) })
 	t.Run("KeyedWritesNeverBringADocumentNearItsLimit", func(t *testing.T) { keyedWritesNeverBringADocumentNearItsLimit(t, client) })
 	t.Run("ChargesOfSubjectsThatStoppedWritingGo", func(t *testing.T) { chargesOfSubjectsThatStoppedWritingGo(t, client) })
@@ -112,6 +114,43 @@ func nodeDocumentsReadAndUpdate(t *testing.T, client *mongo.Client) {
 	if raw["lastName"] != "Smith" || raw["version"] != int64(2) || raw["__v"] != int32(0) ||
 		raw["password"] != "$2a$10$abcdefghijklmnopqrstuuJ4Vm3ZmYt0fhNcXuUa1Oqk4yUCcm2u6" {
 		t.Fatalf("stored %v, want lastName Smith at version 2, password and __v untouched", raw)
+	}
+}
+
+// addressesAreStoredAsTheNodeServiceStoredThem: the Node.js service reads
+// what this one writes, so an address keeps the names of the MicroBase API,
+// a phone is a number, and an optional field not given is absent.
+func addressesAreStoredAsTheNodeServiceStoredThem(t *testing.T, client *mongo.Client) {
+	db := FreshDatabase(t, client)
+	repo := mongodb.NewRepository(db, application.OutboxLimits{}, application.IdempotencyLimits{})
+	c, err := domain.NewCustomer(domain.NewCustomerInput{Email: "ada@example.com", Password: "correct horse", FirstName: "Ada", LastName: "Lovelace",
+		Addresses: []domain.AddressInput{{Name: "Work", FirstName: "Ada", Address1: "1650 Bolman Court", PostCode: "61701",
+			City: "Bloomington", State: "Illinois", Country: "US", Phone: ptr(int64(2173203531))}}}, 4, time.Now().UTC())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := repo.Create(ctx(t), c, anEvent(application.EventCreated), application.IdempotencyKey{}); err != nil {
+		t.Fatal(err)
+	}
+	var raw struct {
+		Addresses []bson.D `bson:"addresses"`
+	}
+	if err := db.Collection(mongodb.CollectionName).FindOne(ctx(t), bson.D{{Key: "_id", Value: c.ID()}}).Decode(&raw); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"name", "firstName", "address_1", "postCode", "city", "state", "country", "phone", "id"}
+	if len(raw.Addresses) != 1 {
+		t.Fatalf("stored addresses %v, want one", raw.Addresses)
+	}
+	var names []string
+	for _, e := range raw.Addresses[0] {
+		names = append(names, e.Key)
+		if e.Key == "phone" && e.Value != int64(2173203531) {
+			t.Errorf("stored phone %#v, want the number 2173203531", e.Value)
+		}
+	}
+	if !slices.Equal(names, want) {
+		t.Errorf("stored address fields %v, want %v", names, want)
 	}
 }
 
