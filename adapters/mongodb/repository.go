@@ -89,6 +89,10 @@ var (
 )
 
 func (r *Repository) Create(ctx context.Context, c *domain.Customer, ev application.NewEvent, key application.IdempotencyKey) (*domain.Customer, error) {
+	entry, err := r.entry(ev)
+	if err != nil {
+		return nil, err
+	}
 	doc := newCustomerDocument{Customer: toDocument(c)}
 	var ch *charge
 	if key.Set() {
@@ -101,10 +105,10 @@ func (r *Repository) Create(ctx context.Context, c *domain.Customer, ev applicat
 		}
 		doc = newCustomerDocument{Customer: toDocument(c), Keys: []keyDocument{rec}}
 	}
-	if !r.limits.Off {
-		doc.Outbox, doc.OutboxPending = []outboxEntry{toOutboxEntry(ev)}, true
+	if entry != nil {
+		doc.Outbox, doc.OutboxPending = []outboxEntry{*entry}, true
 	}
-	_, err := r.coll.InsertOne(ctx, doc)
+	_, err = r.coll.InsertOne(ctx, doc)
 	if err == nil {
 		return c, nil
 	}
@@ -135,14 +139,14 @@ func (r *Repository) createdBefore(ctx context.Context, c *domain.Customer, key 
 	return nil, err
 }
 
-// withEvent adds to a conditional write of one customer what recording ev
-// takes, within the limits: a filter that the customer's outbox has room,
-// and the push of the event.
-func (r *Repository) withEvent(filter, update bson.D, ev application.NewEvent) (bson.D, bson.D) {
-	if r.limits.Off {
+// withEvent adds to a conditional write of one customer what recording
+// entry takes (nothing when there is none): a filter that the customer's
+// outbox has room, and the push of the event.
+func (r *Repository) withEvent(filter, update bson.D, entry *outboxEntry) (bson.D, bson.D) {
+	if entry == nil {
 		return filter, update
 	}
-	return append(filter, r.room), append(update, bson.E{Key: "$push", Value: bson.D{{Key: "outbox", Value: toOutboxEntry(ev)}}})
+	return append(filter, r.room), append(update, bson.E{Key: "$push", Value: bson.D{{Key: "outbox", Value: entry}}})
 }
 
 // full tells whether the customer's outbox is at the cap, when a
@@ -193,9 +197,13 @@ func (r *Repository) Patch(ctx context.Context, id string, patch domain.Customer
 		// knows before writing: two round trips instead of one.
 		return r.Update(ctx, id, key, application.PatchAsChange(patch, expectedVersion, now, ev))
 	}
+	entry, err := r.entry(ev)
+	if err != nil {
+		return nil, err
+	}
 	set, same := patchFields(patch)
 	set = append(set, bson.E{Key: "updatedAt", Value: now})
-	if !r.limits.Off {
+	if entry != nil {
 		set = append(set, outboxPending)
 	}
 	email, _ := patch.Email()
@@ -208,7 +216,7 @@ func (r *Repository) Patch(ctx context.Context, id string, patch domain.Customer
 	if expectedVersion != nil {
 		filter = append(filter, versionIs(*expectedVersion))
 	}
-	filter, update := r.withEvent(filter, bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bumpVersion}}, ev)
+	filter, update := r.withEvent(filter, bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bumpVersion}}, entry)
 	for {
 		var doc customerDocument
 		// Decoding skips the outbox (see the package comment on projections).
@@ -292,6 +300,10 @@ func (r *Repository) Update(ctx context.Context, id string, key application.Idem
 		if c.Version() == read {
 			return c, nil
 		}
+		entry, err := r.entry(ev)
+		if err != nil {
+			return nil, err
+		}
 		doc := toDocument(c)
 		set := bson.D{
 			{Key: "email", Value: doc.Email},
@@ -311,7 +323,7 @@ func (r *Repository) Update(ctx context.Context, id string, key application.Idem
 			}
 			set = append(set, bson.E{Key: "keys", Value: remembered(found.keys, key, rec)})
 		}
-		written, err := r.writeIfUnchanged(ctx, id, read, set, ev, doc.Email)
+		written, err := r.writeIfUnchanged(ctx, id, read, set, entry, doc.Email)
 		if err != nil {
 			return nil, ch.settle(ctx, err)
 		}
@@ -323,14 +335,15 @@ func (r *Repository) Update(ctx context.Context, id string, key application.Idem
 }
 
 // writeIfUnchanged sets set on the customer if it is still at version
-// read, recording ev within the limits. It reports false when someone
-// wrote the customer in between, and ErrEventBacklogFull when the outbox
-// had no room; its errors are translated, email being the one set holds.
-func (r *Repository) writeIfUnchanged(ctx context.Context, id string, read int64, set bson.D, ev application.NewEvent, email string) (bool, error) {
-	if !r.limits.Off {
+// read, recording entry (if any) within the limits. It reports false when
+// someone wrote the customer in between, and ErrEventBacklogFull when the
+// outbox had no room; its errors are translated, email being the one set
+// holds.
+func (r *Repository) writeIfUnchanged(ctx context.Context, id string, read int64, set bson.D, entry *outboxEntry, email string) (bool, error) {
+	if entry != nil {
 		set = append(set, outboxPending)
 	}
-	filter, update := r.withEvent(bson.D{{Key: "_id", Value: id}, notRemoved, versionIs(read)}, bson.D{{Key: "$set", Value: set}}, ev)
+	filter, update := r.withEvent(bson.D{{Key: "_id", Value: id}, notRemoved, versionIs(read)}, bson.D{{Key: "$set", Value: set}}, entry)
 	res, err := r.coll.UpdateOne(ctx, filter, update)
 	if err != nil {
 		return false, r.writeError(err, email)
@@ -360,6 +373,10 @@ func versionIs(v int64) bson.E {
 // no valid email can equal ("removed:" and the id, without an @), which
 // frees it for a new customer at once, and kept aside for the events.
 func (r *Repository) Delete(ctx context.Context, id string, ev application.NewEvent, key application.IdempotencyKey) error {
+	entry, err := r.entry(ev)
+	if err != nil {
+		return err
+	}
 	for {
 		found, err := r.readKeyed(ctx, id, key)
 		if err != nil {
@@ -394,7 +411,7 @@ func (r *Repository) Delete(ctx context.Context, id string, ev application.NewEv
 			set = append(set, bson.E{Key: "keys", Value: remembered(found.keys, key, rec)},
 				bson.E{Key: "keptUntil", Value: key.At.Add(application.IdempotencyWindow)})
 		}
-		written, err := r.writeIfUnchanged(ctx, id, c.Version(), set, ev, "")
+		written, err := r.writeIfUnchanged(ctx, id, c.Version(), set, entry, "")
 		if err != nil {
 			return ch.settle(ctx, err)
 		}

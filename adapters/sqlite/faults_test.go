@@ -45,7 +45,7 @@ func createNamed(s *sqlite.Store, email string) error {
 	if err != nil {
 		return err
 	}
-	ev := application.NewEvent{ID: domain.NewID(), Type: application.EventCreated, At: now, Args: []byte(`{}`)}
+	ev := application.NewEvent{ID: domain.NewID(), At: now, Args: application.CustomerCreated{Customer: c}}
 	_, err = s.Create(context.Background(), c, ev, application.IdempotencyKey{})
 	return err
 }

@@ -75,7 +75,7 @@ func seed(b *testing.B, dir string, n int) {
 		c := domain.RestoreCustomer(domain.CustomerSnapshot{ID: domain.NewID(), Email: fmt.Sprintf("c%d@example.com", i),
 			PasswordHash: domain.PasswordHash(hash), FirstName: "John", LastName: "Doe", Status: "ACTIVE",
 			Tags: []string{"VIP", "newsletter"}[:1+i%2], Addresses: own, CreatedAt: at, UpdatedAt: at})
-		ev := application.NewEvent{ID: domain.NewID(), Type: application.EventCreated, At: at, Args: []byte(`{}`)}
+		ev := application.NewEvent{ID: domain.NewID(), At: at, Args: application.CustomerCreated{Customer: c}}
 		if _, err := s.Create(context.Background(), c, ev, application.IdempotencyKey{}); err != nil {
 			b.Fatal(err)
 		}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"maps"
 	"slices"
 	"testing"
@@ -69,8 +68,7 @@ func TestRawUpdate_StoresWhatTheServiceStores(t *testing.T) {
 			t.Fatal(err)
 		}
 		now := time.Now().UTC().Truncate(time.Millisecond)
-		args, _ := updateBody(serviceID, ch)
-		ev := application.NewEvent{ID: domain.NewID(), Type: application.EventUpdated, At: now, Args: json.RawMessage(args)}
+		ev := application.NewEvent{ID: domain.NewID(), At: now, Args: application.CustomerUpdated{ID: serviceID, Patch: patch}}
 		if _, err := repo.Patch(ctx, serviceID, patch, nil, now, ev, application.IdempotencyKey{}); err != nil {
 			t.Fatalf("service adapter patch %+v: %v", ch, err)
 		}

@@ -156,6 +156,17 @@ func addressesAreStoredAsTheNodeServiceStoredThem(t *testing.T, client *mongo.Cl
 
 func ptr[T any](v T) *T { return &v }
 
+// anEvent is an event of type t; what its arguments say does not matter
+// to these checks.
 func anEvent(t application.EventType) application.NewEvent {
-	return application.NewEvent{ID: domain.NewID(), Type: t, At: time.Now().UTC(), Args: []byte(`{}`)}
+	const id = "someone"
+	args := map[application.EventType]application.EventArgs{
+		application.EventCreated:        application.CustomerCreated{Customer: domain.RestoreCustomer(domain.CustomerSnapshot{ID: id})},
+		application.EventUpdated:        application.CustomerUpdated{ID: id},
+		application.EventRemoved:        application.CustomerRemoved{ID: id},
+		application.EventAddressCreated: application.AddressesAdded{CustomerID: id},
+		application.EventAddressUpdated: application.AddressReplaced{CustomerID: id},
+		application.EventAddressRemoved: application.AddressRemoved{CustomerID: id},
+	}[t]
+	return application.NewEvent{ID: domain.NewID(), At: time.Now().UTC(), Args: args}
 }
