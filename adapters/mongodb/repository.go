@@ -63,12 +63,16 @@ var (
 )
 
 // NewRepository uses the customers collection of db; writes record their
-// events within limits, and keyed writes their results within keyLimits.
-// Call EnsureIndexes once before serving.
-func NewRepository(db *mongo.Database, limits application.OutboxLimits, keyLimits application.IdempotencyLimits) *Repository {
-	room := bson.E{Key: fmt.Sprintf("outbox.%d", limits.Max()-1), Value: bson.D{{Key: "$exists", Value: false}}}
+// events within limits, and keyed writes their results within keyLimits,
+// which it refuses if they fail their Check. Call EnsureIndexes once
+// before serving.
+func NewRepository(db *mongo.Database, limits application.OutboxLimits, keyLimits application.IdempotencyLimits) (*Repository, error) {
+	if err := errors.Join(limits.Check(), keyLimits.Check()); err != nil {
+		return nil, fmt.Errorf("mongodb: %w", err)
+	}
+	room := bson.E{Key: fmt.Sprintf("outbox.%d", limits.MaxPerCustomer-1), Value: bson.D{{Key: "$exists", Value: false}}}
 	return &Repository{coll: customers(db), limits: limits, room: room,
-		charges: &charges{coll: db.Collection(ChargesCollection), limits: keyLimits}}
+		charges: &charges{coll: db.Collection(ChargesCollection), limits: keyLimits}}, nil
 }
 
 // notRemoved keeps tombstones (removed customers whose events are not

@@ -89,7 +89,7 @@ func (s *Store) remember(ctx context.Context, tx session, key application.Idempo
 	if err != nil {
 		return err
 	}
-	if limit := s.keyLimits.Max(); kept+bytes > limit {
+	if limit := s.keyLimits.MaxBytesPerSubject; kept+bytes > limit {
 		return keyRecordsFull(ctx, tx, key, kept+bytes-limit, expired)
 	}
 	_, err = tx.exec(ctx, saveKey, key.Scope, key.Subject, key.Fingerprint, key.At.UnixMilli(), bytes, packed)
@@ -104,7 +104,7 @@ func (s *Store) roomFor(ctx context.Context, tx session, key application.Idempot
 		if err := tx.queryRow(ctx, subjectKept, key.Subject).Scan(&kept); err != nil {
 			return 0, err
 		}
-		if kept+bytes <= s.keyLimits.Max() {
+		if kept+bytes <= s.keyLimits.MaxBytesPerSubject {
 			return kept, nil
 		}
 		res, err := tx.exec(ctx, forgetOwnOld, key.Subject, expired)

@@ -16,6 +16,7 @@ import (
 	"github.com/microbase-io/customer-service/adapters/sqlite"
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
+	"github.com/microbase-io/customer-service/test/support/sqlitetest"
 )
 
 // What opening the store costs on a file of 100,000 customers (one or two
@@ -38,7 +39,7 @@ func BenchmarkOpen(b *testing.B) {
 					evict(b, path)
 					b.StartTimer()
 				}
-				s, err := sqlite.Open(context.Background(), sqlite.Options{DataDir: dir})
+				s, err := sqlite.Open(context.Background(), sqlitetest.Options(b, dir))
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -52,7 +53,7 @@ func BenchmarkOpen(b *testing.B) {
 
 func seed(b *testing.B, dir string, n int) {
 	b.Helper()
-	s, err := sqlite.Open(context.Background(), sqlite.Options{DataDir: dir})
+	s, err := sqlite.Open(context.Background(), sqlitetest.Options(b, dir))
 	if err != nil {
 		b.Fatal(err)
 	}

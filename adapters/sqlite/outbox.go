@@ -29,7 +29,7 @@ func (s *Store) recordEvent(ctx context.Context, tx session, customerID string, 
 	if err != nil {
 		return err
 	}
-	if waiting >= s.limits.Max() {
+	if waiting >= s.limits.MaxPerCustomer {
 		return application.ErrEventBacklogFull
 	}
 	args, err := jsonview.EventArgs(ev.Args)

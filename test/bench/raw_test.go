@@ -12,6 +12,7 @@ import (
 
 	"github.com/microbase-io/customer-service/adapters/mongodb"
 	"github.com/microbase-io/customer-service/application"
+	"github.com/microbase-io/customer-service/bootstrap"
 	"github.com/microbase-io/customer-service/domain"
 	"github.com/microbase-io/customer-service/test/mongotest"
 )
@@ -52,7 +53,14 @@ func TestRawUpdate_StoresWhatTheServiceStores(t *testing.T) {
 	}
 
 	// The service as the benchmark starts it: no broker, no event.
-	repo := mongodb.NewRepository(db, application.OutboxLimits{Off: true}, application.IdempotencyLimits{})
+	cfg, err := bootstrap.LoadConfig(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo, err := mongodb.NewRepository(db, cfg.OutboxLimits(), cfg.IdempotencyLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
 	raw := newRawTarget(db)
 	changes := []change{
 		{LastName: "Smith-1"},

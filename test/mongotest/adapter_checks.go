@@ -35,7 +35,7 @@ func ctx(t *testing.T) context.Context {
 
 func ensureIndexesIsIdempotent(t *testing.T, client *mongo.Client) {
 	db := FreshDatabase(t, client)
-	repo := mongodb.NewRepository(db, application.OutboxLimits{}, application.IdempotencyLimits{})
+	repo := RepositoryOn(t, db)
 	for i := range 3 {
 		if err := repo.EnsureIndexes(ctx(t)); err != nil {
 			t.Fatalf("EnsureIndexes, run %d: %v", i+1, err)
@@ -79,7 +79,7 @@ func nodeDocument() bson.D {
 
 func nodeDocumentsReadAndUpdate(t *testing.T, client *mongo.Client) {
 	db := FreshDatabase(t, client)
-	repo := mongodb.NewRepository(db, application.OutboxLimits{}, application.IdempotencyLimits{})
+	repo := RepositoryOn(t, db)
 	if err := repo.EnsureIndexes(ctx(t)); err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +122,7 @@ func nodeDocumentsReadAndUpdate(t *testing.T, client *mongo.Client) {
 // a phone is a number, and an optional field not given is absent.
 func addressesAreStoredAsTheNodeServiceStoredThem(t *testing.T, client *mongo.Client) {
 	db := FreshDatabase(t, client)
-	repo := mongodb.NewRepository(db, application.OutboxLimits{}, application.IdempotencyLimits{})
+	repo := RepositoryOn(t, db)
 	c, err := domain.NewCustomer(domain.NewCustomerInput{Email: "ada@example.com", Password: "correct horse", FirstName: "Ada", LastName: "Lovelace",
 		Addresses: []domain.AddressInput{{Name: "Work", FirstName: "Ada", Address1: "1650 Bolman Court", PostCode: "61701",
 			City: "Bloomington", State: "Illinois", Country: "US", Phone: ptr(int64(2173203531))}}}, 4, time.Now().UTC())
