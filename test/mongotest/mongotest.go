@@ -1,6 +1,6 @@
 // Package mongotest gives tests a MongoDB adapter on a fresh database of
-// any server (the embedded store, a container, a real MongoDB), so the
-// repository contract runs unchanged against each.
+// any server (the MongoDB stand-in as a process, a container, a real
+// MongoDB), so the repository contract runs unchanged against each.
 package mongotest
 
 import (
