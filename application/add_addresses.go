@@ -38,8 +38,6 @@ func (uc addAddresses) Handle(ctx context.Context, cmd AddAddressesCommand) (*do
 	return uc.repo.Update(ctx, cmd.CustomerID, cmd.Key.madeAt(uc.clock.Now()), func(c *domain.Customer) (NewEvent, error) {
 		now := uc.clock.Now()
 		added, err := c.AddAddresses(cmd.Addresses, now)
-		return newEvent(EventAddressCreated, map[string]any{
-			"customerId": cmd.CustomerID, "addresses": addressesArgs(added),
-		}, now), err
+		return newEvent(AddressesAdded{CustomerID: cmd.CustomerID, Addresses: added}, now), err
 	})
 }

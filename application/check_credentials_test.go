@@ -26,7 +26,7 @@ var longestPassword = strings.Repeat("Long-s3cret-", 6)
 
 func seedForCredentials(t testing.TB) *sqlite.Store {
 	t.Helper()
-	repo := sqlitetest.Open(t, application.OutboxLimits{})
+	repo := sqlitetest.Open(t)
 	create := application.NewCreateCustomer(repo, credentialsCost, application.SystemClock{})
 	for _, in := range []domain.NewCustomerInput{
 		{Email: "ada@example.com", Password: "s3cret-pass", FirstName: "Ada", LastName: "Lovelace"},
@@ -157,7 +157,7 @@ func TestCheckCredentials_StoreFailureIsNotBadCredentials(t *testing.T) {
 }
 
 func TestNewCheckCredentials_RefusesACostBcryptRefuses(t *testing.T) {
-	if _, err := application.NewCheckCredentials(sqlitetest.Open(t, application.OutboxLimits{}), bcrypt.MaxCost+1); err == nil {
+	if _, err := application.NewCheckCredentials(sqlitetest.Open(t), bcrypt.MaxCost+1); err == nil {
 		t.Fatal("want an error for a cost bcrypt refuses")
 	}
 }
@@ -175,7 +175,7 @@ func TestCredentials_PrintWithoutThePassword(t *testing.T) {
 // failing takes about as long as the others (compare the ns/op of the
 // sub-benchmarks); it asserts nothing, timings being the machine's.
 func BenchmarkCheckCredentials(b *testing.B) {
-	repo := sqlitetest.Open(b, application.OutboxLimits{})
+	repo := sqlitetest.Open(b)
 	const cost = bcrypt.DefaultCost
 	create := application.NewCreateCustomer(repo, cost, application.SystemClock{})
 	for _, in := range []domain.NewCustomerInput{

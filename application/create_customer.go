@@ -39,5 +39,5 @@ func (uc createCustomer) Handle(ctx context.Context, cmd CreateCustomerCommand) 
 	if err != nil {
 		return nil, err
 	}
-	return uc.repo.Create(ctx, c, newEvent(EventCreated, createdArgs(c), now), cmd.Key.madeAt(now))
+	return uc.repo.Create(ctx, c, newEvent(CustomerCreated{Customer: c}, now), cmd.Key.madeAt(now))
 }

@@ -1,11 +1,9 @@
 package application
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/microbase-io/customer-service/domain"
@@ -30,22 +28,23 @@ const (
 type NewEvent struct {
 	// ID is unique per event and stays the same when the event is
 	// delivered again, so consumers deduplicate by it.
-	ID   string
-	Type EventType
-	At   time.Time
-	// Args are the arguments of the change as the service applied them,
-	// as JSON (never a password).
-	Args json.RawMessage
+	ID string
+	At time.Time
+	// Args are what changed, which also say the event's type.
+	Args EventArgs
+}
+
+// Type is the type of the event, as its arguments say.
+func (e NewEvent) Type() EventType {
+	if e.Args == nil {
+		return ""
+	}
+	return e.Args.Type()
 }
 
 // newEvent prepares the event of a write made at.
-func newEvent(t EventType, args any, at time.Time) NewEvent {
-	raw, err := json.Marshal(args)
-	if err != nil {
-		// Arguments are built from strings, lists and maps of them.
-		panic("application: event arguments do not encode: " + err.Error())
-	}
-	return NewEvent{ID: domain.NewID(), Type: t, At: at, Args: raw}
+func newEvent(args EventArgs, at time.Time) NewEvent {
+	return NewEvent{ID: domain.NewID(), At: at, Args: args}
 }
 
 // Event is one change of one customer, as consumers receive it.
@@ -60,20 +59,9 @@ type Event struct {
 	// publishing: at Version or later (nil for REMOVE). Consumers keeping a
 	// copy should apply it only if its version is newer than theirs.
 	Customer *domain.Customer
-	// Args are the arguments of the change (never a password).
-	Args map[string]any
-}
-
-// DecodeEventArgs reads arguments recorded as NewEvent.Args. Numbers stay
-// exact (json.Number): a phone number must not come back as 2.17e+09.
-func DecodeEventArgs(raw []byte) (map[string]any, error) {
-	var args map[string]any
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if err := dec.Decode(&args); err != nil {
-		return nil, fmt.Errorf("event arguments: %w", err)
-	}
-	return args, nil
+	// Args are the arguments of the change as the store recorded them,
+	// rendered for consumers when the write was made (never a password).
+	Args json.RawMessage
 }
 
 // EventPublisher sends events to the bus.
@@ -112,27 +100,21 @@ type Outbox interface {
 	Backlog(ctx context.Context) (int64, error)
 }
 
-// QueuedEvents turns a customer's outbox queue, oldest first, into the
-// events a relay publishes. Each write adds one event and one version, and
-// only the oldest events leave the queue, so the queue is the latest
-// writes: the last event has the customer's current version and each one
-// before it one less. Stores call this rather than number events
-// themselves, so the rule lives in one place.
-func QueuedEvents(c *domain.Customer, queue []NewEvent) ([]Event, error) {
-	events := make([]Event, len(queue))
-	for i, ev := range queue {
-		args, err := DecodeEventArgs(ev.Args)
-		if err != nil {
-			return nil, err
-		}
-		events[i] = Event{
-			ID: ev.ID, Type: ev.Type, CustomerID: c.ID(),
-			Version:    c.Version() - int64(len(queue)-1-i),
-			OccurredAt: ev.At, Args: args,
-		}
-		if ev.Type != EventRemoved {
-			events[i].Customer = c
+// QueuedEvents completes a customer's outbox queue, oldest first, which a
+// store read with each event's ID, Type, OccurredAt and Args as it
+// recorded them. Each write adds one event and one version, and only the
+// oldest events leave the queue, so the queue is the latest writes: the
+// last event has the customer's current version and each one before it
+// one less. Stores call this rather than number events themselves, so the
+// rule lives in one place.
+func QueuedEvents(c *domain.Customer, queue []Event) []Event {
+	for i := range queue {
+		e := &queue[i]
+		e.CustomerID = c.ID()
+		e.Version = c.Version() - int64(len(queue)-1-i)
+		if e.Type != EventRemoved {
+			e.Customer = c
 		}
 	}
-	return events, nil
+	return queue
 }

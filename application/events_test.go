@@ -2,7 +2,6 @@ package application_test
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 	"testing"
 
@@ -52,22 +51,22 @@ func TestEveryWriteRecordsItsEvent(t *testing.T) {
 		typ  application.EventType
 		args string
 	}{
-		{application.EventCreated, `{"addresses":[],"email":"john.doe@gmail.com","firstName":"John","lastName":"Doe","status":"ACTIVE","tags":["VIP"]}`},
+		{application.EventCreated, `{"email":"john.doe@gmail.com","firstName":"John","lastName":"Doe","status":"ACTIVE","tags":["VIP"],"addresses":[]}`},
 		{application.EventUpdated, `{"id":"` + id + `","lastName":"Smith","tags":[]}`},
-		{application.EventAddressCreated, `{"addresses":[{"address_1":"1 Main St","city":"Brussels","country":"BE","firstName":"John","id":"` + addressID + `","name":"Home","postCode":"1000","state":"Brussels"}],"customerId":"` + id + `"}`},
-		{application.EventAddressUpdated, `{"address":{"address_1":"1 Main St","city":"Ghent","country":"BE","firstName":"John","id":"` + addressID + `","name":"Home","postCode":"1000","state":"Brussels"},"customerId":"` + id + `"}`},
-		{application.EventAddressRemoved, `{"addressId":"` + addressID + `","customerId":"` + id + `"}`},
+		{application.EventAddressCreated, `{"customerId":"` + id + `","addresses":[{"name":"Home","firstName":"John","address_1":"1 Main St","postCode":"1000","city":"Brussels","state":"Brussels","country":"BE","id":"` + addressID + `"}]}`},
+		{application.EventAddressUpdated, `{"customerId":"` + id + `","address":{"name":"Home","firstName":"John","address_1":"1 Main St","postCode":"1000","city":"Ghent","state":"Brussels","country":"BE","id":"` + addressID + `"}}`},
+		{application.EventAddressRemoved, `{"customerId":"` + id + `","addressId":"` + addressID + `"}`},
 		{application.EventRemoved, `{"id":"` + id + `"}`},
 	}
 	if len(events) != len(want) {
 		t.Fatalf("%d events, want %d (the update that changed nothing records none)", len(events), len(want))
 	}
 	for i, e := range events {
-		args, _ := json.Marshal(e.Args)
+		args := string(e.Args)
 		if e.Type != want[i].typ || string(args) != want[i].args || e.Version != int64(i) {
 			t.Errorf("event %d = %s v%d %s\nwant %s v%d %s", i, e.Type, e.Version, args, want[i].typ, i, want[i].args)
 		}
-		if strings.Contains(strings.ToLower(string(args)), "password") {
+		if strings.Contains(strings.ToLower(args), "password") {
 			t.Errorf("event %d carries a password: %s", i, args)
 		}
 	}

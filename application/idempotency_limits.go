@@ -1,31 +1,28 @@
 package application
 
 import (
+	"fmt"
 	"iter"
 	"time"
 )
 
-// DefaultIdempotencyMaxBytes is the limit of IdempotencyLimits when none
-// is given.
-const DefaultIdempotencyMaxBytes = 64 << 20
-
 // IdempotencyLimits bound what keyed writes make a store keep; every store
-// honours them before a keyed write writes.
+// honours them before a keyed write writes. The configuration gives them
+// (configs/config.yaml); a store refuses limits that fail Check.
 type IdempotencyLimits struct {
 	// MaxBytesPerSubject bounds the records (results and keys) that one
 	// subject's keyed writes leave within IdempotencyWindow. A keyed
 	// write that would go beyond is refused (KeyRecordsFull) and writes
-	// nothing; writes without a key never count. Zero is
-	// DefaultIdempotencyMaxBytes.
+	// nothing; writes without a key never count.
 	MaxBytesPerSubject int64
 }
 
-// Max is the effective limit.
-func (l IdempotencyLimits) Max() int64 {
+// Check refuses a bound that leaves no room for any record.
+func (l IdempotencyLimits) Check() error {
 	if l.MaxBytesPerSubject <= 0 {
-		return DefaultIdempotencyMaxBytes
+		return fmt.Errorf("idempotency limits: %d bytes per subject: it must be positive", l.MaxBytesPerSubject)
 	}
-	return l.MaxBytesPerSubject
+	return nil
 }
 
 // KeyRecordsFull is the refusal of a keyed write that needs need bytes

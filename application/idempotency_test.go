@@ -89,11 +89,26 @@ func TestAFullSubjectIsToldWhenEnoughHasLeftTheWindow(t *testing.T) {
 	}
 }
 
-func TestTheLimitDefaultsTo64MiB(t *testing.T) {
-	if got := (application.IdempotencyLimits{}).Max(); got != 64<<20 {
-		t.Fatalf("default limit %d", got)
+// A store is given its limits by the configuration; one that would have
+// to guess (a zero left unset) refuses them instead.
+func TestLimitsThatLeaveNoRoomAreRefused(t *testing.T) {
+	tests := []struct {
+		name  string
+		check func() error
+		ok    bool
+	}{
+		{"no idempotency bound", application.IdempotencyLimits{}.Check, false},
+		{"a negative idempotency bound", application.IdempotencyLimits{MaxBytesPerSubject: -1}.Check, false},
+		{"an idempotency bound", application.IdempotencyLimits{MaxBytesPerSubject: 1 << 20}.Check, true},
+		{"no outbox cap", application.OutboxLimits{}.Check, false},
+		{"an outbox cap of one event", application.OutboxLimits{MaxPerCustomer: 1}.Check, true},
+		{"the outbox off, where no cap applies", application.OutboxLimits{Off: true}.Check, true},
 	}
-	if got := (application.IdempotencyLimits{MaxBytesPerSubject: 1 << 20}).Max(); got != 1<<20 {
-		t.Fatalf("limit %d, want the one given", got)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := tt.check(); (err == nil) != tt.ok {
+				t.Fatalf("Check() = %v, want ok %v", err, tt.ok)
+			}
+		})
 	}
 }

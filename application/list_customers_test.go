@@ -19,7 +19,7 @@ import (
 // every third one is INACTIVE and every other one tagged VIP.
 func seedMany(t *testing.T, n int) (*sqlite.Store, []string) {
 	t.Helper()
-	repo := sqlitetest.Open(t, application.OutboxLimits{})
+	repo := sqlitetest.Open(t)
 	clock := &fixedClock{}
 	create := application.NewCreateCustomer(repo, bcrypt.MinCost, clock)
 	ids := make([]string, n)

@@ -1,6 +1,9 @@
 package application
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // ErrEventBacklogFull is what a repository returns for a write of a
 // customer whose events waiting for the broker have reached the limit:
@@ -8,12 +11,9 @@ import "errors"
 // has published some.
 var ErrEventBacklogFull = errors.New("the customer's event backlog is full")
 
-// DefaultMaxEventsPerCustomer is the limit of OutboxLimits when none is
-// given.
-const DefaultMaxEventsPerCustomer = 200
-
 // OutboxLimits say what writes leave in the outbox; every store honours
-// them in the same atomic step as the write.
+// them in the same atomic step as the write. The configuration gives them
+// (configs/config.yaml); a store refuses limits that fail Check.
 type OutboxLimits struct {
 	// Off: no broker is configured, so writes record no event (nothing
 	// would ever publish it, and the outbox would only grow). A removed
@@ -21,15 +21,15 @@ type OutboxLimits struct {
 	Off bool
 	// MaxPerCustomer caps the events one customer may have waiting; a
 	// write beyond it is refused with ErrEventBacklogFull, so that a
-	// broker outage cannot grow a customer's record without bound. Zero
-	// is DefaultMaxEventsPerCustomer.
+	// broker outage cannot grow a customer's record without bound.
 	MaxPerCustomer int
 }
 
-// Max is the effective cap.
-func (l OutboxLimits) Max() int {
-	if l.MaxPerCustomer <= 0 {
-		return DefaultMaxEventsPerCustomer
+// Check refuses a cap below one event, unless the outbox is off and no
+// cap applies.
+func (l OutboxLimits) Check() error {
+	if !l.Off && l.MaxPerCustomer < 1 {
+		return fmt.Errorf("outbox limits: at most %d events per customer: it must be at least 1", l.MaxPerCustomer)
 	}
-	return l.MaxPerCustomer
+	return nil
 }

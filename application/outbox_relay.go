@@ -3,19 +3,21 @@ package application
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"strconv"
 	"sync"
 	"time"
 )
 
-// RelayConfig tunes a Relay; zero values take the defaults.
+// RelayConfig tunes a Relay. Owner and Lease are required; the other zero
+// values take the defaults.
 type RelayConfig struct {
 	// Owner names this relay in leases; unique per process.
 	Owner string
 	// Lease is how long a relay holds a customer's events before another
-	// may take them over (default 30 s). It bounds how long the events of a
-	// crashed instance wait.
+	// may take them over (the configuration's outbox_lease). It bounds how
+	// long the events of a crashed instance wait.
 	Lease time.Duration
 	// PollInterval is the pause when nothing waits (default 200 ms).
 	PollInterval time.Duration
@@ -33,7 +35,6 @@ func (c RelayConfig) withDefaults() RelayConfig {
 			*d = v
 		}
 	}
-	def(&c.Lease, 30*time.Second)
 	def(&c.PollInterval, 200*time.Millisecond)
 	def(&c.PublishTimeout, 5*time.Second)
 	def(&c.MaxBackoff, 5*time.Second)
@@ -63,8 +64,12 @@ type Relay struct {
 	observer  RelayObserver
 }
 
-func NewRelay(outbox Outbox, publisher EventPublisher, clock Clock, cfg RelayConfig, observer RelayObserver) *Relay {
-	return &Relay{outbox: outbox, publisher: publisher, clock: clock, cfg: cfg.withDefaults(), observer: observer}
+// NewRelay refuses a config without an owner or a lease.
+func NewRelay(outbox Outbox, publisher EventPublisher, clock Clock, cfg RelayConfig, observer RelayObserver) (*Relay, error) {
+	if cfg.Owner == "" || cfg.Lease <= 0 {
+		return nil, fmt.Errorf("relay: owner %q and lease %s: both are required", cfg.Owner, cfg.Lease)
+	}
+	return &Relay{outbox: outbox, publisher: publisher, clock: clock, cfg: cfg.withDefaults(), observer: observer}, nil
 }
 
 // backlogEvery spaces the backlog count, a query over the collection.

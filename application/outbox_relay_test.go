@@ -50,17 +50,27 @@ func (quietObserver) PublishFailed(application.Event, error) {}
 func (quietObserver) OutboxFailed(error)                     {}
 func (quietObserver) Backlog(int64)                          {}
 
-var fastRelay = application.RelayConfig{PollInterval: time.Millisecond, MaxBackoff: 5 * time.Millisecond}
+var fastRelay = application.RelayConfig{Lease: time.Minute, PollInterval: time.Millisecond, MaxBackoff: 5 * time.Millisecond}
+
+func newRelay(t *testing.T, outbox application.Outbox, pub application.EventPublisher, clock application.Clock, cfg application.RelayConfig) *application.Relay {
+	t.Helper()
+	relay, err := application.NewRelay(outbox, pub, clock, cfg, quietObserver{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return relay
+}
 
 func startRelay(t *testing.T, outbox application.Outbox, pub application.EventPublisher, owner string) (stop func()) {
 	t.Helper()
 	cfg := fastRelay
 	cfg.Owner = owner
+	relay := newRelay(t, outbox, pub, application.SystemClock{}, cfg)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		application.NewRelay(outbox, pub, application.SystemClock{}, cfg, quietObserver{}).Run(ctx)
+		relay.Run(ctx)
 	}()
 	var once sync.Once
 	stop = func() { once.Do(func() { cancel(); <-done }) }
@@ -126,7 +136,7 @@ func perCustomer(t *testing.T, delivered []application.Event, ids []string) map[
 }
 
 func TestRelayPublishesEveryEventInOrderAndEmptiesTheOutbox(t *testing.T) {
-	repo := sqlitetest.Open(t, application.OutboxLimits{})
+	repo := sqlitetest.Open(t)
 	ids := writes(t, repo, 10)
 	b := &bus{}
 	startRelay(t, repo, b, "relay")
@@ -140,7 +150,7 @@ func TestRelayPublishesEveryEventInOrderAndEmptiesTheOutbox(t *testing.T) {
 }
 
 func TestRelayKeepsEventsWhileTheBrokerIsAwayAndSendsThemAllAfter(t *testing.T) {
-	repo := sqlitetest.Open(t, application.OutboxLimits{})
+	repo := sqlitetest.Open(t)
 	b := &bus{down: true}
 	startRelay(t, repo, b, "relay")
 	ids := writes(t, repo, 50) // 100 writes, all accepted while the broker is away
@@ -158,7 +168,7 @@ func TestRelayKeepsEventsWhileTheBrokerIsAwayAndSendsThemAllAfter(t *testing.T) 
 }
 
 func TestTwoRelaysPublishEachEventOnce(t *testing.T) {
-	repo := sqlitetest.Open(t, application.OutboxLimits{})
+	repo := sqlitetest.Open(t)
 	b := &bus{}
 	startRelay(t, repo, b, "relay-a")
 	startRelay(t, repo, b, "relay-b")
@@ -182,14 +192,14 @@ func (stuck) Publish(ctx context.Context, _ application.Event) error {
 }
 
 func TestEventsOfARelayThatDiedAreTakenOverAfterItsLease(t *testing.T) {
-	repo := sqlitetest.Open(t, application.OutboxLimits{})
+	repo := sqlitetest.Open(t)
 	ids := writes(t, repo, 3)
 	// The first relay claims customers and never gets a confirm; it stops
 	// as a killed process would, holding its leases.
 	cfg := fastRelay
 	cfg.Owner, cfg.PublishTimeout, cfg.Lease = "doomed", 50*time.Millisecond, time.Hour
 	ctx, cancel := context.WithCancel(context.Background())
-	go application.NewRelay(repo, stuck{}, application.SystemClock{}, cfg, quietObserver{}).Run(ctx)
+	go newRelay(t, repo, stuck{}, application.SystemClock{}, cfg).Run(ctx)
 	time.Sleep(20 * time.Millisecond)
 	cancel()
 
@@ -200,7 +210,7 @@ func TestEventsOfARelayThatDiedAreTakenOverAfterItsLease(t *testing.T) {
 	cfg.Owner = "successor"
 	ctx2, cancel2 := context.WithCancel(context.Background())
 	defer cancel2()
-	go application.NewRelay(repo, b, later, cfg, quietObserver{}).Run(ctx2)
+	go newRelay(t, repo, b, later, cfg).Run(ctx2)
 	waitFor(t, "6 events", func() bool { return len(b.events()) >= 6 })
 	perCustomer(t, b.events(), ids)
 }
@@ -208,3 +218,18 @@ func TestEventsOfARelayThatDiedAreTakenOverAfterItsLease(t *testing.T) {
 type clockAt time.Time
 
 func (c clockAt) Now() time.Time { return time.Time(c) }
+
+// The lease comes from the configuration: a relay without one, which
+// would have to guess how long to hold events, is refused.
+func TestARelayWithoutOwnerOrLeaseIsRefused(t *testing.T) {
+	for name, cfg := range map[string]application.RelayConfig{
+		"no lease": {Owner: "relay"},
+		"no owner": {Lease: time.Minute},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if r, err := application.NewRelay(sqlitetest.Open(t), &bus{}, application.SystemClock{}, cfg, quietObserver{}); err == nil || r != nil {
+				t.Fatalf("NewRelay = %v, %v; want refused", r, err)
+			}
+		})
+	}
+}

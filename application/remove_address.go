@@ -37,9 +37,7 @@ func (uc removeAddress) Handle(ctx context.Context, cmd RemoveAddressCommand) (*
 	}
 	c, err := uc.repo.Update(ctx, customerID, cmd.Key.madeAt(uc.clock.Now()), func(c *domain.Customer) (NewEvent, error) {
 		now := uc.clock.Now()
-		return newEvent(EventAddressRemoved, map[string]any{
-			"customerId": customerID, "addressId": addressID,
-		}, now), c.RemoveAddress(addressID, now)
+		return newEvent(AddressRemoved{CustomerID: customerID, AddressID: addressID}, now), c.RemoveAddress(addressID, now)
 	})
 	return c, addressNotFound(err, customerID, addressID)
 }

@@ -34,5 +34,5 @@ func (uc removeCustomer) Handle(ctx context.Context, cmd RemoveCustomerCommand) 
 		return err
 	}
 	now := uc.clock.Now()
-	return uc.repo.Delete(ctx, cmd.ID, newEvent(EventRemoved, map[string]any{"id": cmd.ID}, now), cmd.Key.madeAt(now))
+	return uc.repo.Delete(ctx, cmd.ID, newEvent(CustomerRemoved{ID: cmd.ID}, now), cmd.Key.madeAt(now))
 }

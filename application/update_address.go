@@ -48,9 +48,7 @@ func (uc updateAddress) Handle(ctx context.Context, cmd UpdateAddressCommand) (*
 	c, err := uc.repo.Update(ctx, cmd.CustomerID, cmd.Key.madeAt(uc.clock.Now()), func(c *domain.Customer) (NewEvent, error) {
 		now := uc.clock.Now()
 		a, err := c.ReplaceAddress(addressID, cmd.Address, now)
-		return newEvent(EventAddressUpdated, map[string]any{
-			"customerId": cmd.CustomerID, "address": addressArgs(a),
-		}, now), err
+		return newEvent(AddressReplaced{CustomerID: cmd.CustomerID, Address: a}, now), err
 	})
 	return c, addressNotFound(err, cmd.CustomerID, addressID)
 }

@@ -52,5 +52,5 @@ func (uc updateCustomer) Handle(ctx context.Context, cmd UpdateCustomerCommand) 
 		return c, nil
 	}
 	now := uc.clock.Now()
-	return uc.repo.Patch(ctx, cmd.ID, patch, cmd.Version, now, newEvent(EventUpdated, updatedArgs(cmd.ID, patch), now), cmd.Key.madeAt(now))
+	return uc.repo.Patch(ctx, cmd.ID, patch, cmd.Version, now, newEvent(CustomerUpdated{ID: cmd.ID, Patch: patch}, now), cmd.Key.madeAt(now))
 }

@@ -23,7 +23,7 @@ func ptr[T any](v T) *T { return &v }
 
 func seed(t *testing.T) (*sqlite.Store, *fixedClock, *domain.Customer) {
 	t.Helper()
-	repo := sqlitetest.Open(t, application.OutboxLimits{})
+	repo := sqlitetest.Open(t)
 	clock := &fixedClock{t: time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)}
 	c, err := application.NewCreateCustomer(repo, bcrypt.MinCost, clock).Handle(context.Background(), application.CreateCustomerCommand{Customer: domain.NewCustomerInput{
 		Email: "john.doe@gmail.com", Password: "s3cret-pass", FirstName: "John", LastName: "Doe", Tags: []string{"VIP"},

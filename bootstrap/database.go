@@ -78,13 +78,16 @@ func newMongoDatabase(client *mongo.Client, cfg Config) *mongo.Database {
 
 // newMongoRepository makes sure the indexes exist before the service takes
 // traffic: without the unique email index, duplicates could slip in.
-func newMongoRepository(lc fx.Lifecycle, db *mongo.Database, cfg Config) *mongodb.Repository {
-	repo := mongodb.NewRepository(db, cfg.OutboxLimits(), cfg.IdempotencyLimits())
+func newMongoRepository(lc fx.Lifecycle, db *mongo.Database, cfg Config) (*mongodb.Repository, error) {
+	repo, err := mongodb.NewRepository(db, cfg.OutboxLimits(), cfg.IdempotencyLimits())
+	if err != nil {
+		return nil, err
+	}
 	lc.Append(fx.StartHook(func(ctx context.Context) error {
 		if err := repo.EnsureIndexes(ctx); err != nil {
 			return fmt.Errorf("creating indexes: %w", err)
 		}
 		return nil
 	}))
-	return repo
+	return repo, nil
 }

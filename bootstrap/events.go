@@ -13,8 +13,8 @@ import (
 )
 
 // eventsModule publishes the events writes leave in the outbox. Without a
-// broker, writes still record their events (a broker configured later
-// publishes them) and nothing is published.
+// broker nothing is published, and writes record no event, since nothing
+// would ever take it out (Config.OutboxLimits).
 func eventsModule(cfg Config) fx.Option {
 	if cfg.AMQPURL == "" {
 		return fx.Invoke(func(log *zap.Logger) {
@@ -39,9 +39,12 @@ func newPublisher(lc fx.Lifecycle, cfg Config, log *zap.Logger) (*amqp.Publisher
 }
 
 func startRelay(lc fx.Lifecycle, cfg Config, outbox application.Outbox, publisher application.EventPublisher,
-	clock application.Clock, m *metrics.Metrics, log *zap.Logger) {
-	relay := application.NewRelay(outbox, publisher, clock,
+	clock application.Clock, m *metrics.Metrics, log *zap.Logger) error {
+	relay, err := application.NewRelay(outbox, publisher, clock,
 		application.RelayConfig{Owner: domain.NewID(), Lease: cfg.OutboxLease}, relayLog{log: log.Named("events"), metrics: m})
+	if err != nil {
+		return err
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	lc.Append(fx.Hook{
@@ -64,6 +67,7 @@ func startRelay(lc fx.Lifecycle, cfg Config, outbox application.Outbox, publishe
 			}
 		},
 	})
+	return nil
 }
 
 // relayLog reports the relay's work to logs and metrics; an event that

@@ -28,8 +28,8 @@ func TestIdempotencyMaxBytesSetting(t *testing.T) {
 				}
 				return
 			}
-			if err != nil || cfg.IdempotencyLimits().Max() != tt.want {
-				t.Fatalf("limit = %d (err %v), want %d", cfg.IdempotencyLimits().Max(), err, tt.want)
+			if err != nil || cfg.IdempotencyLimits().MaxBytesPerSubject != tt.want {
+				t.Fatalf("limit = %d (err %v), want %d", cfg.IdempotencyLimits().MaxBytesPerSubject, err, tt.want)
 			}
 		})
 	}

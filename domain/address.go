@@ -1,9 +1,8 @@
 package domain
 
-// Address is a postal address embedded in a customer. It is a value: it is
-// replaced as a whole, never edited field by field.
-type Address struct {
-	ID           string
+// AddressInput is an address as a caller sends it, before validation:
+// every field of an address but its id, which NewAddress gives it.
+type AddressInput struct {
 	Name         string
 	FirstName    string
 	LastName     string
@@ -16,6 +15,14 @@ type Address struct {
 	Company      string
 	Phone        *int64
 	Instructions string
+}
+
+// Address is a postal address embedded in a customer: a validated
+// AddressInput and its id. It is a value: it is replaced as a whole, never
+// edited field by field.
+type Address struct {
+	AddressInput
+	ID string
 }
 
 // Equal reports whether a and b hold the same values (Phone is compared
@@ -30,22 +37,6 @@ func (a Address) Equal(b Address) bool {
 		return phoneA == phoneB
 	}
 	return *phoneA == *phoneB
-}
-
-// AddressInput is an address as a caller sends it, before validation.
-type AddressInput struct {
-	Name         string
-	FirstName    string
-	LastName     string
-	Address1     string
-	Address2     string
-	PostCode     string
-	City         string
-	State        string
-	Country      string
-	Company      string
-	Phone        *int64
-	Instructions string
 }
 
 // NewAddress validates in and returns the address with the given id.
@@ -67,8 +58,7 @@ func validateAddress(id string, in AddressInput, prefix string, p *problems) Add
 		p.check(prefix+field, err)
 		return v
 	}
-	a := Address{
-		ID:           id,
+	a := Address{ID: id, AddressInput: AddressInput{
 		Name:         text("name", in.Name, MaxNameLength, true),
 		FirstName:    text("firstName", in.FirstName, MaxNameLength, true),
 		LastName:     text("lastName", in.LastName, MaxNameLength, false),
@@ -79,7 +69,7 @@ func validateAddress(id string, in AddressInput, prefix string, p *problems) Add
 		State:        text("state", in.State, MaxTextLength, true),
 		Company:      text("company", in.Company, MaxTextLength, false),
 		Instructions: text("instructions", in.Instructions, MaxNoteLength, false),
-	}
+	}}
 	if in.Phone != nil {
 		if *in.Phone < 0 || *in.Phone > maxPhone {
 			p.add(prefix+"phone", "must be a number of at most 15 digits")

@@ -28,8 +28,7 @@ func TestNewAddress_TrimsFieldsUpperCasesCountryAndKeepsTheID(t *testing.T) {
 	if err != nil {
 		t.Fatalf("NewAddress error = %v", err)
 	}
-	want := domain.Address{
-		ID:           "addr-1",
+	want := domain.Address{ID: "addr-1", AddressInput: domain.AddressInput{
 		Name:         "Work",
 		FirstName:    "Ada",
 		LastName:     "Lovelace",
@@ -42,7 +41,7 @@ func TestNewAddress_TrimsFieldsUpperCasesCountryAndKeepsTheID(t *testing.T) {
 		Company:      "Analytical Engines",
 		Phone:        ptr(int64(2173203531)),
 		Instructions: "Ring twice",
-	}
+	}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("NewAddress =\n%+v\nwant\n%+v", got, want)
 	}

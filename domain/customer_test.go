@@ -523,7 +523,7 @@ func TestRestoreCustomer_LoadsStoredDataAsIsWithoutValidating(t *testing.T) {
 		LastName:     "  Lovelace  ",
 		Status:       "INACTIVE",
 		Tags:         []string{"VIP", "VIP"},
-		Addresses:    []domain.Address{{ID: "a", Country: "UK"}},
+		Addresses:    []domain.Address{{ID: "a", AddressInput: domain.AddressInput{Country: "UK"}}},
 		Version:      12,
 		CreatedAt:    created,
 		UpdatedAt:    later,

@@ -10,18 +10,17 @@ import (
 
 // Defaults for the zero values of Config.
 const (
-	defaultExchange       = "CUSTOMERS"
 	defaultConnectionName = "customer-service"
 	defaultReconnectMin   = 100 * time.Millisecond
 	defaultReconnectMax   = 5 * time.Second
 )
 
-// Config says where events go. Only URL is required.
+// Config says where events go. URL and Exchange are required.
 type Config struct {
 	// URL is the broker's AMQP URI, amqp://user:password@host:5672/vhost.
 	URL string
-	// Exchange is the durable topic exchange events are published to
-	// (CUSTOMERS when empty); it also prefixes every routing key.
+	// Exchange is the durable topic exchange events are published to (the
+	// configuration's amqp_exchange); it also prefixes every routing key.
 	Exchange string
 	// ConnectionName labels the connection in the broker's tools, so an
 	// operator can tell which service holds it (customer-service when empty).
@@ -45,7 +44,7 @@ func (c Config) withDefaults() (Config, amqp091.URI, error) {
 		return c, amqp091.URI{}, errors.New("amqp: broker URL is not an AMQP URI (amqp://user:password@host:port/vhost)")
 	}
 	if c.Exchange == "" {
-		c.Exchange = defaultExchange
+		return c, uri, errors.New("amqp: no exchange to publish to")
 	}
 	if c.ConnectionName == "" {
 		c.ConnectionName = defaultConnectionName

@@ -11,9 +11,10 @@ func TestNewRefusesSettingsNoRetryCanFix(t *testing.T) {
 		name string
 		cfg  Config
 	}{
-		{"no URL", Config{}},
-		{"not an AMQP URL", Config{URL: "http://user:s3cret@localhost:5672/"}},
-		{"max wait below min", Config{URL: "amqp://localhost/", ReconnectMin: time.Second, ReconnectMax: time.Millisecond}},
+		{"no URL", Config{Exchange: "test-events"}},
+		{"not an AMQP URL", Config{URL: "http://user:s3cret@localhost:5672/", Exchange: "test-events"}},
+		{"no exchange", Config{URL: "amqp://user:s3cret@localhost/"}},
+		{"max wait below min", Config{URL: "amqp://localhost/", Exchange: "test-events", ReconnectMin: time.Second, ReconnectMax: time.Millisecond}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -31,13 +32,13 @@ func TestNewRefusesSettingsNoRetryCanFix(t *testing.T) {
 	}
 }
 
-func TestZeroSettingsGetTheMicroBaseDefaults(t *testing.T) {
-	cfg, _, err := Config{URL: "amqp://localhost/"}.withDefaults()
+func TestZeroSettingsGetTheirDefaults(t *testing.T) {
+	cfg, _, err := Config{URL: "amqp://localhost/", Exchange: "test-events"}.withDefaults()
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := Config{
-		URL: "amqp://localhost/", Exchange: "CUSTOMERS", ConnectionName: "customer-service",
+		URL: "amqp://localhost/", Exchange: "test-events", ConnectionName: "customer-service",
 		ReconnectMin: 100 * time.Millisecond, ReconnectMax: 5 * time.Second,
 	}
 	if cfg != want {

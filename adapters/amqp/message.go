@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 
 	amqp091 "github.com/rabbitmq/amqp091-go"
 
@@ -24,17 +23,18 @@ type envelope struct {
 	Timestamp string                `json:"timestamp"`
 }
 
-// customerChange is the data of CREATE and UPDATE.
+// customerChange is the data of CREATE and UPDATE; Data is the event's
+// arguments as recorded (jsonview.EventArgs).
 type customerChange struct {
 	New  jsonview.Customer `json:"new"`
-	Data map[string]any    `json:"data"`
+	Data json.RawMessage   `json:"data"`
 }
 
-// addressChange is the data of the address events, which the Node.js
-// service names "customer" rather than "new".
+// addressChange is the data of the address events, whose customer
+// MicroBase consumers read under "customer" rather than "new".
 type addressChange struct {
 	Customer jsonview.Customer `json:"customer"`
-	Data     map[string]any    `json:"data"`
+	Data     json.RawMessage   `json:"data"`
 }
 
 // routingKey is what consumers bind to: the exchange, a dot, the type.
@@ -86,26 +86,22 @@ func eventData(e application.Event) (any, error) {
 		if e.Customer == nil {
 			return nil, fmt.Errorf("amqp: %s event %s without customer", e.Type, e.ID)
 		}
-		return customerChange{New: jsonview.FromCustomer(e.Customer), Data: safeArgs(e.Args)}, nil
+		return customerChange{New: jsonview.FromCustomer(e.Customer), Data: args(e)}, nil
 	case application.EventAddressCreated, application.EventAddressUpdated, application.EventAddressRemoved:
 		if e.Customer == nil {
 			return nil, fmt.Errorf("amqp: %s event %s without customer", e.Type, e.ID)
 		}
-		return addressChange{Customer: jsonview.FromCustomer(e.Customer), Data: safeArgs(e.Args)}, nil
+		return addressChange{Customer: jsonview.FromCustomer(e.Customer), Data: args(e)}, nil
 	default:
 		return nil, fmt.Errorf("amqp: event %s has unknown type %q", e.ID, e.Type)
 	}
 }
 
-// safeArgs drops a password even though the application never passes one:
-// the Node.js service published it in clear, and a message on the bus can
-// be read by every consumer, so this adapter is the last place to stop it.
-// Missing arguments become {} so consumers always find an object.
-func safeArgs(args map[string]any) map[string]any {
-	out := maps.Clone(args)
-	if out == nil {
-		out = map[string]any{}
+// args are e's arguments, {} when it has none, so that consumers always
+// find an object.
+func args(e application.Event) json.RawMessage {
+	if len(e.Args) == 0 {
+		return json.RawMessage("{}")
 	}
-	delete(out, "password")
-	return out
+	return e.Args
 }

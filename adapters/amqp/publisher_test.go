@@ -279,7 +279,7 @@ func unreachableURL(t *testing.T) string {
 }
 
 func TestWithoutABrokerNewSucceedsAndPublishFailsAtOnce(t *testing.T) {
-	p, err := New(Config{URL: unreachableURL(t)}, nil)
+	p, err := New(Config{URL: unreachableURL(t), Exchange: "test-events"}, nil)
 	if err != nil {
 		t.Fatalf("New without a broker: %v", err)
 	}
@@ -302,7 +302,7 @@ func TestWithoutABrokerNewSucceedsAndPublishFailsAtOnce(t *testing.T) {
 }
 
 func TestAnInvalidEventIsRefusedBeforeTheBrokerIsAsked(t *testing.T) {
-	p, err := New(Config{URL: unreachableURL(t)}, nil)
+	p, err := New(Config{URL: unreachableURL(t), Exchange: "test-events"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ func fieldsTestCustomer(withTimes bool) jsonview.Customer {
 	c := jsonview.Customer{
 		Email: "ada@example.com", FirstName: "Ada", LastName: "Lovelace", Status: "ACTIVE",
 		Tags:      []string{"VIP"},
-		Addresses: []jsonview.Address{{Name: "Work", FirstName: "Ada", Address1: "1 Main St", PostCode: "1", City: "C", State: "S", Country: "US", Phone: &phone, ID: "a1"}},
+		Addresses: []jsonview.Address{{AddressFields: jsonview.AddressFields{Name: "Work", FirstName: "Ada", Address1: "1 Main St", PostCode: "1", City: "C", State: "S", Country: "US", Phone: &phone}, ID: "a1"}},
 		ID:        "c1", Version: 3,
 	}
 	if withTimes {

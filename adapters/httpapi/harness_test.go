@@ -102,7 +102,7 @@ func newAPI(t *testing.T, opts ...apiOption) *api {
 	for _, o := range opts {
 		o(&setup)
 	}
-	mem := sqlitetest.Open(t, application.OutboxLimits{})
+	mem := sqlitetest.Open(t)
 	var repo application.CustomerRepository = mem
 	if setup.repo != nil {
 		repo = setup.repo(mem)

@@ -115,7 +115,7 @@ func benchService(b *testing.B) (http.Handler, string, string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := repo.Create(context.Background(), c, application.NewEvent{ID: domain.NewID(), Type: application.EventCreated, At: time.Now(), Args: []byte(`{}`)}, application.IdempotencyKey{}); err != nil {
+	if _, err := repo.Create(context.Background(), c, application.NewEvent{ID: domain.NewID(), At: time.Now(), Args: application.CustomerCreated{Customer: c}}, application.IdempotencyKey{}); err != nil {
 		b.Fatal(err)
 	}
 	clock := application.SystemClock{}

@@ -2,6 +2,10 @@
 // it in JSON: in every HTTP answer and in every event on the bus, one shape
 // wherever a customer appears. It is built from the domain's snapshot field
 // by field, which keeps the password hash out by construction.
+//
+// The stores keep addresses, and the answers of keyed writes, in this shape
+// too: the Node.js service stored its API's objects as they are, so the
+// names of the stored form and of the answers are one contract.
 package jsonview
 
 import "github.com/microbase-io/customer-service/domain"
@@ -21,9 +25,16 @@ type Customer struct {
 	UpdatedAt Timestamp `json:"updatedAt,omitzero"`
 }
 
-// Address leaves out optional fields the caller never gave, as the Node.js
-// service did.
+// Address is domain.Address with the MicroBase names, its id last.
 type Address struct {
+	AddressFields `json:",inline"`
+	ID            string `json:"id"`
+}
+
+// AddressFields are domain.AddressInput's fields, in its order: FromAddress
+// converts one into the other, so they cannot drift apart. Optional fields
+// the caller never gave are left out, as the Node.js service did.
+type AddressFields struct {
 	Name         string `json:"name"`
 	FirstName    string `json:"firstName"`
 	LastName     string `json:"lastName,omitempty"`
@@ -36,7 +47,6 @@ type Address struct {
 	Company      string `json:"company,omitempty"`
 	Phone        *int64 `json:"phone,omitempty"`
 	Instructions string `json:"instructions,omitempty"`
-	ID           string `json:"id"`
 }
 
 // FromCustomer renders c.
@@ -48,7 +58,7 @@ func FromCustomer(c *domain.Customer) Customer {
 		LastName:  s.LastName,
 		Status:    s.Status,
 		Tags:      s.Tags,
-		Addresses: make([]Address, len(s.Addresses)),
+		Addresses: FromAddresses(s.Addresses),
 		ID:        s.ID,
 		Version:   s.Version,
 		CreatedAt: Timestamp(s.CreatedAt),
@@ -57,18 +67,43 @@ func FromCustomer(c *domain.Customer) Customer {
 	if out.Tags == nil {
 		out.Tags = []string{}
 	}
-	for i, a := range s.Addresses {
-		out.Addresses[i] = FromAddress(a)
-	}
 	return out
+}
+
+// ToDomain is the customer c renders, for a store that keeps answers. It
+// has no password hash: no rendering holds one.
+func (c Customer) ToDomain() *domain.Customer {
+	return domain.RestoreCustomer(domain.CustomerSnapshot{
+		ID: c.ID, Email: c.Email, FirstName: c.FirstName, LastName: c.LastName, Status: c.Status,
+		Tags: c.Tags, Addresses: ToAddresses(c.Addresses), Version: c.Version,
+		CreatedAt: c.CreatedAt.utc(), UpdatedAt: c.UpdatedAt.utc(),
+	})
 }
 
 // FromAddress renders a.
 func FromAddress(a domain.Address) Address {
-	return Address{
-		Name: a.Name, FirstName: a.FirstName, LastName: a.LastName,
-		Address1: a.Address1, Address2: a.Address2, PostCode: a.PostCode,
-		City: a.City, State: a.State, Country: a.Country, Company: a.Company,
-		Phone: a.Phone, Instructions: a.Instructions, ID: a.ID,
+	return Address{AddressFields: AddressFields(a.AddressInput), ID: a.ID}
+}
+
+// ToDomain is the address a renders.
+func (a Address) ToDomain() domain.Address {
+	return domain.Address{AddressInput: domain.AddressInput(a.AddressFields), ID: a.ID}
+}
+
+// FromAddresses renders addresses, none as an empty list.
+func FromAddresses(addresses []domain.Address) []Address {
+	out := make([]Address, len(addresses))
+	for i, a := range addresses {
+		out[i] = FromAddress(a)
 	}
+	return out
+}
+
+// ToAddresses is the addresses the list renders.
+func ToAddresses(addresses []Address) []domain.Address {
+	out := make([]domain.Address, len(addresses))
+	for i, a := range addresses {
+		out[i] = a.ToDomain()
+	}
+	return out
 }

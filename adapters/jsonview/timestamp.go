@@ -1,6 +1,10 @@
 package jsonview
 
-import "time"
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+)
 
 // Layout is how every time is written: UTC with exactly three fractional
 // digits, as JavaScript's Date.toISOString writes it (and so the Node.js
@@ -20,3 +24,30 @@ func (t Timestamp) MarshalJSON() ([]byte, error) {
 	b = time.Time(t).UTC().AppendFormat(b, Layout)
 	return append(b, '"'), nil
 }
+
+// UnmarshalJSON reads a time in RFC 3339 (Layout among them), or a number
+// of milliseconds since the epoch, as JavaScript's Date.getTime gives it;
+// null leaves t as it is.
+func (t *Timestamp) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
+	var ms int64
+	if err := json.Unmarshal(b, &ms); err == nil {
+		*t = Timestamp(time.UnixMilli(ms))
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("jsonview: a time is a string or a number of milliseconds, not %.40s", b)
+	}
+	parsed, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return fmt.Errorf("jsonview: %w", err)
+	}
+	*t = Timestamp(parsed)
+	return nil
+}
+
+// utc is t as a time in UTC.
+func (t Timestamp) utc() time.Time { return time.Time(t).UTC() }

@@ -1,10 +1,38 @@
 package mongodb
 
 import (
+	"bytes"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/microbase-io/customer-service/adapters/jsonview"
 	"github.com/microbase-io/customer-service/domain"
 )
+
+// The customers collection reads the json names of a type that has no bson
+// ones: its documents hold addresses as the API renders them
+// (jsonview.Address), as the Node.js service stored them. The registry is
+// the collection's own because the driver remembers how it encodes a
+// struct by its type alone, whichever names it was first asked for.
+var (
+	registry    = bson.NewRegistry()
+	bsonOptions = &options.BSONOptions{UseJSONStructTags: true}
+)
+
+func customers(db *mongo.Database) *mongo.Collection {
+	return db.Collection(CollectionName, options.Collection().SetRegistry(registry).SetBSONOptions(bsonOptions))
+}
+
+// unmarshal decodes b, a document, as the customers collection does.
+func unmarshal(b []byte, v any) error {
+	dec := bson.NewDecoder(bson.NewDocumentReader(bytes.NewReader(b)))
+	dec.SetRegistry(registry)
+	dec.UseJSONStructTags()
+	return dec.Decode(v)
+}
 
 // customerDocument is the stored form, field for field the layout of the
 // Node.js MicroBase service (string _id, embedded addresses, createdAt and
@@ -17,17 +45,17 @@ import (
 // tombstone (removed: true, its email replaced so that it no longer counts
 // as taken) until its events are out.
 type customerDocument struct {
-	ID        string            `bson:"_id"`
-	Email     string            `bson:"email"`
-	Password  string            `bson:"password"`
-	FirstName string            `bson:"firstName"`
-	LastName  string            `bson:"lastName"`
-	Status    string            `bson:"status"`
-	Tags      []string          `bson:"tags"`
-	Addresses []addressDocument `bson:"addresses"`
-	Version   int64             `bson:"version"`
-	CreatedAt time.Time         `bson:"createdAt"`
-	UpdatedAt time.Time         `bson:"updatedAt"`
+	ID        string             `bson:"_id"`
+	Email     string             `bson:"email"`
+	Password  string             `bson:"password"`
+	FirstName string             `bson:"firstName"`
+	LastName  string             `bson:"lastName"`
+	Status    string             `bson:"status"`
+	Tags      []string           `bson:"tags"`
+	Addresses []jsonview.Address `bson:"addresses"`
+	Version   int64              `bson:"version"`
+	CreatedAt time.Time          `bson:"createdAt"`
+	UpdatedAt time.Time          `bson:"updatedAt"`
 
 	Removed      bool   `bson:"removed,omitempty"`
 	RemovedEmail string `bson:"removedEmail,omitempty"`
@@ -42,22 +70,6 @@ type newCustomerDocument struct {
 	Keys          []keyDocument    `bson:"keys,omitempty"`
 }
 
-type addressDocument struct {
-	ID           string `bson:"id"`
-	Name         string `bson:"name"`
-	FirstName    string `bson:"firstName"`
-	LastName     string `bson:"lastName,omitempty"`
-	Address1     string `bson:"address_1"`
-	Address2     string `bson:"address_2,omitempty"`
-	PostCode     string `bson:"postCode"`
-	City         string `bson:"city"`
-	State        string `bson:"state"`
-	Country      string `bson:"country"`
-	Company      string `bson:"company,omitempty"`
-	Phone        *int64 `bson:"phone,omitempty"`
-	Instructions string `bson:"instructions,omitempty"`
-}
-
 func toDocument(c *domain.Customer) customerDocument {
 	s := c.Snapshot()
 	return customerDocument{
@@ -68,7 +80,7 @@ func toDocument(c *domain.Customer) customerDocument {
 		LastName:  s.LastName,
 		Status:    s.Status,
 		Tags:      nonNil(s.Tags),
-		Addresses: toAddressDocuments(s.Addresses),
+		Addresses: jsonview.FromAddresses(s.Addresses),
 		Version:   s.Version,
 		CreatedAt: s.CreatedAt,
 		UpdatedAt: s.UpdatedAt,
@@ -84,19 +96,7 @@ func nonNil(tags []string) []string {
 	return tags
 }
 
-func toAddressDocuments(addresses []domain.Address) []addressDocument {
-	docs := make([]addressDocument, len(addresses))
-	for i, a := range addresses {
-		docs[i] = addressDocument(a)
-	}
-	return docs
-}
-
 func (d *customerDocument) toDomain() *domain.Customer {
-	addresses := make([]domain.Address, len(d.Addresses))
-	for i, a := range d.Addresses {
-		addresses[i] = domain.Address(a)
-	}
 	email := d.Email
 	if d.Removed {
 		email = d.RemovedEmail
@@ -109,7 +109,7 @@ func (d *customerDocument) toDomain() *domain.Customer {
 		LastName:     d.LastName,
 		Status:       d.Status,
 		Tags:         d.Tags,
-		Addresses:    addresses,
+		Addresses:    jsonview.ToAddresses(d.Addresses),
 		Version:      d.Version,
 		CreatedAt:    d.CreatedAt.UTC(),
 		UpdatedAt:    d.UpdatedAt.UTC(),

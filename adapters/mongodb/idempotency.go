@@ -1,9 +1,11 @@
 package mongodb
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -12,6 +14,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/microbase-io/customer-service/adapters/internal/compressed"
+	"github.com/microbase-io/customer-service/adapters/jsonview"
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
 )
@@ -42,8 +45,8 @@ type keyDocument struct {
 	Scope       string    `bson:"scope"`
 	Fingerprint string    `bson:"fingerprint"`
 	At          time.Time `bson:"at"`
-	// Result is the customer the write left, without the password hash,
-	// as BSON compressed; none for a removal.
+	// Result is the customer the write left as the answer renders it
+	// (jsonview), compressed; none for a removal.
 	Result []byte `bson:"packed,omitempty"`
 }
 
@@ -103,17 +106,32 @@ func replay(keys []keyDocument, key application.IdempotencyKey) (*domain.Custome
 		if err != nil || !seen || k.Result == nil {
 			return nil, seen || err != nil, err
 		}
-		b, err := compressed.Unpack(k.Result)
-		if err != nil {
-			return nil, true, err
-		}
-		var doc customerDocument
-		if err := bson.Unmarshal(b, &doc); err != nil {
-			return nil, true, err
-		}
-		return doc.toDomain(), true, nil
+		c, err := result(k.Result)
+		return c, true, err
 	}
 	return nil, false, nil
+}
+
+// result reads a record's result. Records made before results were kept
+// as answers hold the stored form instead (BSON, which unlike JSON text
+// always holds a zero byte); they leave the window within a day.
+func result(packed []byte) (*domain.Customer, error) {
+	b, err := compressed.Unpack(packed)
+	if err != nil {
+		return nil, err
+	}
+	if bytes.IndexByte(b, 0) >= 0 {
+		var doc customerDocument
+		if err := unmarshal(b, &doc); err != nil {
+			return nil, err
+		}
+		return doc.toDomain(), nil
+	}
+	var answer jsonview.Customer
+	if err := json.Unmarshal(b, &answer); err != nil {
+		return nil, err
+	}
+	return answer.ToDomain(), nil
 }
 
 // record is key's write as a document keeps it, with its result (nil for
@@ -121,11 +139,9 @@ func replay(keys []keyDocument, key application.IdempotencyKey) (*domain.Custome
 func record(key application.IdempotencyKey, result *domain.Customer) keyDocument {
 	k := keyDocument{Scope: key.Scope, Fingerprint: key.Fingerprint, At: key.At}
 	if result != nil {
-		doc := toDocument(result)
-		doc.Password = ""
-		b, err := bson.Marshal(doc)
+		b, err := json.Marshal(jsonview.FromCustomer(result))
 		if err != nil {
-			panic("mongodb: " + err.Error()) // a customerDocument always encodes
+			panic("mongodb: " + err.Error()) // an answer always encodes
 		}
 		k.Result = compressed.Pack(b)
 	}

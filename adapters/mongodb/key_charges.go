@@ -97,7 +97,7 @@ func (c *charges) take(ctx context.Context, key application.IdempotencyKey, byte
 	for _, n := range counts {
 		total += n.Bytes
 	}
-	if limit := c.limits.Max(); total > limit {
+	if limit := c.limits.MaxBytesPerSubject; total > limit {
 		return nil, ch.undo(ctx, application.KeyRecordsFull(key.At, total-limit, func(yield func(time.Time, int64) bool) {
 			for _, n := range counts {
 				if !yield(n.Until, n.Bytes) {

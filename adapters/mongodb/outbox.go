@@ -8,6 +8,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
+	"github.com/microbase-io/customer-service/adapters/jsonview"
 	"github.com/microbase-io/customer-service/application"
 )
 
@@ -37,8 +38,17 @@ type outboxLease struct {
 	Until time.Time `bson:"until"`
 }
 
-func toOutboxEntry(ev application.NewEvent) outboxEntry {
-	return outboxEntry{ID: ev.ID, Type: string(ev.Type), At: ev.At, Args: string(ev.Args)}
+// entry is ev as the outbox keeps it, its arguments rendered for
+// consumers; none when the outbox is off.
+func (r *Repository) entry(ev application.NewEvent) (*outboxEntry, error) {
+	if r.limits.Off {
+		return nil, nil
+	}
+	args, err := jsonview.EventArgs(ev.Args)
+	if err != nil {
+		return nil, err
+	}
+	return &outboxEntry{ID: ev.ID, Type: string(ev.Type()), At: ev.At, Args: string(args)}, nil
 }
 
 var outboxPending = bson.E{Key: "outboxPending", Value: true}
@@ -75,11 +85,11 @@ func (r *Repository) Pending(ctx context.Context, customerID string) ([]applicat
 	if err != nil {
 		return nil, translate(err, "")
 	}
-	queue := make([]application.NewEvent, len(doc.Outbox))
+	queue := make([]application.Event, len(doc.Outbox))
 	for i, e := range doc.Outbox {
-		queue[i] = application.NewEvent{ID: e.ID, Type: application.EventType(e.Type), At: e.At.UTC(), Args: []byte(e.Args)}
+		queue[i] = application.Event{ID: e.ID, Type: application.EventType(e.Type), OccurredAt: e.At.UTC(), Args: []byte(e.Args)}
 	}
-	return application.QueuedEvents(doc.Customer.toDomain(), queue)
+	return application.QueuedEvents(doc.Customer.toDomain(), queue), nil
 }
 
 func (r *Repository) Ack(ctx context.Context, customerID, owner, eventID string, renewUntil time.Time) error {

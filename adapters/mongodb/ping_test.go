@@ -10,7 +10,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/microbase-io/customer-service/adapters/mongodb"
-	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/test/mongotest"
 )
 
@@ -31,7 +30,7 @@ func TestPingFailsWithinTheCallersBoundWhenNoDatabaseAnswers(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	if err := mongodb.NewRepository(client.Database("customer"), application.OutboxLimits{}, application.IdempotencyLimits{}).Ping(ctx); err == nil {
+	if err := mongotest.RepositoryOn(t, client.Database("customer")).Ping(ctx); err == nil {
 		t.Fatal("ping succeeded with no database")
 	}
 }
@@ -42,7 +41,7 @@ func TestPingFailsWithinTheCallersBoundWhenNoDatabaseAnswers(t *testing.T) {
 func TestReadinessProbesAWriteOnlyAfterAWriteFault(t *testing.T) {
 	client := mongotest.Connect(t, mongotest.ServerFor(t))
 	db := mongotest.FreshDatabase(t, client)
-	repo := mongodb.NewRepository(db, application.OutboxLimits{}, application.IdempotencyLimits{})
+	repo := mongotest.RepositoryOn(t, db)
 	ctx, cancel := context.WithTimeout(context.Background(), mongotest.OperationTimeout)
 	defer cancel()
 	probes := db.Collection(mongodb.ProbeCollection)

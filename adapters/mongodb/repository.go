@@ -63,12 +63,16 @@ var (
 )
 
 // NewRepository uses the customers collection of db; writes record their
-// events within limits, and keyed writes their results within keyLimits.
-// Call EnsureIndexes once before serving.
-func NewRepository(db *mongo.Database, limits application.OutboxLimits, keyLimits application.IdempotencyLimits) *Repository {
-	room := bson.E{Key: fmt.Sprintf("outbox.%d", limits.Max()-1), Value: bson.D{{Key: "$exists", Value: false}}}
-	return &Repository{coll: db.Collection(CollectionName), limits: limits, room: room,
-		charges: &charges{coll: db.Collection(ChargesCollection), limits: keyLimits}}
+// events within limits, and keyed writes their results within keyLimits,
+// which it refuses if they fail their Check. Call EnsureIndexes once
+// before serving.
+func NewRepository(db *mongo.Database, limits application.OutboxLimits, keyLimits application.IdempotencyLimits) (*Repository, error) {
+	if err := errors.Join(limits.Check(), keyLimits.Check()); err != nil {
+		return nil, fmt.Errorf("mongodb: %w", err)
+	}
+	room := bson.E{Key: fmt.Sprintf("outbox.%d", limits.MaxPerCustomer-1), Value: bson.D{{Key: "$exists", Value: false}}}
+	return &Repository{coll: customers(db), limits: limits, room: room,
+		charges: &charges{coll: db.Collection(ChargesCollection), limits: keyLimits}}, nil
 }
 
 // notRemoved keeps tombstones (removed customers whose events are not
@@ -79,9 +83,8 @@ var notRemoved = bson.E{Key: "removed", Value: bson.D{{Key: "$ne", Value: true}}
 // what customer reads fetch.
 var customerFields = bson.D{{Key: "outbox", Value: 0}, {Key: "outboxLease", Value: 0}, {Key: "keys", Value: 0}}
 
-// The options and fixed parts of the hot commands are built once: the
-// driver only reads them, and building them per call costs allocations on
-// every request.
+// The options and fixed parts of the commands are built once; the driver
+// only reads them.
 var (
 	readCustomer  = options.FindOne().SetProjection(customerFields)
 	returnWritten = options.FindOneAndUpdate().SetReturnDocument(options.After)
@@ -89,6 +92,10 @@ var (
 )
 
 func (r *Repository) Create(ctx context.Context, c *domain.Customer, ev application.NewEvent, key application.IdempotencyKey) (*domain.Customer, error) {
+	entry, err := r.entry(ev)
+	if err != nil {
+		return nil, err
+	}
 	doc := newCustomerDocument{Customer: toDocument(c)}
 	var ch *charge
 	if key.Set() {
@@ -101,10 +108,10 @@ func (r *Repository) Create(ctx context.Context, c *domain.Customer, ev applicat
 		}
 		doc = newCustomerDocument{Customer: toDocument(c), Keys: []keyDocument{rec}}
 	}
-	if !r.limits.Off {
-		doc.Outbox, doc.OutboxPending = []outboxEntry{toOutboxEntry(ev)}, true
+	if entry != nil {
+		doc.Outbox, doc.OutboxPending = []outboxEntry{*entry}, true
 	}
-	_, err := r.coll.InsertOne(ctx, doc)
+	_, err = r.coll.InsertOne(ctx, doc)
 	if err == nil {
 		return c, nil
 	}
@@ -135,14 +142,14 @@ func (r *Repository) createdBefore(ctx context.Context, c *domain.Customer, key 
 	return nil, err
 }
 
-// withEvent adds to a conditional write of one customer what recording ev
-// takes, within the limits: a filter that the customer's outbox has room,
-// and the push of the event.
-func (r *Repository) withEvent(filter, update bson.D, ev application.NewEvent) (bson.D, bson.D) {
-	if r.limits.Off {
+// withEvent adds to a conditional write of one customer what recording
+// entry takes (nothing when there is none): a filter that the customer's
+// outbox has room, and the push of the event.
+func (r *Repository) withEvent(filter, update bson.D, entry *outboxEntry) (bson.D, bson.D) {
+	if entry == nil {
 		return filter, update
 	}
-	return append(filter, r.room), append(update, bson.E{Key: "$push", Value: bson.D{{Key: "outbox", Value: toOutboxEntry(ev)}}})
+	return append(filter, r.room), append(update, bson.E{Key: "$push", Value: bson.D{{Key: "outbox", Value: entry}}})
 }
 
 // full tells whether the customer's outbox is at the cap, when a
@@ -193,22 +200,24 @@ func (r *Repository) Patch(ctx context.Context, id string, patch domain.Customer
 		// knows before writing: two round trips instead of one.
 		return r.Update(ctx, id, key, application.PatchAsChange(patch, expectedVersion, now, ev))
 	}
+	entry, err := r.entry(ev)
+	if err != nil {
+		return nil, err
+	}
 	set, same := patchFields(patch)
 	set = append(set, bson.E{Key: "updatedAt", Value: now})
-	if !r.limits.Off {
+	if entry != nil {
 		set = append(set, outboxPending)
 	}
 	email, _ := patch.Email()
 
-	// "Some named field differs", written as "not every named field is so
-	// already": a $nor of one subdocument matches exactly what an $or of
-	// one $ne per field would, for a fraction of its allocations.
-	filter := make(bson.D, 0, 4)
-	filter = append(filter, bson.E{Key: "_id", Value: id}, notRemoved, bson.E{Key: "$nor", Value: bson.A{same}})
+	// "Some named field differs": not every named field already holds
+	// its value (a $nor of them all).
+	filter := bson.D{{Key: "_id", Value: id}, notRemoved, {Key: "$nor", Value: bson.A{same}}}
 	if expectedVersion != nil {
 		filter = append(filter, versionIs(*expectedVersion))
 	}
-	filter, update := r.withEvent(filter, bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bumpVersion}}, ev)
+	filter, update := r.withEvent(filter, bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bumpVersion}}, entry)
 	for {
 		var doc customerDocument
 		// Decoding skips the outbox (see the package comment on projections).
@@ -240,11 +249,8 @@ func (r *Repository) Patch(ctx context.Context, id string, patch domain.Customer
 }
 
 // patchFields are the fields patch names, as $set sets them and as the
-// filter that they already hold them compares them. Sized for every field
-// a patch can name (plus updatedAt and the outbox flag in set), so that
-// building the command never grows them.
+// filter that they already hold them compares them.
 func patchFields(patch domain.CustomerPatch) (set, same bson.D) {
-	set, same = make(bson.D, 0, 7), make(bson.D, 0, 5)
 	field := func(name string, value any) {
 		set = append(set, bson.E{Key: name, Value: value})
 		same = append(same, bson.E{Key: name, Value: value})
@@ -292,6 +298,10 @@ func (r *Repository) Update(ctx context.Context, id string, key application.Idem
 		if c.Version() == read {
 			return c, nil
 		}
+		entry, err := r.entry(ev)
+		if err != nil {
+			return nil, err
+		}
 		doc := toDocument(c)
 		set := bson.D{
 			{Key: "email", Value: doc.Email},
@@ -311,7 +321,7 @@ func (r *Repository) Update(ctx context.Context, id string, key application.Idem
 			}
 			set = append(set, bson.E{Key: "keys", Value: remembered(found.keys, key, rec)})
 		}
-		written, err := r.writeIfUnchanged(ctx, id, read, set, ev, doc.Email)
+		written, err := r.writeIfUnchanged(ctx, id, read, set, entry, doc.Email)
 		if err != nil {
 			return nil, ch.settle(ctx, err)
 		}
@@ -323,14 +333,15 @@ func (r *Repository) Update(ctx context.Context, id string, key application.Idem
 }
 
 // writeIfUnchanged sets set on the customer if it is still at version
-// read, recording ev within the limits. It reports false when someone
-// wrote the customer in between, and ErrEventBacklogFull when the outbox
-// had no room; its errors are translated, email being the one set holds.
-func (r *Repository) writeIfUnchanged(ctx context.Context, id string, read int64, set bson.D, ev application.NewEvent, email string) (bool, error) {
-	if !r.limits.Off {
+// read, recording entry (if any) within the limits. It reports false when
+// someone wrote the customer in between, and ErrEventBacklogFull when the
+// outbox had no room; its errors are translated, email being the one set
+// holds.
+func (r *Repository) writeIfUnchanged(ctx context.Context, id string, read int64, set bson.D, entry *outboxEntry, email string) (bool, error) {
+	if entry != nil {
 		set = append(set, outboxPending)
 	}
-	filter, update := r.withEvent(bson.D{{Key: "_id", Value: id}, notRemoved, versionIs(read)}, bson.D{{Key: "$set", Value: set}}, ev)
+	filter, update := r.withEvent(bson.D{{Key: "_id", Value: id}, notRemoved, versionIs(read)}, bson.D{{Key: "$set", Value: set}}, entry)
 	res, err := r.coll.UpdateOne(ctx, filter, update)
 	if err != nil {
 		return false, r.writeError(err, email)
@@ -360,6 +371,10 @@ func versionIs(v int64) bson.E {
 // no valid email can equal ("removed:" and the id, without an @), which
 // frees it for a new customer at once, and kept aside for the events.
 func (r *Repository) Delete(ctx context.Context, id string, ev application.NewEvent, key application.IdempotencyKey) error {
+	entry, err := r.entry(ev)
+	if err != nil {
+		return err
+	}
 	for {
 		found, err := r.readKeyed(ctx, id, key)
 		if err != nil {
@@ -394,7 +409,7 @@ func (r *Repository) Delete(ctx context.Context, id string, ev application.NewEv
 			set = append(set, bson.E{Key: "keys", Value: remembered(found.keys, key, rec)},
 				bson.E{Key: "keptUntil", Value: key.At.Add(application.IdempotencyWindow)})
 		}
-		written, err := r.writeIfUnchanged(ctx, id, c.Version(), set, ev, "")
+		written, err := r.writeIfUnchanged(ctx, id, c.Version(), set, entry, "")
 		if err != nil {
 			return ch.settle(ctx, err)
 		}

@@ -5,32 +5,13 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/microbase-io/customer-service/adapters/jsonview"
 	"github.com/microbase-io/customer-service/domain"
 )
 
 // customerColumns are the columns a customer is read from, in scanRow's
 // order.
 const customerColumns = `id, email, password, first_name, last_name, status, tags, addresses, version, created_at, updated_at`
-
-// addressJSON is an address as the addresses column stores it, with the
-// field names of the MicroBase API and of the MongoDB documents. The
-// stored form is the store's own, apart from the answers' (jsonview), so
-// that neither changes with the other.
-type addressJSON struct {
-	ID           string `json:"id"`
-	Name         string `json:"name"`
-	FirstName    string `json:"firstName"`
-	LastName     string `json:"lastName,omitempty"`
-	Address1     string `json:"address_1"`
-	Address2     string `json:"address_2,omitempty"`
-	PostCode     string `json:"postCode"`
-	City         string `json:"city"`
-	State        string `json:"state"`
-	Country      string `json:"country"`
-	Company      string `json:"company,omitempty"`
-	Phone        *int64 `json:"phone,omitempty"`
-	Instructions string `json:"instructions,omitempty"`
-}
 
 // row is a customer as the customers table holds it.
 type row struct {
@@ -56,11 +37,11 @@ func (r row) toDomain() (*domain.Customer, error) {
 	if err := json.Unmarshal([]byte(r.tags), &tags); err != nil {
 		return nil, fmt.Errorf("customer %s: tags: %w", r.id, err)
 	}
-	var stored []addressJSON
+	// The addresses column holds the addresses as the API renders them.
+	var stored []jsonview.Address
 	if err := json.Unmarshal([]byte(r.addresses), &stored); err != nil {
 		return nil, fmt.Errorf("customer %s: addresses: %w", r.id, err)
 	}
-	addresses := addressesFromJSON(stored)
 	return domain.RestoreCustomer(domain.CustomerSnapshot{
 		ID:           r.id,
 		Email:        r.email,
@@ -69,7 +50,7 @@ func (r row) toDomain() (*domain.Customer, error) {
 		LastName:     r.lastName,
 		Status:       r.status,
 		Tags:         tags,
-		Addresses:    addresses,
+		Addresses:    jsonview.ToAddresses(stored),
 		Version:      r.version,
 		CreatedAt:    fromMillis(r.createdAt),
 		UpdatedAt:    fromMillis(r.updatedAt),
@@ -82,29 +63,12 @@ func toRow(c *domain.Customer) row {
 	if tags == nil {
 		tags = []string{}
 	}
-	addresses := addressesToJSON(s.Addresses)
 	return row{
 		id: s.ID, email: s.Email, password: string(s.PasswordHash),
 		firstName: s.FirstName, lastName: s.LastName, status: s.Status,
-		tags: mustJSON(tags), addresses: mustJSON(addresses),
+		tags: mustJSON(tags), addresses: mustJSON(jsonview.FromAddresses(s.Addresses)),
 		version: s.Version, createdAt: s.CreatedAt.UnixMilli(), updatedAt: s.UpdatedAt.UnixMilli(),
 	}
-}
-
-func addressesToJSON(addresses []domain.Address) []addressJSON {
-	out := make([]addressJSON, len(addresses))
-	for i, a := range addresses {
-		out[i] = addressJSON(a)
-	}
-	return out
-}
-
-func addressesFromJSON(addresses []addressJSON) []domain.Address {
-	out := make([]domain.Address, len(addresses))
-	for i, a := range addresses {
-		out[i] = domain.Address(a)
-	}
-	return out
 }
 
 // mustJSON encodes strings and structs of strings and numbers, which

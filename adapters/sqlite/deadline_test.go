@@ -24,7 +24,7 @@ func newCustomer(t *testing.T, s *sqlite.Store) *domain.Customer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev := application.NewEvent{ID: domain.NewID(), Type: application.EventCreated, At: now, Args: []byte(`{}`)}
+	ev := application.NewEvent{ID: domain.NewID(), At: now, Args: application.CustomerCreated{Customer: c}}
 	if _, err := s.Create(context.Background(), c, ev, application.IdempotencyKey{}); err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func rename(t *testing.T, lastName string) domain.CustomerPatch {
 }
 
 func updated() application.NewEvent {
-	return application.NewEvent{ID: domain.NewID(), Type: application.EventUpdated, At: time.Now(), Args: []byte(`{}`)}
+	return application.NewEvent{ID: domain.NewID(), At: time.Now(), Args: application.CustomerUpdated{ID: "any"}}
 }
 
 // checkUnchanged fails unless the customer is as created, with its CREATE

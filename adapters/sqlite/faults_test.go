@@ -23,13 +23,16 @@ import (
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
 	"github.com/microbase-io/customer-service/test/disktest"
+	"github.com/microbase-io/customer-service/test/support/sqlitetest"
 )
 
 // observed opens the store in dir with a log the test reads.
 func observed(t *testing.T, dir string) (*sqlite.Store, *observer.ObservedLogs) {
 	t.Helper()
 	core, logs := observer.New(zapcore.DebugLevel)
-	s, err := sqlite.Open(context.Background(), sqlite.Options{DataDir: dir, Log: zap.New(core)})
+	opts := sqlitetest.Options(t, dir)
+	opts.Log = zap.New(core)
+	s, err := sqlite.Open(context.Background(), opts)
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}
@@ -45,7 +48,7 @@ func createNamed(s *sqlite.Store, email string) error {
 	if err != nil {
 		return err
 	}
-	ev := application.NewEvent{ID: domain.NewID(), Type: application.EventCreated, At: now, Args: []byte(`{}`)}
+	ev := application.NewEvent{ID: domain.NewID(), At: now, Args: application.CustomerCreated{Customer: c}}
 	_, err = s.Create(context.Background(), c, ev, application.IdempotencyKey{})
 	return err
 }
@@ -172,7 +175,7 @@ func TestAReadOnlyFileSystemStopsTheStoreAtOpen(t *testing.T) {
 	}
 	disktest.Remount(t, dir, "ro")
 	t.Cleanup(func() { disktest.Remount(t, dir, "rw") })
-	_, err := sqlite.Open(context.Background(), sqlite.Options{DataDir: dir})
+	_, err := sqlite.Open(context.Background(), sqlitetest.Options(t, dir))
 	if err == nil || !strings.Contains(err.Error(), "read-only file system") {
 		t.Fatalf("open on a read-only file system: %v", err)
 	}
@@ -194,7 +197,7 @@ func TestADamagedFileStopsTheStoreAtOpen(t *testing.T) {
 	}
 	path := filepath.Join(dir, sqlite.FileName)
 	zeroPage(t, path, 2)
-	_, err := sqlite.Open(context.Background(), sqlite.Options{DataDir: dir})
+	_, err := sqlite.Open(context.Background(), sqlitetest.Options(t, dir))
 	if err == nil || !strings.HasPrefix(err.Error(), "the database file is damaged (") || !strings.Contains(err.Error(), path) {
 		t.Fatalf("open of a file with a zeroed page: %v", err)
 	}
@@ -223,7 +226,7 @@ func TestAnEmptyFileStopsTheStoreAtOpen(t *testing.T) {
 	if err := os.WriteFile(path, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	_, err := sqlite.Open(context.Background(), sqlite.Options{DataDir: dir})
+	_, err := sqlite.Open(context.Background(), sqlitetest.Options(t, dir))
 	if err == nil || !strings.HasPrefix(err.Error(), "the database file is empty (0 bytes)") || !strings.Contains(err.Error(), path) {
 		t.Fatalf("open of an empty file: %v", err)
 	}
@@ -246,7 +249,7 @@ func TestStoresOpeningANewDirectoryAtOnceShareOneDatabase(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range stores {
 		wg.Go(func() {
-			s, err := sqlite.Open(context.Background(), sqlite.Options{DataDir: dir})
+			s, err := sqlite.Open(context.Background(), sqlitetest.Options(t, dir))
 			if err != nil {
 				t.Errorf("open %d: %v", i, err)
 				return

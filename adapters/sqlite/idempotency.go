@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/microbase-io/customer-service/adapters/internal/compressed"
+	"github.com/microbase-io/customer-service/adapters/jsonview"
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
 )
@@ -22,20 +23,10 @@ import (
 // by triggers), so the limit is checked exactly, in the write's own
 // transaction: a write that would go beyond it rolls back whole.
 
-// resultJSON is a keyed write's result as idempotency_keys stores it
-// (compressed): the customer it left, without the password hash.
-type resultJSON struct {
-	ID        string        `json:"id"`
-	Email     string        `json:"email"`
-	FirstName string        `json:"firstName"`
-	LastName  string        `json:"lastName"`
-	Status    string        `json:"status"`
-	Tags      []string      `json:"tags"`
-	Addresses []addressJSON `json:"addresses"`
-	Version   int64         `json:"version"`
-	CreatedAt int64         `json:"createdAt"`
-	UpdatedAt int64         `json:"updatedAt"`
-}
+// A keyed write's result is kept as its answer's customer (jsonview,
+// compressed), so that a copy gets back the first answer. Records made
+// before that hold their times as Unix milliseconds, which jsonview reads
+// as well.
 
 // replay returns the result of the write key made before (done), or
 // ErrIdempotencyKeyReused; not done when key is new, or none.
@@ -63,15 +54,11 @@ func replay(ctx context.Context, tx session, key application.IdempotencyKey) (re
 	if err != nil {
 		return nil, true, err
 	}
-	var r resultJSON
-	if err := json.Unmarshal(b, &r); err != nil {
+	var answer jsonview.Customer
+	if err := json.Unmarshal(b, &answer); err != nil {
 		return nil, true, err
 	}
-	return domain.RestoreCustomer(domain.CustomerSnapshot{
-		ID: r.ID, Email: r.Email, FirstName: r.FirstName, LastName: r.LastName, Status: r.Status,
-		Tags: r.Tags, Addresses: addressesFromJSON(r.Addresses), Version: r.Version,
-		CreatedAt: fromMillis(r.CreatedAt), UpdatedAt: fromMillis(r.UpdatedAt),
-	}), true, nil
+	return answer.ToDomain(), true, nil
 }
 
 // remember records key with the result of its write (nil for a removal),
@@ -85,12 +72,7 @@ func (s *Store) remember(ctx context.Context, tx session, key application.Idempo
 	}
 	var packed []byte
 	if result != nil {
-		c := result.Snapshot()
-		packed = compressed.Pack([]byte(mustJSON(resultJSON{
-			ID: c.ID, Email: c.Email, FirstName: c.FirstName, LastName: c.LastName, Status: c.Status,
-			Tags: c.Tags, Addresses: addressesToJSON(c.Addresses), Version: c.Version,
-			CreatedAt: c.CreatedAt.UnixMilli(), UpdatedAt: c.UpdatedAt.UnixMilli(),
-		})))
+		packed = compressed.Pack([]byte(mustJSON(jsonview.FromCustomer(result))))
 	}
 	bytes := application.KeyRecordBytes(packed)
 	expired := key.At.Add(-application.IdempotencyWindow).UnixMilli()
@@ -107,7 +89,7 @@ func (s *Store) remember(ctx context.Context, tx session, key application.Idempo
 	if err != nil {
 		return err
 	}
-	if limit := s.keyLimits.Max(); kept+bytes > limit {
+	if limit := s.keyLimits.MaxBytesPerSubject; kept+bytes > limit {
 		return keyRecordsFull(ctx, tx, key, kept+bytes-limit, expired)
 	}
 	_, err = tx.exec(ctx, saveKey, key.Scope, key.Subject, key.Fingerprint, key.At.UnixMilli(), bytes, packed)
@@ -122,7 +104,7 @@ func (s *Store) roomFor(ctx context.Context, tx session, key application.Idempot
 		if err := tx.queryRow(ctx, subjectKept, key.Subject).Scan(&kept); err != nil {
 			return 0, err
 		}
-		if kept+bytes <= s.keyLimits.Max() {
+		if kept+bytes <= s.keyLimits.MaxBytesPerSubject {
 			return kept, nil
 		}
 		res, err := tx.exec(ctx, forgetOwnOld, key.Subject, expired)

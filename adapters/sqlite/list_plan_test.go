@@ -15,7 +15,7 @@ import (
 // list order (no whole-table scan, no sort of every match). Filters by id
 // or email find their few rows by index and sort only those.
 func TestListPlansWalkAnIndexInListOrder(t *testing.T) {
-	s, err := Open(context.Background(), Options{DataDir: t.TempDir()})
+	s, err := Open(context.Background(), planOptions(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,9 +73,16 @@ func checkPlan(t *testing.T, plan []string, seeks, mayMerge bool) {
 	}
 }
 
+// planOptions open a store whose query plans are looked at; what the
+// store's limits are does not change a plan.
+func planOptions(t *testing.T) Options {
+	return Options{DataDir: t.TempDir(), Outbox: application.OutboxLimits{Off: true},
+		Idempotency: application.IdempotencyLimits{MaxBytesPerSubject: 1 << 20}}
+}
+
 // Reads and writes of one customer find it by an index.
 func TestLookupsUseAnIndex(t *testing.T) {
-	s, err := Open(context.Background(), Options{DataDir: t.TempDir()})
+	s, err := Open(context.Background(), planOptions(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/microbase-io/customer-service/adapters/sqlite"
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
+	"github.com/microbase-io/customer-service/test/support/sqlitetest"
 )
 
 // What opening the store costs on a file of 100,000 customers (one or two
@@ -38,7 +39,7 @@ func BenchmarkOpen(b *testing.B) {
 					evict(b, path)
 					b.StartTimer()
 				}
-				s, err := sqlite.Open(context.Background(), sqlite.Options{DataDir: dir})
+				s, err := sqlite.Open(context.Background(), sqlitetest.Options(b, dir))
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -52,7 +53,7 @@ func BenchmarkOpen(b *testing.B) {
 
 func seed(b *testing.B, dir string, n int) {
 	b.Helper()
-	s, err := sqlite.Open(context.Background(), sqlite.Options{DataDir: dir})
+	s, err := sqlite.Open(context.Background(), sqlitetest.Options(b, dir))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -62,8 +63,8 @@ func seed(b *testing.B, dir string, n int) {
 		b.Fatal(err)
 	}
 	addresses := []domain.Address{
-		{Name: "Work", FirstName: "John", Address1: "1650 Bolman Court", PostCode: "61701", City: "Bloomington", State: "Illinois", Country: "US"},
-		{Name: "Home", FirstName: "John", Address1: "2 Main Street", PostCode: "61702", City: "Bloomington", State: "Illinois", Country: "US"},
+		{AddressInput: domain.AddressInput{Name: "Work", FirstName: "John", Address1: "1650 Bolman Court", PostCode: "61701", City: "Bloomington", State: "Illinois", Country: "US"}},
+		{AddressInput: domain.AddressInput{Name: "Home", FirstName: "John", Address1: "2 Main Street", PostCode: "61702", City: "Bloomington", State: "Illinois", Country: "US"}},
 	}
 	since := time.Now().UTC().Add(-365 * 24 * time.Hour).Truncate(time.Millisecond)
 	for i := range n {
@@ -75,7 +76,7 @@ func seed(b *testing.B, dir string, n int) {
 		c := domain.RestoreCustomer(domain.CustomerSnapshot{ID: domain.NewID(), Email: fmt.Sprintf("c%d@example.com", i),
 			PasswordHash: domain.PasswordHash(hash), FirstName: "John", LastName: "Doe", Status: "ACTIVE",
 			Tags: []string{"VIP", "newsletter"}[:1+i%2], Addresses: own, CreatedAt: at, UpdatedAt: at})
-		ev := application.NewEvent{ID: domain.NewID(), Type: application.EventCreated, At: at, Args: []byte(`{}`)}
+		ev := application.NewEvent{ID: domain.NewID(), At: at, Args: application.CustomerCreated{Customer: c}}
 		if _, err := s.Create(context.Background(), c, ev, application.IdempotencyKey{}); err != nil {
 			b.Fatal(err)
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/microbase-io/customer-service/adapters/jsonview"
 	"github.com/microbase-io/customer-service/application"
 )
 
@@ -28,11 +29,15 @@ func (s *Store) recordEvent(ctx context.Context, tx session, customerID string, 
 	if err != nil {
 		return err
 	}
-	if waiting >= s.limits.Max() {
+	if waiting >= s.limits.MaxPerCustomer {
 		return application.ErrEventBacklogFull
 	}
+	args, err := jsonview.EventArgs(ev.Args)
+	if err != nil {
+		return err
+	}
 	if _, err := tx.exec(ctx, insertEvent,
-		customerID, version, ev.ID, string(ev.Type), ev.At.UnixMilli(), string(ev.Args)); err != nil {
+		customerID, version, ev.ID, string(ev.Type()), ev.At.UnixMilli(), string(args)); err != nil {
 		return err
 	}
 	_, err = tx.exec(ctx, markPending, customerID)
@@ -81,10 +86,10 @@ func (s *Store) Pending(ctx context.Context, customerID string) ([]application.E
 		return nil, translate(err, "")
 	}
 	defer rows.Close()
-	var queue []application.NewEvent
+	var queue []application.Event
 	for rows.Next() {
 		var (
-			ev   application.NewEvent
+			ev   application.Event
 			typ  string
 			at   int64
 			args string
@@ -92,13 +97,13 @@ func (s *Store) Pending(ctx context.Context, customerID string) ([]application.E
 		if err := rows.Scan(&ev.ID, &typ, &at, &args); err != nil {
 			return nil, translate(err, "")
 		}
-		ev.Type, ev.At, ev.Args = application.EventType(typ), fromMillis(at), []byte(args)
+		ev.Type, ev.OccurredAt, ev.Args = application.EventType(typ), fromMillis(at), []byte(args)
 		queue = append(queue, ev)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, translate(err, "")
 	}
-	return application.QueuedEvents(c, queue)
+	return application.QueuedEvents(c, queue), nil
 }
 
 func (s *Store) Ack(ctx context.Context, customerID, owner, eventID string, renewUntil time.Time) error {

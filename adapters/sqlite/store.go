@@ -94,6 +94,9 @@ var (
 // brings its schema up to date. It refuses a file that is empty or fails
 // PRAGMA quick_check, with an error that says why and names the file.
 func Open(ctx context.Context, opts Options) (*Store, error) {
+	if err := errors.Join(opts.Outbox.Check(), opts.Idempotency.Check()); err != nil {
+		return nil, fmt.Errorf("sqlite store: %w", err)
+	}
 	path, err := prepareFiles(ctx, opts.DataDir)
 	if err != nil {
 		return nil, err

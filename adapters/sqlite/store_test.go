@@ -9,16 +9,17 @@ import (
 	"github.com/microbase-io/customer-service/adapters/sqlite"
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/test/contract"
+	"github.com/microbase-io/customer-service/test/support/sqlitetest"
 )
 
 func openStore(t testing.TB, dir string) *sqlite.Store {
 	t.Helper()
-	return openLimited(t, dir, application.OutboxLimits{})
+	return openWith(t, sqlitetest.Options(t, dir))
 }
 
-func openLimited(t testing.TB, dir string, limits application.OutboxLimits) *sqlite.Store {
+func openWith(t testing.TB, opts sqlite.Options) *sqlite.Store {
 	t.Helper()
-	s, err := sqlite.Open(context.Background(), sqlite.Options{DataDir: dir, Outbox: limits})
+	s, err := sqlite.Open(context.Background(), opts)
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}
@@ -31,15 +32,14 @@ func TestStoreKeepsTheRepositoryContract(t *testing.T) {
 		return openStore(t, t.TempDir())
 	})
 	contract.RunOutboxLimits(t, func(t *testing.T, limits application.OutboxLimits) contract.Store {
-		return openLimited(t, t.TempDir(), limits)
+		opts := sqlitetest.Options(t, t.TempDir())
+		opts.Outbox = limits
+		return openWith(t, opts)
 	})
 	contract.RunIdempotencyLimits(t, func(t *testing.T, limits application.IdempotencyLimits) contract.Store {
-		s, err := sqlite.Open(context.Background(), sqlite.Options{DataDir: t.TempDir(), Idempotency: limits})
-		if err != nil {
-			t.Fatalf("open: %v", err)
-		}
-		t.Cleanup(func() { _ = s.Close() })
-		return s
+		opts := sqlitetest.Options(t, t.TempDir())
+		opts.Idempotency = limits
+		return openWith(t, opts)
 	})
 }
 
@@ -92,5 +92,28 @@ func TestTheStoresFilesArePrivateToItsUser(t *testing.T) {
 		if info.Mode().Perm() != 0o600 {
 			t.Errorf("%s has mode %v, want 0600", e.Name(), info.Mode().Perm())
 		}
+	}
+}
+
+// The store takes its limits from the configuration; limits it would have
+// to guess (left at zero) are refused, not replaced by a default, and no
+// file is made.
+func TestOpenRefusesLimitsItWouldHaveToGuess(t *testing.T) {
+	for name, spoil := range map[string]func(*sqlite.Options){
+		"no outbox cap":        func(o *sqlite.Options) { o.Outbox = application.OutboxLimits{} },
+		"no idempotency bound": func(o *sqlite.Options) { o.Idempotency = application.IdempotencyLimits{} },
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "data")
+			opts := sqlitetest.Options(t, dir)
+			spoil(&opts)
+			if s, err := sqlite.Open(context.Background(), opts); err == nil {
+				_ = s.Close()
+				t.Fatal("opened")
+			}
+			if _, err := os.Stat(dir); !os.IsNotExist(err) {
+				t.Errorf("the data directory was made: %v", err)
+			}
+		})
 	}
 }

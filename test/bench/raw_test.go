@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"maps"
 	"slices"
 	"testing"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/microbase-io/customer-service/adapters/mongodb"
 	"github.com/microbase-io/customer-service/application"
+	"github.com/microbase-io/customer-service/bootstrap"
 	"github.com/microbase-io/customer-service/domain"
 	"github.com/microbase-io/customer-service/test/mongotest"
 )
@@ -53,7 +53,14 @@ func TestRawUpdate_StoresWhatTheServiceStores(t *testing.T) {
 	}
 
 	// The service as the benchmark starts it: no broker, no event.
-	repo := mongodb.NewRepository(db, application.OutboxLimits{Off: true}, application.IdempotencyLimits{})
+	cfg, err := bootstrap.LoadConfig(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo, err := mongodb.NewRepository(db, cfg.OutboxLimits(), cfg.IdempotencyLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
 	raw := newRawTarget(db)
 	changes := []change{
 		{LastName: "Smith-1"},
@@ -69,8 +76,7 @@ func TestRawUpdate_StoresWhatTheServiceStores(t *testing.T) {
 			t.Fatal(err)
 		}
 		now := time.Now().UTC().Truncate(time.Millisecond)
-		args, _ := updateBody(serviceID, ch)
-		ev := application.NewEvent{ID: domain.NewID(), Type: application.EventUpdated, At: now, Args: json.RawMessage(args)}
+		ev := application.NewEvent{ID: domain.NewID(), At: now, Args: application.CustomerUpdated{ID: serviceID, Patch: patch}}
 		if _, err := repo.Patch(ctx, serviceID, patch, nil, now, ev, application.IdempotencyKey{}); err != nil {
 			t.Fatalf("service adapter patch %+v: %v", ch, err)
 		}

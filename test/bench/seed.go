@@ -13,7 +13,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/microbase-io/customer-service/adapters/mongodb"
-	"github.com/microbase-io/customer-service/application"
+	"github.com/microbase-io/customer-service/bootstrap"
 	"github.com/microbase-io/customer-service/domain"
 )
 
@@ -44,7 +44,15 @@ func seed(ctx context.Context, db *mongo.Database, n int) (*workload, error) {
 	if err := db.Drop(ctx); err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
 	}
-	if err := mongodb.NewRepository(db, application.OutboxLimits{}, application.IdempotencyLimits{}).EnsureIndexes(ctx); err != nil {
+	cfg, err := bootstrap.LoadConfig(nil)
+	if err != nil {
+		return nil, fmt.Errorf("seed: %w", err)
+	}
+	repo, err := mongodb.NewRepository(db, cfg.OutboxLimits(), cfg.IdempotencyLimits())
+	if err != nil {
+		return nil, fmt.Errorf("seed: %w", err)
+	}
+	if err := repo.EnsureIndexes(ctx); err != nil {
 		return nil, fmt.Errorf("seed: %w", err)
 	}
 	// One real hash for all: the updates never read it, and hashing 10,000

@@ -7,7 +7,6 @@ package contract
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -117,7 +116,28 @@ func remove(s Store, ctx context.Context, id string, ev application.NewEvent) er
 
 // event is a fresh event of type t, as a use case would record it.
 func event(t application.EventType) application.NewEvent {
-	return application.NewEvent{ID: domain.NewID(), Type: t, At: now(), Args: json.RawMessage(`{"kind":"` + string(t) + `"}`)}
+	return application.NewEvent{ID: domain.NewID(), At: now(), Args: argsOf(t)}
+}
+
+// argsOf are arguments of type t that name their type wherever they name
+// an id, so that an event's arguments tell which write recorded them.
+func argsOf(t application.EventType) application.EventArgs {
+	mark := "args-of-" + string(t)
+	switch t {
+	case application.EventCreated:
+		return application.CustomerCreated{Customer: domain.RestoreCustomer(domain.CustomerSnapshot{ID: mark, Email: mark})}
+	case application.EventUpdated:
+		return application.CustomerUpdated{ID: mark}
+	case application.EventRemoved:
+		return application.CustomerRemoved{ID: mark}
+	case application.EventAddressCreated:
+		return application.AddressesAdded{CustomerID: mark}
+	case application.EventAddressUpdated:
+		return application.AddressReplaced{CustomerID: mark}
+	case application.EventAddressRemoved:
+		return application.AddressRemoved{CustomerID: mark, AddressID: mark}
+	}
+	panic("contract: no arguments for events of type " + t)
 }
 
 func newCustomer(t *testing.T, email string, tags ...string) *domain.Customer {

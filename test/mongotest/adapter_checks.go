@@ -2,6 +2,7 @@ package mongotest
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 func RunAdapterChecks(t *testing.T, client *mongo.Client) {
 	t.Run("EnsureIndexesIsIdempotent", func(t *testing.T) { ensureIndexesIsIdempotent(t, client) })
 	t.Run("NodeDocumentsReadAndUpdate", func(t *testing.T) { nodeDocumentsReadAndUpdate(t, client) })
+	t.Run("AddressesAreStoredAsTheNodeServiceStoredThem", func(t *testing.T) { addressesAreStoredAsTheNodeServiceStoredThem(t, client) })
 	t.Run("OperatorLookingValuesArePlainStrings", func(t *testing.T) { operatorLookingValuesArePlainStrings(t, client) })
 	t.Run("KeyedWritesNeverBringADocumentNearItsLimit", func(t *testing.T) { keyedWritesNeverBringADocumentNearItsLimit(t, client) })
 	t.Run("ChargesOfSubjectsThatStoppedWritingGo", func(t *testing.T) { chargesOfSubjectsThatStoppedWritingGo(t, client) })
@@ -33,7 +35,7 @@ func ctx(t *testing.T) context.Context {
 
 func ensureIndexesIsIdempotent(t *testing.T, client *mongo.Client) {
 	db := FreshDatabase(t, client)
-	repo := mongodb.NewRepository(db, application.OutboxLimits{}, application.IdempotencyLimits{})
+	repo := RepositoryOn(t, db)
 	for i := range 3 {
 		if err := repo.EnsureIndexes(ctx(t)); err != nil {
 			t.Fatalf("EnsureIndexes, run %d: %v", i+1, err)
@@ -77,7 +79,7 @@ func nodeDocument() bson.D {
 
 func nodeDocumentsReadAndUpdate(t *testing.T, client *mongo.Client) {
 	db := FreshDatabase(t, client)
-	repo := mongodb.NewRepository(db, application.OutboxLimits{}, application.IdempotencyLimits{})
+	repo := RepositoryOn(t, db)
 	if err := repo.EnsureIndexes(ctx(t)); err != nil {
 		t.Fatal(err)
 	}
@@ -115,8 +117,56 @@ func nodeDocumentsReadAndUpdate(t *testing.T, client *mongo.Client) {
 	}
 }
 
+// addressesAreStoredAsTheNodeServiceStoredThem: the Node.js service reads
+// what this one writes, so an address keeps the names of the MicroBase API,
+// a phone is a number, and an optional field not given is absent.
+func addressesAreStoredAsTheNodeServiceStoredThem(t *testing.T, client *mongo.Client) {
+	db := FreshDatabase(t, client)
+	repo := RepositoryOn(t, db)
+	c, err := domain.NewCustomer(domain.NewCustomerInput{Email: "ada@example.com", Password: "correct horse", FirstName: "Ada", LastName: "Lovelace",
+		Addresses: []domain.AddressInput{{Name: "Work", FirstName: "Ada", Address1: "1650 Bolman Court", PostCode: "61701",
+			City: "Bloomington", State: "Illinois", Country: "US", Phone: ptr(int64(2173203531))}}}, 4, time.Now().UTC())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := repo.Create(ctx(t), c, anEvent(application.EventCreated), application.IdempotencyKey{}); err != nil {
+		t.Fatal(err)
+	}
+	var raw struct {
+		Addresses []bson.D `bson:"addresses"`
+	}
+	if err := db.Collection(mongodb.CollectionName).FindOne(ctx(t), bson.D{{Key: "_id", Value: c.ID()}}).Decode(&raw); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"name", "firstName", "address_1", "postCode", "city", "state", "country", "phone", "id"}
+	if len(raw.Addresses) != 1 {
+		t.Fatalf("stored addresses %v, want one", raw.Addresses)
+	}
+	var names []string
+	for _, e := range raw.Addresses[0] {
+		names = append(names, e.Key)
+		if e.Key == "phone" && e.Value != int64(2173203531) {
+			t.Errorf("stored phone %#v, want the number 2173203531", e.Value)
+		}
+	}
+	if !slices.Equal(names, want) {
+		t.Errorf("stored address fields %v, want %v", names, want)
+	}
+}
+
 func ptr[T any](v T) *T { return &v }
 
+// anEvent is an event of type t; what its arguments say does not matter
+// to these checks.
 func anEvent(t application.EventType) application.NewEvent {
-	return application.NewEvent{ID: domain.NewID(), Type: t, At: time.Now().UTC(), Args: []byte(`{}`)}
+	const id = "someone"
+	args := map[application.EventType]application.EventArgs{
+		application.EventCreated:        application.CustomerCreated{Customer: domain.RestoreCustomer(domain.CustomerSnapshot{ID: id})},
+		application.EventUpdated:        application.CustomerUpdated{ID: id},
+		application.EventRemoved:        application.CustomerRemoved{ID: id},
+		application.EventAddressCreated: application.AddressesAdded{CustomerID: id},
+		application.EventAddressUpdated: application.AddressReplaced{CustomerID: id},
+		application.EventAddressRemoved: application.AddressRemoved{CustomerID: id},
+	}[t]
+	return application.NewEvent{ID: domain.NewID(), At: time.Now().UTC(), Args: args}
 }

@@ -28,7 +28,7 @@ const maxKeptBytes = 2 << 20
 // would be 19 MB, past MongoDB's 16 MiB per document.
 func keyedWritesNeverBringADocumentNearItsLimit(t *testing.T, client *mongo.Client) {
 	db := FreshDatabase(t, client)
-	repo := mongodb.NewRepository(db, application.OutboxLimits{}, application.IdempotencyLimits{})
+	repo := RepositoryOn(t, db)
 	if err := repo.EnsureIndexes(ctx(t)); err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,7 @@ import (
 // when that subject never writes again.
 func chargesOfSubjectsThatStoppedWritingGo(t *testing.T, client *mongo.Client) {
 	db := FreshDatabase(t, client)
-	repo := mongodb.NewRepository(db, application.OutboxLimits{}, application.IdempotencyLimits{})
+	repo := RepositoryOn(t, db)
 	if err := repo.EnsureIndexes(ctx(t)); err != nil {
 		t.Fatal(err)
 	}

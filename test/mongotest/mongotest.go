@@ -1,6 +1,6 @@
 // Package mongotest gives tests a MongoDB adapter on a fresh database of
-// any server (the embedded store, a container, a real MongoDB), so the
-// repository contract runs unchanged against each.
+// any server (the MongoDB stand-in as a process, a container, a real
+// MongoDB), so the repository contract runs unchanged against each.
 package mongotest
 
 import (
@@ -14,6 +14,7 @@ import (
 
 	"github.com/microbase-io/customer-service/adapters/mongodb"
 	"github.com/microbase-io/customer-service/application"
+	"github.com/microbase-io/customer-service/test/support/defaults"
 )
 
 // OperationTimeout bounds each database call in tests, as the service's
@@ -46,27 +47,42 @@ func FreshDatabase(t testing.TB, client *mongo.Client) *mongo.Database {
 }
 
 // NewRepository returns a MongoDB repository with its indexes on a fresh
-// database of the server client talks to.
+// database of the server client talks to, with the default settings of a
+// service with a broker (its writes record their events).
 func NewRepository(t *testing.T, client *mongo.Client) *mongodb.Repository {
 	t.Helper()
-	return NewLimitedRepository(t, client, application.OutboxLimits{})
+	return NewLimitedRepository(t, client, defaults.OutboxLimits(t))
 }
 
 // NewLimitedRepository is NewRepository whose outbox keeps limits.
 func NewLimitedRepository(t *testing.T, client *mongo.Client, limits application.OutboxLimits) *mongodb.Repository {
 	t.Helper()
-	return newRepository(t, client, limits, application.IdempotencyLimits{})
+	return newRepository(t, client, limits, defaults.IdempotencyLimits(t))
 }
 
 // NewKeyedRepository is NewRepository whose keyed writes keep limits.
 func NewKeyedRepository(t *testing.T, client *mongo.Client, limits application.IdempotencyLimits) *mongodb.Repository {
 	t.Helper()
-	return newRepository(t, client, application.OutboxLimits{}, limits)
+	return newRepository(t, client, defaults.OutboxLimits(t), limits)
+}
+
+// RepositoryOn is a repository on db with the default settings, without
+// making its indexes.
+func RepositoryOn(t testing.TB, db *mongo.Database) *mongodb.Repository {
+	t.Helper()
+	repo, err := mongodb.NewRepository(db, defaults.OutboxLimits(t), defaults.IdempotencyLimits(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return repo
 }
 
 func newRepository(t *testing.T, client *mongo.Client, limits application.OutboxLimits, keyLimits application.IdempotencyLimits) *mongodb.Repository {
 	t.Helper()
-	repo := mongodb.NewRepository(FreshDatabase(t, client), limits, keyLimits)
+	repo, err := mongodb.NewRepository(FreshDatabase(t, client), limits, keyLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), OperationTimeout)
 	defer cancel()
 	if err := repo.EnsureIndexes(ctx); err != nil {

@@ -30,7 +30,7 @@ var operatorLookingValues = []string{
 // customer, never another one.
 func operatorLookingValuesArePlainStrings(t *testing.T, client *mongo.Client) {
 	db := FreshDatabase(t, client)
-	repo := mongodb.NewRepository(db, application.OutboxLimits{}, application.IdempotencyLimits{})
+	repo := RepositoryOn(t, db)
 	if err := repo.EnsureIndexes(ctx(t)); err != nil {
 		t.Fatal(err)
 	}

@@ -10,18 +10,27 @@ import (
 	"github.com/microbase-io/customer-service/adapters/sqlite"
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
+	"github.com/microbase-io/customer-service/test/support/defaults"
 )
 
-// Open returns an empty store whose writes record events within limits;
-// it is closed when the test ends.
-func Open(t testing.TB, limits application.OutboxLimits) *sqlite.Store {
+// Open returns an empty store with the default settings of a service with
+// a broker (its writes record their events); it is closed when the test
+// ends.
+func Open(t testing.TB) *sqlite.Store {
 	t.Helper()
-	store, err := sqlite.Open(context.Background(), sqlite.Options{DataDir: t.TempDir(), Outbox: limits})
+	store, err := sqlite.Open(context.Background(), Options(t, t.TempDir()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = store.Close() })
 	return store
+}
+
+// Options are the store's default settings, as Open uses them, for a
+// store in dir.
+func Options(t testing.TB, dir string) sqlite.Options {
+	t.Helper()
+	return sqlite.Options{DataDir: dir, Outbox: defaults.OutboxLimits(t), Idempotency: defaults.IdempotencyLimits(t)}
 }
 
 // Customers is every customer repo lists, in list order.
