@@ -32,3 +32,18 @@ func (h PasswordHash) Matches(plain string) bool {
 	err := bcrypt.CompareHashAndPassword([]byte(h), []byte(plain))
 	return err == nil
 }
+
+// CheckNewPassword reports, under field, what HashPassword would refuse
+// about plain, without the cost of hashing it.
+func CheckNewPassword(field, plain string) error {
+	var p problems
+	p.check(field, checkPassword(plain))
+	return p.err()
+}
+
+// HasCost reports whether the hash was made at the given bcrypt cost. A
+// hash bcrypt cannot read has no cost, and so none of them.
+func (h PasswordHash) HasCost(cost int) bool {
+	got, err := bcrypt.Cost([]byte(h))
+	return err == nil && got == cost
+}
