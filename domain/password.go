@@ -19,6 +19,15 @@ func HashPassword(plain string, cost int) (PasswordHash, error) {
 	return PasswordHash(h), nil
 }
 
+// RehashPassword hashes plain, a password that just matched a stored
+// hash, at the given cost. The policy of HashPassword is not applied: a
+// stored password may predate it (customers of the Node.js service), and
+// only its hash is being renewed.
+func RehashPassword(plain string, cost int) (PasswordHash, error) {
+	h, err := bcrypt.GenerateFromPassword([]byte(plain), cost)
+	return PasswordHash(h), err
+}
+
 func checkPassword(plain string) error {
 	if len(plain) < minPasswordBytes || len(plain) > MaxPasswordBytes {
 		return broken("must be 8 to 72 bytes long")
