@@ -57,7 +57,11 @@ func (uc changePassword) Handle(ctx context.Context, cmd ChangePasswordCommand) 
 	if first, done, err := uc.p.replay(ctx, cmd.Key); done {
 		return first, err
 	}
-	c, attempts, err := uc.p.repo.GetLogin(ctx, cmd.ID)
+	c, err := uc.p.repo.Get(ctx, cmd.ID)
+	if err != nil {
+		return nil, err
+	}
+	attempts, err := uc.p.repo.LoginAttempts(ctx, c.ID())
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +85,7 @@ func (uc changePassword) Handle(ctx context.Context, cmd ChangePasswordCommand) 
 		if !errors.Is(err, errPasswordMoved) {
 			return out, err
 		}
-		if c, _, err = uc.p.repo.GetLogin(ctx, cmd.ID); err != nil {
+		if c, err = uc.p.repo.Get(ctx, cmd.ID); err != nil {
 			return nil, err
 		}
 		if err := uc.p.compare(ctx, c, cmd.CurrentPassword); err != nil {

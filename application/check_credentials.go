@@ -73,14 +73,17 @@ func (uc checkCredentials) Handle(ctx context.Context, cred Credentials) error {
 	)
 	email, err := domain.NormalizeEmail(cred.Email)
 	if err == nil {
-		c, attempts, err = uc.p.repo.FindLogin(ctx, email)
+		c, err = uc.p.repo.FindByEmail(ctx, email)
 	} else {
 		email, err = cred.Email, &domain.CustomerNotFoundError{}
 	}
 	switch {
+	case err == nil:
+		attempts, err = uc.p.repo.LoginAttempts(ctx, c.ID())
 	case errors.Is(err, domain.ErrCustomerNotFound):
-		c, attempts = nil, uc.p.unknown.attempts(email)
-	case err != nil:
+		c, attempts, err = nil, uc.p.unknown.attempts(email), nil
+	}
+	if err != nil {
 		return err
 	}
 	if err := uc.p.check(ctx, c, attempts, email, cred.Password); err != nil {

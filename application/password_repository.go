@@ -14,12 +14,9 @@ import (
 // atomic on one customer and honours the context's deadline; a removed
 // customer has neither.
 type PasswordRepository interface {
-	// FindLogin returns the customer with that normalised email, as
-	// FindByEmail does, with its failed sign-ins.
-	FindLogin(ctx context.Context, email string) (*domain.Customer, domain.LoginAttempts, error)
-
-	// GetLogin is FindLogin by id.
-	GetLogin(ctx context.Context, id string) (*domain.Customer, domain.LoginAttempts, error)
+	// LoginAttempts returns the customer's failed sign-ins since its last
+	// success; none for a customer that does not exist.
+	LoginAttempts(ctx context.Context, id string) (domain.LoginAttempts, error)
 
 	// CountLoginAttempt counts a sign-in attempt of the customer, made at
 	// now, as failed under rule (rule.Fail), in one atomic step, unless

@@ -66,37 +66,36 @@ func loginIs(a domain.LoginAttempts) bson.D {
 	return bson.D{{Key: "login.failures", Value: a.Failures}, {Key: "login.since", Value: a.Since}}
 }
 
-var (
-	readLogin = options.FindOne().SetProjection(bson.D{{Key: "outbox", Value: 0}, {Key: "outboxLease", Value: 0}, {Key: "keys", Value: 0}})
-	// passwordChanged forgets the token and the failed sign-ins.
-	passwordChanged = bson.E{Key: "$unset", Value: bson.D{{Key: "login", Value: ""}, {Key: "passwordToken", Value: ""}}}
-)
+// passwordChanged forgets the token and the failed sign-ins.
+var passwordChanged = bson.E{Key: "$unset", Value: bson.D{{Key: "login", Value: ""}, {Key: "passwordToken", Value: ""}}}
 
-func (r *Repository) FindLogin(ctx context.Context, email string) (*domain.Customer, domain.LoginAttempts, error) {
-	return r.findLogin(ctx, bson.D{{Key: "email", Value: email}}, "")
+// readLogin reads the failed sign-ins alone.
+var readLogin = options.FindOne().SetProjection(bson.D{{Key: "login", Value: 1}, {Key: "removed", Value: 1}})
+
+func (r *Repository) LoginAttempts(ctx context.Context, id string) (domain.LoginAttempts, error) {
+	a, _, err := r.loginOf(ctx, id)
+	return a, err
 }
 
-func (r *Repository) GetLogin(ctx context.Context, id string) (*domain.Customer, domain.LoginAttempts, error) {
-	return r.findLogin(ctx, bson.D{{Key: "_id", Value: id}}, id)
-}
-
-func (r *Repository) findLogin(ctx context.Context, filter bson.D, id string) (*domain.Customer, domain.LoginAttempts, error) {
+// loginOf reads the customer's failed sign-ins, and whether the customer
+// exists.
+func (r *Repository) loginOf(ctx context.Context, id string) (domain.LoginAttempts, bool, error) {
 	var doc passwordDocument
-	err := r.coll.FindOne(ctx, filter, readLogin).Decode(&doc)
+	err := r.coll.FindOne(ctx, bson.D{{Key: "_id", Value: id}}, readLogin).Decode(&doc)
 	if errors.Is(err, mongo.ErrNoDocuments) || (err == nil && doc.Customer.Removed) {
-		return nil, domain.LoginAttempts{}, &domain.CustomerNotFoundError{ID: id}
+		return domain.LoginAttempts{}, false, nil
 	}
 	if err != nil {
-		return nil, domain.LoginAttempts{}, translate(err, "")
+		return domain.LoginAttempts{}, false, translate(err, "")
 	}
-	return doc.Customer.toDomain(), doc.attempts(), nil
+	return doc.attempts(), true, nil
 }
 
 func (r *Repository) CountLoginAttempt(ctx context.Context, id string, rule domain.LockoutRule, now time.Time) (domain.LoginAttempts, bool, error) {
 	for {
-		_, a, err := r.GetLogin(ctx, id)
-		if err != nil {
-			return domain.LoginAttempts{}, false, err
+		a, exists, err := r.loginOf(ctx, id)
+		if err != nil || !exists {
+			return domain.LoginAttempts{}, false, cmp.Or(err, error(&domain.CustomerNotFoundError{ID: id}))
 		}
 		if _, locked := a.LockedOut(now); locked {
 			return a, false, nil
@@ -238,7 +237,7 @@ func (r *Repository) SavePasswordToken(ctx context.Context, id string, t domain.
 
 func (r *Repository) FindPasswordToken(ctx context.Context, tokenHash string, now time.Time) (*domain.Customer, error) {
 	var doc passwordDocument
-	err := r.coll.FindOne(ctx, bson.D{{Key: "passwordToken.hash", Value: tokenHash}}, readLogin).Decode(&doc)
+	err := r.coll.FindOne(ctx, bson.D{{Key: "passwordToken.hash", Value: tokenHash}}, readCustomer).Decode(&doc)
 	switch {
 	case errors.Is(err, mongo.ErrNoDocuments) || (err == nil && (doc.Customer.Removed || doc.Token == nil || !now.Before(doc.Token.ExpiresAt))):
 		return nil, domain.ErrPasswordTokenInvalid

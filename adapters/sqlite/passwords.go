@@ -17,12 +17,10 @@ import (
 // set are each one step nobody can interleave.
 
 const (
-	loginColumns       = customerColumns + `, coalesce(failures, 0), coalesce(since, 0), coalesce(locked_until, 0)`
-	loginJoin          = ` FROM customers LEFT JOIN login_attempts ON customer_id = id`
-	selectLoginByEmail = `SELECT ` + loginColumns + loginJoin + ` WHERE email = ? AND removed = 0`
-	selectLoginByID    = `SELECT ` + loginColumns + loginJoin + ` WHERE id = ? AND removed = 0`
-	selectAttempts     = `SELECT coalesce(failures, 0), coalesce(since, 0), coalesce(locked_until, 0)` + loginJoin + ` WHERE id = ? AND removed = 0`
-	saveAttempts       = `INSERT INTO login_attempts (customer_id, failures, since, locked_until) VALUES (?, ?, ?, ?)
+	attemptsColumns = `coalesce(failures, 0), coalesce(since, 0), coalesce(locked_until, 0)`
+	selectAttempts  = `SELECT ` + attemptsColumns + ` FROM customers LEFT JOIN login_attempts ON customer_id = id WHERE id = ? AND removed = 0`
+	readAttempts    = `SELECT failures, since, locked_until FROM login_attempts WHERE customer_id = ?`
+	saveAttempts    = `INSERT INTO login_attempts (customer_id, failures, since, locked_until) VALUES (?, ?, ?, ?)
 		ON CONFLICT (customer_id) DO UPDATE SET failures = excluded.failures, since = excluded.since, locked_until = excluded.locked_until`
 	clearAttempts  = `DELETE FROM login_attempts WHERE customer_id = ?`
 	rehashPassword = `UPDATE customers SET password = ? WHERE id = ? AND password = ? AND removed = 0`
@@ -37,7 +35,7 @@ const (
 
 var (
 	passwordWriteStatements = []string{selectAttempts, saveAttempts, clearAttempts, rehashPassword, setPassword, saveToken, forgetToken, selectTokenID}
-	passwordReadStatements  = []string{selectLoginByEmail, selectLoginByID, selectTokenUser, selectKey}
+	passwordReadStatements  = []string{readAttempts, selectTokenUser, selectKey}
 )
 
 // attemptsRow is a customer's row of login_attempts, zero for none.
@@ -54,34 +52,13 @@ func (a attemptsRow) toDomain() domain.LoginAttempts {
 	return out
 }
 
-// withAttempts scans a customer's row followed by its attempts.
-type withAttempts struct {
-	sc scanner
-	a  *attemptsRow
-}
-
-func (w withAttempts) Scan(dest ...any) error {
-	return w.sc.Scan(append(dest, &w.a.failures, &w.a.since, &w.a.lockedUntil)...)
-}
-
-func (s *Store) FindLogin(ctx context.Context, email string) (*domain.Customer, domain.LoginAttempts, error) {
-	return s.login(ctx, selectLoginByEmail, email, &domain.CustomerNotFoundError{})
-}
-
-func (s *Store) GetLogin(ctx context.Context, id string) (*domain.Customer, domain.LoginAttempts, error) {
-	return s.login(ctx, selectLoginByID, id, &domain.CustomerNotFoundError{ID: id})
-}
-
-func (s *Store) login(ctx context.Context, query, arg string, notFound error) (*domain.Customer, domain.LoginAttempts, error) {
+func (s *Store) LoginAttempts(ctx context.Context, id string) (domain.LoginAttempts, error) {
 	var a attemptsRow
-	c, err := scanRow(withAttempts{s.reader().queryRow(ctx, query, arg), &a})
+	err := s.reader().queryRow(ctx, readAttempts, id).Scan(&a.failures, &a.since, &a.lockedUntil)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, domain.LoginAttempts{}, notFound
+		return domain.LoginAttempts{}, nil
 	}
-	if err != nil {
-		return nil, domain.LoginAttempts{}, translate(err, "")
-	}
-	return c, a.toDomain(), nil
+	return a.toDomain(), translate(err, "")
 }
 
 func (s *Store) CountLoginAttempt(ctx context.Context, id string, rule domain.LockoutRule, now time.Time) (domain.LoginAttempts, bool, error) {

@@ -33,6 +33,12 @@ func TestStoreKeepsTheRepositoryContract(t *testing.T) {
 	contract.RunOutboxLimits(t, func(t *testing.T, limits application.OutboxLimits) contract.Store {
 		return openLimited(t, t.TempDir(), limits)
 	})
+	contract.RunPasswords(t, func(t *testing.T) contract.Store {
+		return openStore(t, t.TempDir())
+	}, func(t *testing.T) (contract.Store, contract.Store) {
+		dir := t.TempDir()
+		return openStore(t, dir), openStore(t, dir)
+	})
 	contract.RunIdempotencyLimits(t, func(t *testing.T, limits application.IdempotencyLimits) contract.Store {
 		s, err := sqlite.Open(context.Background(), sqlite.Options{DataDir: t.TempDir(), Idempotency: limits})
 		if err != nil {
