@@ -81,7 +81,11 @@ func (uc checkCredentials) Handle(ctx context.Context, cred Credentials) error {
 	case err == nil:
 		attempts, err = uc.p.repo.LoginAttempts(ctx, c.ID())
 	case errors.Is(err, domain.ErrCustomerNotFound):
-		c, attempts, err = nil, uc.p.unknown.attempts(email), nil
+		// Read as a known email's attempts are read, so that a locked-out
+		// email answers as fast whether anybody has it.
+		if _, err = uc.p.repo.LoginAttempts(ctx, uc.p.decoy.ID()); err == nil {
+			c, attempts = nil, uc.p.unknown.attempts(email)
+		}
 	}
 	if err != nil {
 		return err
