@@ -2,6 +2,7 @@ package application
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -129,7 +130,12 @@ func (p *passwords) check(ctx context.Context, c *domain.Customer, attempts doma
 		var counted bool
 		if c != nil {
 			attempts, counted, err = p.repo.CountLoginAttempt(ctx, c.ID(), p.rule, now)
-		} else {
+			if errors.Is(err, domain.ErrCustomerNotFound) {
+				// Removed since it was read: nobody has the email now.
+				c, target, err = nil, p.decoy, nil
+			}
+		}
+		if c == nil {
 			attempts, counted = p.unknown.count(email, p.rule, now)
 		}
 		switch {
