@@ -3,36 +3,49 @@ package application
 // Application is every use case of the service: the one list the wiring
 // builds and the HTTP adapter routes.
 type Application struct {
-	CreateCustomer   CreateCustomer
-	GetCustomer      GetCustomer
-	UpdateCustomer   UpdateCustomer
-	RemoveCustomer   RemoveCustomer
-	ListCustomers    ListCustomers
-	CheckCredentials CheckCredentials
-	AddAddresses     AddAddresses
-	GetAddress       GetAddress
-	UpdateAddress    UpdateAddress
-	RemoveAddress    RemoveAddress
+	CreateCustomer      CreateCustomer
+	GetCustomer         GetCustomer
+	UpdateCustomer      UpdateCustomer
+	RemoveCustomer      RemoveCustomer
+	ListCustomers       ListCustomers
+	CheckCredentials    CheckCredentials
+	ChangePassword      ChangePassword
+	CreatePasswordToken CreatePasswordToken
+	ResetPassword       ResetPassword
+	AddAddresses        AddAddresses
+	GetAddress          GetAddress
+	UpdateAddress       UpdateAddress
+	RemoveAddress       RemoveAddress
 }
 
-// New builds every use case over repo; passwords are hashed, and checked
-// against a stand-in for unknown emails, at bcryptCost.
+// New builds every use case over repo, passwords hashed, and checked
+// against a stand-in for unknown emails, at bcryptCost, the other
+// Settings at their defaults.
 func New(repo CustomerRepository, clock Clock, bcryptCost int) (Application, error) {
-	check, err := NewCheckCredentials(repo, bcryptCost)
+	return NewWith(repo, clock, Settings{BcryptCost: bcryptCost})
+}
+
+// NewWith builds every use case over repo with settings; those that hash
+// or check a password share one set of bcrypt slots.
+func NewWith(repo CustomerRepository, clock Clock, settings Settings) (Application, error) {
+	p, err := newPasswords(repo, clock, settings)
 	if err != nil {
 		return Application{}, err
 	}
 	return Application{
-		CreateCustomer:   NewCreateCustomer(repo, bcryptCost, clock),
-		GetCustomer:      NewGetCustomer(repo),
-		UpdateCustomer:   NewUpdateCustomer(repo, clock),
-		RemoveCustomer:   NewRemoveCustomer(repo, clock),
-		ListCustomers:    NewListCustomers(repo),
-		CheckCredentials: check,
-		AddAddresses:     NewAddAddresses(repo, clock),
-		GetAddress:       NewGetAddress(repo),
-		UpdateAddress:    NewUpdateAddress(repo, clock),
-		RemoveAddress:    NewRemoveAddress(repo, clock),
+		CreateCustomer:      createCustomer{repo: repo, bcryptCost: p.cost, clock: clock, slots: p.slots},
+		GetCustomer:         NewGetCustomer(repo),
+		UpdateCustomer:      NewUpdateCustomer(repo, clock),
+		RemoveCustomer:      NewRemoveCustomer(repo, clock),
+		ListCustomers:       NewListCustomers(repo),
+		CheckCredentials:    checkCredentials{p},
+		ChangePassword:      changePassword{p},
+		CreatePasswordToken: createPasswordToken{p},
+		ResetPassword:       resetPassword{p},
+		AddAddresses:        NewAddAddresses(repo, clock),
+		GetAddress:          NewGetAddress(repo),
+		UpdateAddress:       NewUpdateAddress(repo, clock),
+		RemoveAddress:       NewRemoveAddress(repo, clock),
 	}, nil
 }
 

@@ -36,65 +36,67 @@ func (c Credentials) validate() error {
 }
 
 // CheckCredentials answers customer.checkCredentials: nil when the email
-// belongs to an active customer whose password it is, domain.ErrBadCredentials
-// otherwise.
+// belongs to an active customer whose password it is,
+// domain.ErrBadCredentials otherwise, LockedOutError while the email is
+// locked out.
 type CheckCredentials interface {
 	Handle(ctx context.Context, cred Credentials) error
 }
 
-type checkCredentials struct {
-	repo CustomerRepository
-	// decoy stands in for the customer when the email finds none: an
-	// inactive customer whose hash, made at the configured cost, matches
-	// no password. Checking a password against it costs the same bcrypt
-	// work as against a real customer, so the answer's timing does not
-	// tell whether an email is registered.
-	decoy *domain.Customer
-	// authenticate is (*domain.Customer).Authenticate; tests wrap it to
-	// see which customer a password was checked against.
-	authenticate func(*domain.Customer, string) error
-}
+type checkCredentials struct{ p *passwords }
 
-// NewCheckCredentials hashes the decoy's random password at bcryptCost,
-// once, here.
+// NewCheckCredentials checks passwords, and makes new hashes, at
+// bcryptCost, with the other Settings at their defaults and bcrypt slots
+// of its own; New shares one set among every use case.
 func NewCheckCredentials(repo CustomerRepository, bcryptCost int) (CheckCredentials, error) {
-	hash, err := domain.HashPassword(domain.NewID(), bcryptCost)
+	p, err := newPasswords(repo, SystemClock{}, Settings{BcryptCost: bcryptCost})
 	if err != nil {
-		return nil, fmt.Errorf("decoy password hash: %w", err)
+		return nil, err
 	}
-	decoy := domain.RestoreCustomer(domain.CustomerSnapshot{
-		Status:       domain.StatusInactive.String(),
-		PasswordHash: hash,
-	})
-	return checkCredentials{repo: repo, decoy: decoy, authenticate: (*domain.Customer).Authenticate}, nil
+	return checkCredentials{p}, nil
 }
 
 // Handle refuses what validate refuses. Every other failure is
-// domain.ErrBadCredentials after one bcrypt comparison: an email that is
-// not valid, one nobody has, a wrong password, an inactive customer and a
-// password longer than domain.MaxPasswordBytes alike. The rest of the
-// password policy of customer.create is not applied: customers of the
-// Node.js service may have older passwords.
+// domain.ErrBadCredentials after one bcrypt comparison (see passwords.check),
+// or LockedOutError after none. An email that is not valid is one nobody
+// has. The rest of the password policy of customer.create is not
+// applied: customers of the Node.js service may have older passwords. A
+// success forgets the email's failed sign-ins, and renews a hash of
+// another cost than the configured one.
 func (uc checkCredentials) Handle(ctx context.Context, cred Credentials) error {
 	if err := domain.WithUnread(cred.Unread, cred.validate()); err != nil {
 		return err
 	}
-	c := uc.decoy
-	if email, err := domain.NormalizeEmail(cred.Email); err == nil {
-		found, err := uc.repo.FindByEmail(ctx, email)
-		switch {
-		case err == nil:
-			c = found
-		case !errors.Is(err, domain.ErrCustomerNotFound):
-			return err
+	var (
+		c        *domain.Customer
+		attempts domain.LoginAttempts
+	)
+	email, err := domain.NormalizeEmail(cred.Email)
+	if err == nil {
+		c, err = uc.p.repo.FindByEmail(ctx, email)
+	} else {
+		email, err = cred.Email, &domain.CustomerNotFoundError{}
+	}
+	switch {
+	case err == nil:
+		attempts, err = uc.p.repo.LoginAttempts(ctx, c.ID())
+	case errors.Is(err, domain.ErrCustomerNotFound):
+		// Read as a known email's attempts are read, so that a locked-out
+		// email answers as fast whether anybody has it.
+		if _, err = uc.p.repo.LoginAttempts(ctx, uc.p.decoy.ID()); err == nil {
+			c, attempts = nil, uc.p.unknown.attempts(email)
 		}
 	}
-	err := uc.authenticate(c, cred.Password)
-	// bcrypt compares only the first 72 bytes, so a longer password would
-	// pass on its prefix alone. Refused after the comparison, so that it
-	// takes as long as any other answer.
-	if err == nil && len(cred.Password) > domain.MaxPasswordBytes {
-		return domain.ErrBadCredentials
+	if err != nil {
+		return err
 	}
-	return err
+	if err := uc.p.check(ctx, c, attempts, email, cred.Password); err != nil {
+		return err
+	}
+	// The attempt was counted as failed before the comparison.
+	if err := uc.p.repo.ClearLoginAttempts(ctx, c.ID()); err != nil {
+		return err
+	}
+	uc.p.rehash(ctx, c, cred.Password)
+	return nil
 }

@@ -22,11 +22,13 @@ type createCustomer struct {
 	repo       CustomerRepository
 	bcryptCost int
 	clock      Clock
+	slots      *bcryptSlots
 }
 
-// NewCreateCustomer hashes passwords at bcryptCost.
+// NewCreateCustomer hashes passwords at bcryptCost, in bcrypt slots of
+// its own; New shares one set among every use case.
 func NewCreateCustomer(repo CustomerRepository, bcryptCost int, clock Clock) CreateCustomer {
-	return createCustomer{repo: repo, bcryptCost: bcryptCost, clock: clock}
+	return createCustomer{repo: repo, bcryptCost: bcryptCost, clock: clock, slots: newBcryptSlots(0, nil)}
 }
 
 // Handle refuses a call with unread arguments without hashing its password.
@@ -34,8 +36,17 @@ func (uc createCustomer) Handle(ctx context.Context, cmd CreateCustomerCommand) 
 	if len(cmd.Unread) > 0 {
 		return nil, domain.WithUnread(cmd.Unread, domain.CheckNewCustomer(cmd.Customer))
 	}
+	if err := domain.CheckNewCustomer(cmd.Customer); err != nil {
+		return nil, err
+	}
 	now := uc.clock.Now()
-	c, err := domain.NewCustomer(cmd.Customer, uc.bcryptCost, now)
+	var (
+		c   *domain.Customer
+		err error
+	)
+	if busy := uc.slots.run(ctx, func() { c, err = domain.NewCustomer(cmd.Customer, uc.bcryptCost, now) }); busy != nil {
+		return nil, busy
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -36,9 +36,14 @@ type AddressReplaced struct {
 // AddressRemoved is the id of the address removed.
 type AddressRemoved struct{ CustomerID, AddressID string }
 
+// PasswordChanged is the ID of the customer whose password was set anew:
+// nothing of the password itself.
+type PasswordChanged struct{ ID string }
+
 func (CustomerCreated) Type() EventType { return EventCreated }
 func (CustomerUpdated) Type() EventType { return EventUpdated }
 func (CustomerRemoved) Type() EventType { return EventRemoved }
 func (AddressesAdded) Type() EventType  { return EventAddressCreated }
 func (AddressReplaced) Type() EventType { return EventAddressUpdated }
 func (AddressRemoved) Type() EventType  { return EventAddressRemoved }
+func (PasswordChanged) Type() EventType { return EventPasswordChanged }

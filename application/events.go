@@ -20,6 +20,9 @@ const (
 	EventAddressCreated EventType = "CUSTOMER_ADDRESS_CREATE"
 	EventAddressUpdated EventType = "CUSTOMER_ADDRESS_UPDATE"
 	EventAddressRemoved EventType = "CUSTOMER_ADDRESS_REMOVE"
+	// EventPasswordChanged announces a new password, by a change or a
+	// reset: the customer, never the password, a hash or a token.
+	EventPasswordChanged EventType = "PASSWORD_CHANGE"
 )
 
 // NewEvent is what a write records about itself, in the same atomic step

@@ -7,11 +7,16 @@ import "github.com/microbase-io/customer-service/domain"
 // it and what the check answered, before Handle decides its answer.
 func WatchPasswordChecks(uc CheckCredentials, seen func(c *domain.Customer, password string, err error)) CheckCredentials {
 	cc := uc.(checkCredentials)
-	check := cc.authenticate
-	cc.authenticate = func(c *domain.Customer, password string) error {
+	p := *cc.p
+	check := p.authenticate
+	p.authenticate = func(c *domain.Customer, password string) error {
 		err := check(c, password)
 		seen(c, password, err)
 		return err
 	}
-	return cc
+	return checkCredentials{&p}
 }
+
+// UnknownEmailsHeld is how many unknown emails the lockout table of app
+// holds.
+func UnknownEmailsHeld(uc CheckCredentials) int { return uc.(checkCredentials).p.unknown.len() }

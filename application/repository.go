@@ -73,6 +73,8 @@ type CustomerRepository interface {
 	// by id, from q.After or after skipping q.Skip, at most q.Limit of
 	// them. An error from each stops the list and is returned as it is.
 	List(ctx context.Context, q ListQuery, each func(*domain.Customer) error) error
+
+	PasswordRepository
 }
 
 // PatchAsChange is what Patch does, as a change for Update: the patch

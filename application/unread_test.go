@@ -55,6 +55,18 @@ func TestUseCases_AnswerUnreadArgumentsWithTheRulesAndWriteNothing(t *testing.T)
 		{"checkCredentials", func() error {
 			return app.CheckCredentials.Handle(ctx, application.Credentials{Email: "john.doe@gmail.com", Unread: unread("password")})
 		}, []string{"password: must be a string"}},
+		{"changePassword", func() error {
+			_, err := app.ChangePassword.Handle(ctx, application.ChangePasswordCommand{ID: c.ID(), CurrentPassword: "s3cret-pass", NewPassword: "short", Unread: unread("currentPassword")})
+			return err
+		}, []string{"currentPassword: must be a string", "newPassword: must be 8 to 72 bytes long"}},
+		{"createPasswordToken", func() error {
+			_, err := app.CreatePasswordToken.Handle(ctx, application.CreatePasswordTokenCommand{Unread: unread("email")})
+			return err
+		}, []string{"email: must be a string"}},
+		{"resetPassword", func() error {
+			_, err := app.ResetPassword.Handle(ctx, application.ResetPasswordCommand{NewPassword: "long enough", Unread: unread("token")})
+			return err
+		}, []string{"token: must be a string"}},
 		{"address.create", func() error {
 			_, err := app.AddAddresses.Handle(ctx, application.AddAddressesCommand{CustomerID: c.ID(),
 				Unread: []domain.Problem{{Field: "addresses[0].phone", Message: "must be a number"}}})

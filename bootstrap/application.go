@@ -3,6 +3,7 @@ package bootstrap
 import (
 	"go.uber.org/fx"
 
+	"github.com/microbase-io/customer-service/adapters/metrics"
 	"github.com/microbase-io/customer-service/application"
 )
 
@@ -10,8 +11,10 @@ import (
 var ApplicationModule = fx.Module("application",
 	fx.Provide(
 		func() application.Clock { return application.SystemClock{} },
-		func(repo application.CustomerRepository, cfg Config, clock application.Clock) (application.Application, error) {
-			return application.New(repo, clock, cfg.BcryptCost)
+		func(repo application.CustomerRepository, cfg Config, clock application.Clock, m *metrics.Metrics) (application.Application, error) {
+			settings := cfg.PasswordSettings()
+			settings.Observer = m
+			return application.NewWith(repo, clock, settings)
 		},
 	),
 )

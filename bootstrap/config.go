@@ -20,6 +20,7 @@ import (
 	"github.com/microbase-io/customer-service/adapters/token"
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/configs"
+	"github.com/microbase-io/customer-service/domain"
 )
 
 // Config is every setting of the service. configs/config.yaml documents
@@ -37,6 +38,9 @@ type Config struct {
 	LogFormat       string        `yaml:"log_format" env:"CUSTOMER_LOG_FORMAT"`
 	LogLevel        string        `yaml:"log_level" env:"CUSTOMER_LOG_LEVEL"`
 	BcryptCost      int           `yaml:"bcrypt_cost" env:"CUSTOMER_BCRYPT_COST"`
+	LoginFailures   int           `yaml:"login_max_failures" env:"CUSTOMER_LOGIN_MAX_FAILURES"`
+	LoginLockout    time.Duration `yaml:"login_lockout" env:"CUSTOMER_LOGIN_LOCKOUT"`
+	PasswordToken   time.Duration `yaml:"password_token_ttl" env:"CUSTOMER_PASSWORD_TOKEN_TTL"`
 	RequestTimeout  time.Duration `yaml:"request_timeout" env:"CUSTOMER_REQUEST_TIMEOUT"`
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout" env:"CUSTOMER_SHUTDOWN_TIMEOUT"`
 	MaxBodyBytes    int64         `yaml:"max_body_bytes" env:"CUSTOMER_MAX_BODY_BYTES"`
@@ -181,6 +185,9 @@ func (c Config) validate() error {
 	check(c.LogFormat == "json" || c.LogFormat == "console", "CUSTOMER_LOG_FORMAT must be json or console")
 	check(slices.Contains(logLevels, c.LogLevel), "CUSTOMER_LOG_LEVEL must be one of %s, not %q", strings.Join(logLevels, ", "), c.LogLevel)
 	check(c.BcryptCost >= 4 && c.BcryptCost <= 31, "CUSTOMER_BCRYPT_COST must be between 4 and 31")
+	check(c.LoginFailures >= 1, "CUSTOMER_LOGIN_MAX_FAILURES must be at least 1")
+	check(c.LoginLockout >= time.Second, "CUSTOMER_LOGIN_LOCKOUT must be at least 1s, not %s", c.LoginLockout)
+	check(c.PasswordToken >= time.Minute && c.PasswordToken <= 24*time.Hour, "CUSTOMER_PASSWORD_TOKEN_TTL must be between 1m and 24h, not %s", c.PasswordToken)
 	check(c.RequestTimeout >= minRequestTimeout, "CUSTOMER_REQUEST_TIMEOUT must be at least %s, not %s", minRequestTimeout, c.RequestTimeout)
 	check(c.ShutdownTimeout > 0, "CUSTOMER_SHUTDOWN_TIMEOUT must be positive")
 	check(c.MaxBodyBytes > 0, "CUSTOMER_MAX_BODY_BYTES must be positive")
@@ -227,6 +234,16 @@ const minIdempotencyMax = 1 << 20
 // IdempotencyLimits bound what each token subject's keyed writes keep.
 func (c Config) IdempotencyLimits() application.IdempotencyLimits {
 	return application.IdempotencyLimits{MaxBytesPerSubject: c.IdempotencyMax}
+}
+
+// PasswordSettings are the settings of the use cases that hash or check
+// a password.
+func (c Config) PasswordSettings() application.Settings {
+	return application.Settings{
+		BcryptCost:       c.BcryptCost,
+		Lockout:          domain.LockoutRule{MaxFailures: c.LoginFailures, Window: c.LoginLockout},
+		PasswordTokenTTL: c.PasswordToken,
+	}
 }
 
 // Embedded reports whether the service runs on its embedded store.

@@ -174,3 +174,39 @@ func TestAcceptedConfiguration(t *testing.T) {
 		})
 	}
 }
+
+func TestPasswordSettings(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     []string
+		want    [3]any // max failures, lockout, token lifetime
+		wantErr string
+	}{
+		{"five failures, 15 min, 15 min by default", nil, [3]any{5, 15 * time.Minute, 15 * time.Minute}, ""},
+		{"set from the environment", []string{"CUSTOMER_LOGIN_MAX_FAILURES=10", "CUSTOMER_LOGIN_LOCKOUT=1h", "CUSTOMER_PASSWORD_TOKEN_TTL=30m"},
+			[3]any{10, time.Hour, 30 * time.Minute}, ""},
+		{"no failure allowed is refused", []string{"CUSTOMER_LOGIN_MAX_FAILURES=0"}, [3]any{}, "CUSTOMER_LOGIN_MAX_FAILURES"},
+		{"a lockout under a second is refused", []string{"CUSTOMER_LOGIN_LOCKOUT=500ms"}, [3]any{}, "CUSTOMER_LOGIN_LOCKOUT"},
+		{"a token that dies within a minute is refused", []string{"CUSTOMER_PASSWORD_TOKEN_TTL=30s"}, [3]any{}, "CUSTOMER_PASSWORD_TOKEN_TTL"},
+		{"a token that lives past a day is refused", []string{"CUSTOMER_PASSWORD_TOKEN_TTL=25h"}, [3]any{}, "CUSTOMER_PASSWORD_TOKEN_TTL"},
+		{"not a number", []string{"CUSTOMER_LOGIN_MAX_FAILURES=five"}, [3]any{}, "CUSTOMER_LOGIN_MAX_FAILURES"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := LoadConfig(tt.env)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want one naming %s", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := cfg.PasswordSettings()
+			if got := [3]any{s.Lockout.MaxFailures, s.Lockout.Window, s.PasswordTokenTTL}; got != tt.want || s.BcryptCost != cfg.BcryptCost {
+				t.Fatalf("settings %+v, want %v at cost %d", s, tt.want, cfg.BcryptCost)
+			}
+		})
+	}
+}

@@ -251,6 +251,13 @@ func (c *Customer) Authenticate(password string) error {
 	return nil
 }
 
+// SetPassword makes hash the customer's password, a change like any
+// other: the old password stops matching at once.
+func (c *Customer) SetPassword(hash PasswordHash, now time.Time) {
+	c.password = hash
+	c.touch(now)
+}
+
 func (c *Customer) touch(now time.Time) {
 	c.version++
 	c.updatedAt = now

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -511,6 +512,23 @@ func TestCustomer_AuthenticateFailsAlikeForWrongPasswordAndInactiveCustomer(t *t
 				t.Errorf("Authenticate = %v, want %v", err, tt.wantErr)
 			}
 		})
+	}
+}
+
+func TestCustomer_SetPasswordIsAChangeAndTheOldPasswordStopsMatching(t *testing.T) {
+	c := newCustomer(t, validCustomerInput())
+	before := c.Snapshot()
+	h, err := domain.HashPassword("a new s3cret", bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := before.UpdatedAt.Add(time.Minute)
+	c.SetPassword(h, later)
+	if c.Authenticate(password) == nil || c.Authenticate("a new s3cret") != nil {
+		t.Fatal("the old password still matches, or the new one does not")
+	}
+	if got := c.Snapshot(); got.Version != before.Version+1 || !got.UpdatedAt.Equal(later) {
+		t.Fatalf("version %d, updatedAt %s; want %d and %s", got.Version, got.UpdatedAt, before.Version+1, later)
 	}
 }
 

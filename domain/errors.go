@@ -19,6 +19,10 @@ var (
 	ErrDuplicateEmail   = errors.New("email already belongs to another customer")
 	ErrVersionConflict  = errors.New("customer changed since the given version")
 	ErrBadCredentials   = errors.New("bad credentials")
+	// ErrPasswordTokenInvalid is every token a reset cannot use: unknown,
+	// used, expired or superseded alike, so that the answer tells nobody
+	// which.
+	ErrPasswordTokenInvalid = errors.New("password token invalid")
 )
 
 // CustomerNotFoundError says which customer does not exist.
@@ -28,6 +32,14 @@ func (e *CustomerNotFoundError) Error() string { return fmt.Sprintf("customer %q
 func (e *CustomerNotFoundError) Is(target error) bool {
 	return target == ErrCustomerNotFound
 }
+
+// EmailNotFoundError says that no customer who may sign in has the email.
+type EmailNotFoundError struct{ Email string }
+
+func (e *EmailNotFoundError) Error() string {
+	return fmt.Sprintf("no active customer has the email %q", e.Email)
+}
+func (e *EmailNotFoundError) Is(target error) bool { return target == ErrCustomerNotFound }
 
 // AddressNotFoundError says which address of which customer does not exist.
 type AddressNotFoundError struct{ CustomerID, AddressID string }

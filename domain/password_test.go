@@ -1,6 +1,7 @@
 package domain_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -93,5 +94,41 @@ func TestPasswordHash_MatchesOnlyTheOriginalPassword(t *testing.T) {
 				t.Errorf("Matches = %v, want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestCheckNewPassword_FollowsTheRuleOfCreateUnderItsOwnName(t *testing.T) {
+	if err := domain.CheckNewPassword("newPassword", "12345678"); err != nil {
+		t.Fatalf("eight bytes refused: %v", err)
+	}
+	var ve *domain.ValidationError
+	err := domain.CheckNewPassword("newPassword", strings.Repeat("p", 73))
+	if !errors.As(err, &ve) || ve.Messages()[0] != "newPassword: must be 8 to 72 bytes long" {
+		t.Fatalf("73 bytes: %v, want newPassword named", err)
+	}
+}
+
+func TestPasswordHash_HasCostTellsAHashMadeAtAnotherCost(t *testing.T) {
+	h, err := domain.HashPassword("s3cret-pass", bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A hash of the Node.js service: bcryptjs, $2a$, cost 10.
+	node := domain.PasswordHash("$2a$10$abcdefghijklmnopqrstuuJ4Vm3ZmYt0fhNcXuUa1Oqk4yUCcm2u6")
+	for _, tt := range []struct {
+		name string
+		h    domain.PasswordHash
+		cost int
+		want bool
+	}{
+		{"the cost it was made at", h, bcrypt.MinCost, true},
+		{"another cost", h, bcrypt.MinCost + 1, false},
+		{"a Node.js hash at its cost", node, 10, true},
+		{"a Node.js hash under a raised cost", node, 12, false},
+		{"no hash at all", "", bcrypt.MinCost, false},
+	} {
+		if got := tt.h.HasCost(tt.cost); got != tt.want {
+			t.Errorf("%s: HasCost(%d) = %v, want %v", tt.name, tt.cost, got, tt.want)
+		}
 	}
 }

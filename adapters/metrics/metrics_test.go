@@ -19,6 +19,7 @@ import (
 
 	"github.com/microbase-io/customer-service/adapters/httpapi"
 	"github.com/microbase-io/customer-service/adapters/token"
+	"github.com/microbase-io/customer-service/application"
 )
 
 func assertMetrics(t *testing.T, m *Metrics, want string, names ...string) {
@@ -181,6 +182,35 @@ customer_outbox_backlog 3
 # TYPE customer_outbox_publish_failures_total counter
 customer_outbox_publish_failures_total 2
 `, "customer_outbox_backlog", "customer_outbox_publish_failures_total")
+}
+
+func TestPasswordWorkIsCountedAsTheApplicationReportsIt(t *testing.T) {
+	m := New()
+	var o application.PasswordObserver = m
+	o.BcryptSlotsInUse(1, 2)
+	o.BcryptSlotsInUse(2, 2)
+	o.BcryptWaited()
+	o.BcryptWaited()
+	o.BcryptRefused()
+	o.BcryptSlotsInUse(1, 2)
+	o.UnknownEmailsTracked(42)
+	assertMetrics(t, m, `
+# HELP customer_bcrypt_refusals_total Password calls that got no bcrypt slot before their deadline, answered service_busy.
+# TYPE customer_bcrypt_refusals_total counter
+customer_bcrypt_refusals_total 1
+# HELP customer_bcrypt_slots bcrypt computations that may run at once: one per core.
+# TYPE customer_bcrypt_slots gauge
+customer_bcrypt_slots 2
+# HELP customer_bcrypt_slots_in_use bcrypt computations (password checks and new hashes) running now.
+# TYPE customer_bcrypt_slots_in_use gauge
+customer_bcrypt_slots_in_use 1
+# HELP customer_bcrypt_waits_total Password calls that found every bcrypt slot taken and queued.
+# TYPE customer_bcrypt_waits_total counter
+customer_bcrypt_waits_total 2
+# HELP customer_login_unknown_emails Emails nobody has whose failed sign-ins the lockout table holds (bounded; the least recently tried goes first).
+# TYPE customer_login_unknown_emails gauge
+customer_login_unknown_emails 42
+`, "customer_bcrypt_refusals_total", "customer_bcrypt_slots", "customer_bcrypt_slots_in_use", "customer_bcrypt_waits_total", "customer_login_unknown_emails")
 }
 
 func TestHandlerServesTheServiceRuntimeAndBuildInformation(t *testing.T) {

@@ -27,6 +27,13 @@ var indexes = []index{
 	// Tombstones kept for the keys of their removal are deleted once their
 	// window is over; sparse, since only they have the field.
 	{name: "keptUntil_1", keys: bson.D{{Key: "keptUntil", Value: 1}}, sparse: true},
+	// A reset finds its customer by the token's hash; only customers
+	// with a token have one (sparse), and no two share it (unique).
+	{name: "passwordToken.hash_1", keys: bson.D{{Key: "passwordToken.hash", Value: 1}}, unique: true, sparse: true},
+	// A keyed password call looks its key up before it knows the
+	// customer (a reset knows only the token); only customers with keyed
+	// writes have keys.
+	{name: "keys.scope_1", keys: bson.D{{Key: "keys.scope", Value: 1}}, sparse: true},
 }
 
 // chargeIndexes serve a keyed write's read of its subject's counts, and

@@ -116,6 +116,24 @@ CREATE TABLE write_probe (
 ) STRICT;
 INSERT INTO write_probe (id, at, room) VALUES (1, 0, zeroblob(65536));
 `,
+	// 4: what a customer's password needs besides its hash, a row each
+	// at most: its failed sign-ins since the last success (no row, none),
+	// and the hash of its one reset token. Both go with the customer's
+	// row; a removed customer's are never read.
+	`
+CREATE TABLE login_attempts (
+	customer_id  TEXT    NOT NULL PRIMARY KEY REFERENCES customers (id) ON DELETE CASCADE,
+	failures     INTEGER NOT NULL,
+	since        INTEGER NOT NULL,
+	locked_until INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE password_tokens (
+	customer_id TEXT    NOT NULL PRIMARY KEY REFERENCES customers (id) ON DELETE CASCADE,
+	hash        TEXT    NOT NULL UNIQUE,
+	expires_at  INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+`,
 }
 
 // migrate runs the migrations the database lacks, in one transaction that

@@ -36,13 +36,13 @@ const (
 )
 
 var (
-	writeStatements = []string{
+	writeStatements = append([]string{
 		selectCustomer, insertCustomer, updateCustomer, removeCustomer, deleteCustomer, deleteTombstone, countEvents,
 		insertTag, deleteTag, insertEvent, markPending, anyEventLeft,
 		claimCustomer, ackEvent, renewLease, endLease, dropPending,
 		selectKey, saveKey, forgetKey, forgetOldKeys, forgetOwnOld, subjectKept, subjectRecords, probeWrite,
-	}
-	readStatements = []string{
+	}, passwordWriteStatements...)
+	readStatements = append([]string{
 		selectCustomer, selectByEmail, selectAnyState, selectEvents, countPending, readSchema,
-	}
+	}, passwordReadStatements...)
 )

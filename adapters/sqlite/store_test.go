@@ -36,6 +36,12 @@ func TestStoreKeepsTheRepositoryContract(t *testing.T) {
 		opts.Outbox = limits
 		return openWith(t, opts)
 	})
+	contract.RunPasswords(t, func(t *testing.T) contract.Store {
+		return openStore(t, t.TempDir())
+	}, func(t *testing.T) (contract.Store, contract.Store) {
+		dir := t.TempDir()
+		return openStore(t, dir), openStore(t, dir)
+	})
 	contract.RunIdempotencyLimits(t, func(t *testing.T, limits application.IdempotencyLimits) contract.Store {
 		opts := sqlitetest.Options(t, t.TempDir())
 		opts.Idempotency = limits

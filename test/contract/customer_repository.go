@@ -136,6 +136,8 @@ func argsOf(t application.EventType) application.EventArgs {
 		return application.AddressReplaced{CustomerID: mark}
 	case application.EventAddressRemoved:
 		return application.AddressRemoved{CustomerID: mark, AddressID: mark}
+	case application.EventPasswordChanged:
+		return application.PasswordChanged{ID: mark}
 	}
 	panic("contract: no arguments for events of type " + t)
 }

@@ -49,8 +49,8 @@ func ensureIndexesIsIdempotent(t *testing.T, client *mongo.Client) {
 	for _, s := range specs {
 		unique[s.Name] = s.Unique != nil && *s.Unique
 	}
-	if !unique["email_1"] || len(specs) != 7 {
-		t.Fatalf("indexes %v, want _id_ plus email_1 (unique), status_1, tags_1, createdAt_1__id_1, outboxPending_1, keptUntil_1", unique)
+	if !unique["email_1"] || !unique["passwordToken.hash_1"] || len(specs) != 9 {
+		t.Fatalf("indexes %v, want _id_ plus email_1 (unique), status_1, tags_1, createdAt_1__id_1, outboxPending_1, keptUntil_1, passwordToken.hash_1 (unique), keys.scope_1", unique)
 	}
 }
 

@@ -54,6 +54,24 @@ func NewRepository(t *testing.T, client *mongo.Client) *mongodb.Repository {
 	return NewLimitedRepository(t, client, defaults.OutboxLimits(t))
 }
 
+// NewRepositoryPair returns two MongoDB repositories on one fresh
+// database, as two instances of the service on one database have.
+func NewRepositoryPair(t *testing.T, client *mongo.Client) (*mongodb.Repository, *mongodb.Repository) {
+	t.Helper()
+	db := FreshDatabase(t, client)
+	pair := [2]*mongodb.Repository{}
+	for i := range pair {
+		pair[i] = RepositoryOn(t, db)
+		ctx, cancel := context.WithTimeout(context.Background(), OperationTimeout)
+		err := pair[i].EnsureIndexes(ctx)
+		cancel()
+		if err != nil {
+			t.Fatalf("EnsureIndexes: %v", err)
+		}
+	}
+	return pair[0], pair[1]
+}
+
 // NewLimitedRepository is NewRepository whose outbox keeps limits.
 func NewLimitedRepository(t *testing.T, client *mongo.Client, limits application.OutboxLimits) *mongodb.Repository {
 	t.Helper()

@@ -28,6 +28,13 @@ func TestMongoDBAdapterOnADatabaseContainer(t *testing.T) {
 			return mongotest.NewKeyedRepository(t, client, limits)
 		})
 	})
+	t.Run("PasswordsContract", func(t *testing.T) {
+		contract.RunPasswords(t, func(t *testing.T) contract.Store {
+			return mongotest.NewRepository(t, client)
+		}, func(t *testing.T) (contract.Store, contract.Store) {
+			return mongotest.NewRepositoryPair(t, client)
+		})
+	})
 	t.Run("OutboxLimitsContract", func(t *testing.T) {
 		contract.RunOutboxLimits(t, func(t *testing.T, limits application.OutboxLimits) contract.Store {
 			return mongotest.NewLimitedRepository(t, client, limits)

@@ -51,6 +51,11 @@ func TestMongoDBAdapterKeepsTheRepositoryContractOnAServerProcess(t *testing.T) 
 	contract.RunIdempotencyLimits(t, func(t *testing.T, limits application.IdempotencyLimits) contract.Store {
 		return mongotest.NewKeyedRepository(t, c, limits)
 	})
+	contract.RunPasswords(t, func(t *testing.T) contract.Store {
+		return mongotest.NewRepository(t, c)
+	}, func(t *testing.T) (contract.Store, contract.Store) {
+		return mongotest.NewRepositoryPair(t, c)
+	})
 }
 
 func TestMongoDBAdapterSpecificsOnAServerProcess(t *testing.T) {

@@ -1,0 +1,96 @@
+package application
+
+import (
+	"context"
+	"runtime"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/semaphore"
+)
+
+// bcryptSlots bound the bcrypt work of the service: at most one hash
+// computation (a comparison or a new hash) per slot at once, the others
+// waiting their turn in order of arrival, each until its deadline. A hash
+// takes a core for its whole length, so with one slot per core the
+// password calls of a flood queue here rather than take every core from
+// the other calls.
+type bcryptSlots struct {
+	sem      *semaphore.Weighted
+	size     int
+	inUse    atomic.Int64
+	observer PasswordObserver
+}
+
+// busyBcrypt names the bound in a BusyError.
+const busyBcrypt = "the password hashing slots"
+
+// newBcryptSlots makes size slots; zero is runtime.GOMAXPROCS, the cores
+// the service may use.
+func newBcryptSlots(size int, observer PasswordObserver) *bcryptSlots {
+	if size <= 0 {
+		size = runtime.GOMAXPROCS(0)
+	}
+	if observer == nil {
+		observer = noObserver{}
+	}
+	return &bcryptSlots{sem: semaphore.NewWeighted(int64(size)), size: size, observer: observer}
+}
+
+// run runs work, one bcrypt computation, in a slot. A call that gets no
+// slot before ctx ends runs nothing and is busy (BusyError).
+func (s *bcryptSlots) run(ctx context.Context, work func()) error {
+	if !s.sem.TryAcquire(1) {
+		s.observer.BcryptWaited()
+		if err := s.sem.Acquire(ctx, 1); err != nil {
+			s.observer.BcryptRefused()
+			return Busy(busyBcrypt, time.Second)
+		}
+	}
+	s.work(work)
+	return nil
+}
+
+// tryRun runs work in a slot if one is free now, and reports whether it
+// did.
+func (s *bcryptSlots) tryRun(work func()) bool {
+	if !s.sem.TryAcquire(1) {
+		return false
+	}
+	s.work(work)
+	return true
+}
+
+// work runs work in the slot its caller acquired, and gives it back.
+func (s *bcryptSlots) work(work func()) {
+	s.observer.BcryptSlotsInUse(int(s.inUse.Add(1)), s.size)
+	defer func() {
+		s.observer.BcryptSlotsInUse(int(s.inUse.Add(-1)), s.size)
+		s.sem.Release(1)
+	}()
+	work()
+}
+
+// PasswordObserver hears how the password work is bounded, for metrics;
+// the metrics adapter implements it. Its methods are called on the
+// request path, from many goroutines at once: they must be quick.
+type PasswordObserver interface {
+	// BcryptSlotsInUse tells how many of the size bcrypt slots are
+	// taken, each time a computation starts or ends.
+	BcryptSlotsInUse(inUse, size int)
+	// BcryptWaited counts a call that found every slot taken and queued.
+	BcryptWaited()
+	// BcryptRefused counts a call that got no slot before its deadline,
+	// answered busy.
+	BcryptRefused()
+	// UnknownEmailsTracked tells how many unknown emails the lockout
+	// table holds the failed sign-ins of, each time it changes.
+	UnknownEmailsTracked(n int)
+}
+
+type noObserver struct{}
+
+func (noObserver) BcryptSlotsInUse(int, int) {}
+func (noObserver) BcryptWaited()             {}
+func (noObserver) BcryptRefused()            {}
+func (noObserver) UnknownEmailsTracked(int)  {}
