@@ -246,3 +246,51 @@ func summary(latencies []time.Duration) string {
 	ms := func(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
 	return fmt.Sprintf("%d, p50 %s, p99 %s, max %s", len(s), ms(at(0.50)), ms(at(0.99)), ms(s[len(s)-1]))
 }
+
+// restore refuses while a service, another process, has the store open,
+// and replaces nothing; once the service has stopped, restore puts the
+// backup in place, keeps the database it replaced, and a service started
+// again serves the backup's customers.
+func TestRestoreRefusesWhileAServiceRunsOnTheStore(t *testing.T) {
+	bin := servicetest.BuildBinary(t)
+	backedUp := t.TempDir()
+	ids := seed(t, backedUp, 1)
+	file := filepath.Join(t.TempDir(), "one.db")
+	if code, stdout, stderr := command(t, bin, backedUp, "backup", file); code != 0 {
+		t.Fatalf("backup: exit %d\n%s%s", code, stdout, stderr)
+	}
+
+	dir := t.TempDir()
+	svc := servicetest.StartProcess(t, bin, settings(dir)...)
+	api := svc.Client(t)
+	own := api.Call(t, "customer.create", map[string]any{"email": "grace@example.com", "password": "backup-s3cret", "firstName": "Grace", "lastName": "Hopper"})
+	if own.Status != 200 {
+		t.Fatalf("create: %d %s", own.Status, own.Raw)
+	}
+	code, stdout, stderr := command(t, bin, dir, "restore", file)
+	if code != 1 || stdout != "" || !strings.HasPrefix(stderr, "customer-service restore: the store is open in another process") ||
+		!strings.Contains(stderr, filepath.Join(dir, sqlite.FileName)) {
+		t.Fatalf("restore under a running service: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if got := api.Call(t, "customer.list", map[string]any{}); !bytes.Contains(got.Raw, []byte("grace@example.com")) {
+		t.Fatalf("the service lost its customer after a refused restore: %s", got.Raw)
+	}
+
+	if err := svc.Cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	if code := svc.ExitCode(t, time.Minute); code != 0 {
+		t.Fatalf("the service exited %d on SIGINT", code)
+	}
+	code, stdout, stderr = command(t, bin, dir, "restore", file)
+	if code != 0 || !strings.Contains(stdout, "kept the database it replaced as "+filepath.Join(dir, sqlite.FileName+".replaced-")) {
+		t.Fatalf("restore once the service stopped: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	again := servicetest.StartProcess(t, bin, settings(dir)...).Client(t)
+	if got := again.Call(t, "customer.info", map[string]any{"id": ids[0]}); got.Status != 200 {
+		t.Errorf("the backup's customer on the restored store: %d %s", got.Status, got.Raw)
+	}
+	if got := again.Call(t, "customer.list", map[string]any{}); bytes.Contains(got.Raw, []byte("grace@example.com")) {
+		t.Errorf("the restored store still holds the replaced store's customer: %s", got.Raw)
+	}
+}
