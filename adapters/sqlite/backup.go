@@ -80,7 +80,9 @@ func Backup(ctx context.Context, opts BackupOptions, file string) (BackupResult,
 	if err := tmp.Close(); err != nil {
 		return BackupResult{}, err
 	}
-	if err := copyPages(ctx, src, name, opts.Progress); err != nil {
+	if err := copyPages(ctx, src, name, opts.Progress); ctx.Err() != nil {
+		return BackupResult{}, errInterrupted(ctx, file)
+	} else if err != nil {
 		return BackupResult{}, fmt.Errorf("copying %s to %s: %w", src, name, translate(err, ""))
 	}
 	if err := syncFile(name); err != nil {
@@ -95,6 +97,8 @@ func Backup(ctx context.Context, opts BackupOptions, file string) (BackupResult,
 	}
 	var r *refusal
 	switch {
+	case ctx.Err() != nil:
+		return BackupResult{}, errInterrupted(ctx, file)
 	case errors.As(err, &r):
 		return BackupResult{}, fmt.Errorf("the copy of the store %w: %s; nothing was written to %s", err, src, file)
 	case err != nil:
@@ -212,6 +216,11 @@ func mustNotExist(file string) error {
 		return err
 	}
 	return nil
+}
+
+// errInterrupted is a backup or restore whose context ended.
+func errInterrupted(ctx context.Context, file string) error {
+	return fmt.Errorf("interrupted (%w), and nothing was written or replaced: %s", context.Cause(ctx), file)
 }
 
 func errFileExists(file string) error {

@@ -13,8 +13,8 @@ import (
 // which takes the lock exclusively, can tell across processes that the
 // store is open, and puts nothing in place under a service. Shared, the
 // lock lets any number of processes share the store, as SQLite's own
-// locks do; a process that dies releases it with its files. SQLite's
-// locks say nothing of the kind: they come and go with each transaction.
+// locks do; a process that dies releases it with its files. SQLite has
+// no way to ask whether another process has a database open.
 
 // lockSuffix names the lock file after the database, as SQLite names
 // its WAL ("-wal") and shared memory ("-shm").

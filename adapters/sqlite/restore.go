@@ -92,6 +92,8 @@ func Restore(ctx context.Context, opts RestoreOptions, file string) (RestoreResu
 	copied, err := examine(ctx, tmp)
 	var r *refusal
 	switch {
+	case ctx.Err() != nil:
+		return RestoreResult{}, errInterrupted(ctx, file)
 	case errors.As(err, &r):
 		return RestoreResult{}, fmt.Errorf("the backup file %w: %s; nothing was replaced", err, file)
 	case err != nil:
