@@ -127,7 +127,10 @@ func Backup(ctx context.Context, opts BackupOptions, file string) (BackupResult,
 // SQLite's backup API, a step at a time. The read transaction open on
 // the source across the steps is what makes the copy one moment of the
 // store: without it each step reads afresh, and a commit by another
-// connection between two steps starts the copy over.
+// connection between two steps starts the copy over. The backup API
+// rather than VACUUM INTO: it goes a step at a time, which progress
+// reports and a cancel can end, and copies the pages as they are, where
+// VACUUM INTO rebuilds every table and index in one statement.
 func copyPages(ctx context.Context, src, dst string, progress func(copied, total int64)) (err error) {
 	db, err := openCopy(src)
 	if err != nil {
