@@ -44,7 +44,8 @@ type RestoreResult struct {
 // there, so that what is checked is what is put in place, and a service
 // starting meanwhile waits for the restore to finish. The database it
 // replaces is kept beside it, its WAL moved along with it, so that no
-// WAL of it is left for the restored database to take as its own. The new file is private (0600) like the store's.
+// WAL of it is left for the restored database to take as its own. The
+// new file is private (0600), as the store's files are.
 func Restore(ctx context.Context, opts RestoreOptions, file string) (RestoreResult, error) {
 	file, err := backupToRestore(file)
 	if err != nil {

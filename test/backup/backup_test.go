@@ -247,17 +247,21 @@ func summary(latencies []time.Duration) string {
 	return fmt.Sprintf("%d, p50 %s, p99 %s, max %s", len(s), ms(at(0.50)), ms(at(0.99)), ms(s[len(s)-1]))
 }
 
-// restore refuses while a service, another process, has the store open,
-// and replaces nothing; once the service has stopped, restore puts the
+// backup refuses a FILE that exists; restore refuses while a service,
+// another process, has the store open, and replaces nothing; once the service has stopped, restore puts the
 // backup in place, keeps the database it replaced, and a service started
 // again serves the backup's customers.
-func TestRestoreRefusesWhileAServiceRunsOnTheStore(t *testing.T) {
+func TestBackupRefusesAnExistingFileAndRestoreARunningService(t *testing.T) {
 	bin := servicetest.BuildBinary(t)
 	backedUp := t.TempDir()
 	ids := seed(t, backedUp, 1)
 	file := filepath.Join(t.TempDir(), "one.db")
 	if code, stdout, stderr := command(t, bin, backedUp, "backup", file); code != 0 {
 		t.Fatalf("backup: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if code, stdout, stderr := command(t, bin, backedUp, "backup", file); code != 1 || stdout != "" ||
+		!strings.HasPrefix(stderr, "customer-service backup: the file exists") || !strings.Contains(stderr, file) {
+		t.Fatalf("a second backup to the same file: exit %d, stdout %q, stderr %q; want a refusal naming it", code, stdout, stderr)
 	}
 
 	dir := t.TempDir()
