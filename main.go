@@ -3,6 +3,8 @@
 //	customer-service [serve]      serve the API (configured by CUSTOMER_* variables)
 //	customer-service token        print a token signed with the configured secret
 //	customer-service healthcheck  exit 0 when the local service answers micro.ping
+//	customer-service backup FILE  write a checked copy of the embedded store to FILE
+//	customer-service restore FILE put the backup FILE in place as the embedded store
 //	customer-service help         print the commands and the CUSTOMER_* variables
 package main
 
@@ -53,6 +55,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	command := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		command, args = args[0], args[1:]
+	}
+	if command == "backup" || command == "restore" {
+		return storeCommand(command, args, stdout, stderr)
 	}
 	switch command {
 	case "help":

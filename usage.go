@@ -15,6 +15,8 @@ const usageHead = `Usage:
   customer-service [serve]      serve the API until SIGINT or SIGTERM
   customer-service token        print a token the service accepts (which secret signs it goes to stderr)
   customer-service healthcheck  exit 0 when the service on this host answers micro.ping
+  customer-service backup FILE  write a checked copy of the embedded store to FILE (new), while it serves
+  customer-service restore FILE put the backup FILE in place as the embedded store, the service stopped
   customer-service help         print this help (-h and --help too)
 
 Flags of token:

@@ -77,3 +77,9 @@ func isDamage(err error) bool {
 	var se *sqlitedriver.Error
 	return errors.As(err, &se) && (se.Code()&0xff == sqlite3.SQLITE_CORRUPT || se.Code()&0xff == sqlite3.SQLITE_NOTADB)
 }
+
+// isNotADatabase tells a file that SQLite does not take for a database.
+func isNotADatabase(err error) bool {
+	var se *sqlitedriver.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_NOTADB
+}

@@ -34,28 +34,41 @@ const maxFindings = 3
 // indexes to their rows (integrity_check, several times slower). Its cost
 // grows with the file (see the README, Stores).
 func checkIntact(ctx context.Context, db *sql.DB, path string) error {
-	rows, err := db.QueryContext(ctx, `PRAGMA quick_check`)
-	if err != nil {
+	problems, err := check(ctx, db, "quick_check")
+	switch {
+	case err != nil:
 		return checkFailed(err, path)
+	case problems != "":
+		return errDamagedFile(path, problems)
+	}
+	return nil
+}
+
+// check runs PRAGMA quick_check or integrity_check and says what it
+// found wrong, "" for nothing; an error is a check that could not run.
+func check(ctx context.Context, db *sql.DB, pragma string) (problems string, err error) {
+	rows, err := db.QueryContext(ctx, `PRAGMA `+pragma)
+	if err != nil {
+		return "", err
 	}
 	defer rows.Close()
 	var findings []string
 	for rows.Next() {
 		var line string
 		if err := rows.Scan(&line); err != nil {
-			return checkFailed(err, path)
+			return "", err
 		}
 		if len(findings) < maxFindings {
 			findings = append(findings, strings.ReplaceAll(line, "\n", " "))
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return checkFailed(err, path)
+		return "", err
 	}
 	if len(findings) == 1 && findings[0] == "ok" {
-		return nil
+		return "", nil
 	}
-	return errDamagedFile(path, "PRAGMA quick_check: "+strings.Join(findings, "; "))
+	return "PRAGMA " + pragma + ": " + strings.Join(findings, "; "), nil
 }
 
 func checkFailed(err error, path string) error {

@@ -82,6 +82,7 @@ type Store struct {
 	loseOnce  sync.Once
 	closeOnce sync.Once
 	closeErr  error
+	held      *openLock // tells restore the store is open
 }
 
 var (
@@ -101,7 +102,11 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{path: path, limits: opts.Outbox, keyLimits: opts.Idempotency, busy: opts.BusyTimeout, log: opts.Log}
+	held, err := holdOpen(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{path: path, held: held, limits: opts.Outbox, keyLimits: opts.Idempotency, busy: opts.BusyTimeout, log: opts.Log}
 	if s.busy <= 0 {
 		s.busy = 5 * time.Second
 	}
@@ -199,6 +204,7 @@ func (s *Store) Close() error {
 		if s.files != nil {
 			errs = append(errs, s.files.close())
 		}
+		errs = append(errs, s.held.release())
 		s.closeErr = errors.Join(errs...)
 	})
 	return s.closeErr
