@@ -29,13 +29,13 @@ func addBulky(t *testing.T, s *sqlite.Store, prefix string, n int) {
 	for i := range n {
 		addresses := make([]domain.Address, 50)
 		for j := range addresses {
-			addresses[j] = domain.Address{ID: domain.NewID(), Name: fmt.Sprintf("Address %d", j), FirstName: "Ada",
-				Address1: strings.Repeat("Long Street ", 8), PostCode: "61701", City: "Bloomington", State: "Illinois", Country: "US"}
+			addresses[j] = domain.Address{ID: domain.NewID(), AddressInput: domain.AddressInput{Name: fmt.Sprintf("Address %d", j), FirstName: "Ada",
+				Address1: strings.Repeat("Long Street ", 8), PostCode: "61701", City: "Bloomington", State: "Illinois", Country: "US"}}
 		}
 		c := domain.RestoreCustomer(domain.CustomerSnapshot{ID: domain.NewID(), Email: fmt.Sprintf("%s%d@example.com", prefix, i),
 			PasswordHash: "$2a$04$0123456789012345678901uA0123456789012345678901234567", FirstName: "Ada", LastName: "Lovelace",
 			Status: "ACTIVE", Tags: []string{"VIP"}, Addresses: addresses, CreatedAt: at, UpdatedAt: at})
-		ev := application.NewEvent{ID: domain.NewID(), Type: application.EventCreated, At: at, Args: []byte(`{}`)}
+		ev := application.NewEvent{ID: domain.NewID(), At: at, Args: application.CustomerCreated{Customer: c}}
 		if _, err := s.Create(context.Background(), c, ev, application.IdempotencyKey{}); err != nil {
 			t.Fatal(err)
 		}

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/microbase-io/customer-service/adapters/sqlite"
+	"github.com/microbase-io/customer-service/test/support/sqlitetest"
 )
 
 // sqlFile makes an SQLite database at path with the statements run in it.
@@ -160,7 +161,7 @@ func TestAStoreDoesNotOpenWhileARestoreRuns(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 200e6)
 	defer cancel()
-	_, err = sqlite.Open(ctx, sqlite.Options{DataDir: dir})
+	_, err = sqlite.Open(ctx, sqlitetest.Options(t, dir))
 	if err == nil || !strings.HasPrefix(err.Error(), "a restore is putting another database in place") {
 		t.Fatalf("open during a restore: %v", err)
 	}

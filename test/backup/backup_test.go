@@ -22,6 +22,7 @@ import (
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
 	"github.com/microbase-io/customer-service/test/servicetest"
+	"github.com/microbase-io/customer-service/test/support/sqlitetest"
 	"github.com/microbase-io/customer-service/test/workload"
 )
 
@@ -76,14 +77,14 @@ func command(t *testing.T, bin, dataDir string, args ...string) (code int, stdou
 // each, as the benchmarks' store) and returns their ids.
 func seed(t *testing.T, dir string, n int) []string {
 	t.Helper()
-	s, err := sqlite.Open(context.Background(), sqlite.Options{DataDir: dir})
+	s, err := sqlite.Open(context.Background(), sqlitetest.Options(t, dir))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
 	addresses := []domain.Address{
-		{Name: "Work", FirstName: "John", Address1: "1650 Bolman Court", PostCode: "61701", City: "Bloomington", State: "Illinois", Country: "US"},
-		{Name: "Home", FirstName: "John", Address1: "2 Main Street", PostCode: "61702", City: "Bloomington", State: "Illinois", Country: "US"},
+		{AddressInput: domain.AddressInput{Name: "Work", FirstName: "John", Address1: "1650 Bolman Court", PostCode: "61701", City: "Bloomington", State: "Illinois", Country: "US"}},
+		{AddressInput: domain.AddressInput{Name: "Home", FirstName: "John", Address1: "2 Main Street", PostCode: "61702", City: "Bloomington", State: "Illinois", Country: "US"}},
 	}
 	since := time.Now().UTC().Add(-365 * 24 * time.Hour).Truncate(time.Millisecond)
 	ids := make([]string, n)
@@ -97,7 +98,7 @@ func seed(t *testing.T, dir string, n int) []string {
 		c := domain.RestoreCustomer(domain.CustomerSnapshot{ID: ids[i], Email: fmt.Sprintf("c%d@example.com", i),
 			PasswordHash: "$2a$04$0123456789012345678901uA0123456789012345678901234567", FirstName: "John", LastName: "Doe",
 			Status: "ACTIVE", Tags: []string{"VIP", "newsletter"}[:1+i%2], Addresses: own, CreatedAt: at, UpdatedAt: at})
-		ev := application.NewEvent{ID: domain.NewID(), Type: application.EventCreated, At: at, Args: []byte(`{}`)}
+		ev := application.NewEvent{ID: domain.NewID(), At: at, Args: application.CustomerCreated{Customer: c}}
 		if _, err := s.Create(context.Background(), c, ev, application.IdempotencyKey{}); err != nil {
 			t.Fatal(err)
 		}
