@@ -41,6 +41,10 @@ func toOutboxEntry(ev application.NewEvent) outboxEntry {
 	return outboxEntry{ID: ev.ID, Type: string(ev.Type), At: ev.At, Args: string(ev.Args)}
 }
 
+func (e outboxEntry) toNewEvent() application.NewEvent {
+	return application.NewEvent{ID: e.ID, Type: application.EventType(e.Type), At: e.At.UTC(), Args: []byte(e.Args)}
+}
+
 var outboxPending = bson.E{Key: "outboxPending", Value: true}
 
 func (r *Repository) Claim(ctx context.Context, owner string, now time.Time, lease time.Duration) (string, bool, error) {
@@ -77,7 +81,7 @@ func (r *Repository) Pending(ctx context.Context, customerID string) ([]applicat
 	}
 	queue := make([]application.NewEvent, len(doc.Outbox))
 	for i, e := range doc.Outbox {
-		queue[i] = application.NewEvent{ID: e.ID, Type: application.EventType(e.Type), At: e.At.UTC(), Args: []byte(e.Args)}
+		queue[i] = e.toNewEvent()
 	}
 	return application.QueuedEvents(doc.Customer.toDomain(), queue)
 }
