@@ -3,6 +3,7 @@
 //	customer-service [serve]      serve the API (configured by CUSTOMER_* variables)
 //	customer-service token        print a token signed with the configured secret
 //	customer-service healthcheck  exit 0 when the local service answers micro.ping
+//	customer-service migrate      copy customers and their waiting events between stores
 //	customer-service help         print the commands and the CUSTOMER_* variables
 package main
 
@@ -61,6 +62,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 0
 		}
 		return usageError(stderr, fmt.Sprintf("help takes no argument, got %q", args[0]))
+	case "migrate":
+		return migrate(args, stdout, stderr)
 	case "serve", "token", "healthcheck":
 	default:
 		return usageError(stderr, fmt.Sprintf("unknown command %q", command))

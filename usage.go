@@ -15,6 +15,12 @@ const usageHead = `Usage:
   customer-service [serve]      serve the API until SIGINT or SIGTERM
   customer-service token        print a token the service accepts (which secret signs it goes to stderr)
   customer-service healthcheck  exit 0 when the service on this host answers micro.ping
+  customer-service migrate -from SRC -to DST
+                                copy the customers of SRC, with their events waiting for the broker,
+                                into DST, then compare them; run again, it copies what changed since.
+                                SRC and DST: sqlite:DIR (a data directory), sqlite:FILE.db (a backup,
+                                as SRC only), mongodb://... (the database: the URI's path, else
+                                CUSTOMER_MONGODB_DATABASE)
   customer-service help         print this help (-h and --help too)
 
 Flags of token:
