@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -30,97 +31,125 @@ const MigrationShown = 20
 // a backup: as the source only) or a mongodb:// or mongodb+srv:// URI
 // (the database the URI's path names, else CUSTOMER_MONGODB_DATABASE).
 func Migrate(ctx context.Context, cfg Config, from, to string, observer application.MigrationObserver) (application.MigrationReport, error) {
-	src, err := openMigrationEnd(ctx, cfg, from, false)
+	src, err := migrationEnd(cfg, from, false)
 	if err != nil {
-		return application.MigrationReport{}, fmt.Errorf("-from %s: %w", from, err)
+		return application.MigrationReport{}, fmt.Errorf("-from %s: %w", withoutCredentials(from), err)
 	}
-	defer src.close()
-	dst, err := openMigrationEnd(ctx, cfg, to, true)
+	dst, err := migrationEnd(cfg, to, true)
 	if err != nil {
-		return application.MigrationReport{}, fmt.Errorf("-to %s: %w", to, err)
+		return application.MigrationReport{}, fmt.Errorf("-to %s: %w", withoutCredentials(to), err)
 	}
-	defer dst.close()
 	if src.name == dst.name {
 		return application.MigrationReport{}, fmt.Errorf("-from and -to are the same store (%s)", src.name)
 	}
-	m := application.NewMigration(src.source, dst.target, src.name, observer, application.SystemClock{}, MigrationShown)
+	source, closeSource, err := src.open(ctx)
+	if err != nil {
+		return application.MigrationReport{}, fmt.Errorf("-from %s: %w", src.name, err)
+	}
+	defer closeSource()
+	opened, closeTarget, err := dst.open(ctx)
+	if err != nil {
+		return application.MigrationReport{}, fmt.Errorf("-to %s: %w", dst.name, err)
+	}
+	defer closeTarget()
+	target, ok := opened.(application.MigrationTarget)
+	if !ok {
+		return application.MigrationReport{}, fmt.Errorf("-to %s: the store cannot be written", dst.name)
+	}
+	m := application.NewMigration(source, target, src.name, observer, application.SystemClock{}, MigrationShown)
 	return m.Run(ctx)
 }
 
-// migrationEnd is a store opened for a migration; name is the same
-// however the store was named, for the receipts it leaves on the target.
-type migrationEnd struct {
-	name   string
-	source application.MigrationSource
-	target application.MigrationTarget
-	close  func()
+// end is one end of a migration: the store's name, the same however the
+// command line named it, for the receipts it leaves on the target; and
+// how to open it.
+type end struct {
+	name string
+	open func(ctx context.Context) (application.MigrationSource, func(), error)
 }
 
-func openMigrationEnd(ctx context.Context, cfg Config, spec string, target bool) (migrationEnd, error) {
+func migrationEnd(cfg Config, spec string, target bool) (end, error) {
 	switch {
 	case strings.HasPrefix(spec, "sqlite:"):
-		return openSQLiteEnd(ctx, cfg, strings.TrimPrefix(spec, "sqlite:"), target)
+		return sqliteEnd(cfg, strings.TrimPrefix(spec, "sqlite:"), target)
 	case strings.HasPrefix(spec, "mongodb://"), strings.HasPrefix(spec, "mongodb+srv://"):
-		return openMongoDBEnd(ctx, cfg, spec, target)
+		return mongoDBEnd(cfg, spec, target)
 	}
-	return migrationEnd{}, errors.New("not a store: give sqlite:DIR, sqlite:FILE.db or a mongodb:// URI")
+	return end{}, errors.New("not a store: give sqlite:DIR, sqlite:FILE.db or a mongodb:// URI")
 }
 
-// openSQLiteEnd opens a source read-only, so that the migration never
+// sqliteEnd opens a source read-only, so that the migration never
 // writes it; a target is opened as the service opens it, made if new.
-func openSQLiteEnd(ctx context.Context, cfg Config, path string, target bool) (migrationEnd, error) {
+func sqliteEnd(cfg Config, path string, target bool) (end, error) {
 	if path == "" {
-		return migrationEnd{}, errors.New("no path after sqlite:")
+		return end{}, errors.New("no path after sqlite:")
 	}
-	info, err := os.Stat(path)
-	isFile := strings.HasSuffix(path, ".db") || (err == nil && !info.IsDir())
-	if !target {
-		src, err := sqlite.OpenSource(ctx, path)
-		if err != nil {
-			return migrationEnd{}, err
-		}
-		return migrationEnd{name: "sqlite:" + src.Path(), source: src, close: func() { _ = src.Close() }}, nil
-	}
-	if isFile {
-		return migrationEnd{}, errors.New("a database file is a source only: give the target as sqlite:DIR, a data directory (restore puts a backup in place)")
-	}
-	store, err := sqlite.Open(ctx, sqlite.Options{DataDir: path, Outbox: cfg.OutboxLimits(), Idempotency: cfg.IdempotencyLimits()})
+	file, err := filepath.Abs(path)
 	if err != nil {
-		return migrationEnd{}, err
+		return end{}, err
 	}
-	return migrationEnd{name: "sqlite:" + store.Path(), source: store, target: store, close: func() { _ = store.Close() }}, nil
+	info, err := os.Stat(file)
+	isFile := err == nil && !info.IsDir() || err != nil && strings.HasSuffix(file, ".db")
+	if !isFile {
+		file = filepath.Join(file, sqlite.FileName)
+	}
+	e := end{name: "sqlite:" + file}
+	switch {
+	case !target:
+		e.open = func(ctx context.Context) (application.MigrationSource, func(), error) {
+			src, err := sqlite.OpenSource(ctx, file)
+			if err != nil {
+				return nil, nil, err
+			}
+			return src, func() { _ = src.Close() }, nil
+		}
+	case isFile:
+		return end{}, errors.New("a database file is a source only: give the target as sqlite:DIR, a data directory (restore puts a backup in place)")
+	default:
+		e.open = func(ctx context.Context) (application.MigrationSource, func(), error) {
+			store, err := sqlite.Open(ctx, sqlite.Options{DataDir: path, Outbox: cfg.OutboxLimits(), Idempotency: cfg.IdempotencyLimits()})
+			if err != nil {
+				return nil, nil, err
+			}
+			return store, func() { _ = store.Close() }, nil
+		}
+	}
+	return e, nil
 }
 
-func openMongoDBEnd(ctx context.Context, cfg Config, uri string, target bool) (migrationEnd, error) {
+func mongoDBEnd(cfg Config, uri string, target bool) (end, error) {
 	hosts, database, err := mongoDBPlace(uri)
 	if err != nil {
-		return migrationEnd{}, err
+		return end{}, err
 	}
 	if database == "" {
 		database = cfg.MongoDBDatabase
 	}
-	client, err := mongodb.NewClient(uri, MigrationOperationTimeout)
-	if err != nil {
-		return migrationEnd{}, err
-	}
-	closeClient := func() { _ = client.Disconnect(context.WithoutCancel(ctx)) }
-	// The driver connects lazily: a store that cannot be reached is told
-	// now, not after the long bound of the first call.
-	reach, cancel := context.WithTimeout(ctx, mongoDBReachTimeout)
-	defer cancel()
-	if err := client.Ping(reach, nil); err != nil {
-		closeClient()
-		return migrationEnd{}, fmt.Errorf("cannot reach it: %w", err)
-	}
-	repo := mongodb.NewRepository(client.Database(database), cfg.OutboxLimits(), cfg.IdempotencyLimits())
-	if target {
-		// Without the unique email index, a put could give two customers one email.
-		if err := repo.EnsureIndexes(ctx); err != nil {
-			closeClient()
-			return migrationEnd{}, fmt.Errorf("creating indexes: %w", err)
+	return end{name: hosts + "/" + database, open: func(ctx context.Context) (application.MigrationSource, func(), error) {
+		client, err := mongodb.NewClient(uri, MigrationOperationTimeout)
+		if err != nil {
+			return nil, nil, err
 		}
-	}
-	return migrationEnd{name: hosts + "/" + database, source: repo, target: repo, close: closeClient}, nil
+		closeClient := func() { _ = client.Disconnect(context.WithoutCancel(ctx)) }
+		// The driver connects lazily: a store that cannot be reached is
+		// told now, not after the long bound of the first call.
+		reach, cancel := context.WithTimeout(ctx, mongoDBReachTimeout)
+		defer cancel()
+		if err := client.Ping(reach, nil); err != nil {
+			closeClient()
+			return nil, nil, fmt.Errorf("cannot reach it: %w", err)
+		}
+		repo := mongodb.NewRepository(client.Database(database), cfg.OutboxLimits(), cfg.IdempotencyLimits())
+		if target {
+			// Without the unique email index, a put could give two
+			// customers one email.
+			if err := repo.EnsureIndexes(ctx); err != nil {
+				closeClient()
+				return nil, nil, fmt.Errorf("creating indexes: %w", err)
+			}
+		}
+		return repo, closeClient, nil
+	}}, nil
 }
 
 // mongoDBPlace reads the scheme and hosts, and the database, of a
@@ -142,4 +171,16 @@ func mongoDBPlace(uri string) (hosts, database string, err error) {
 		return "", "", fmt.Errorf("the URI's database: %w", err)
 	}
 	return scheme + "://" + hosts, database, nil
+}
+
+// withoutCredentials is a store's name as a message may show it: a URI's
+// user and password left out.
+func withoutCredentials(spec string) string {
+	scheme, rest, found := strings.Cut(spec, "://")
+	hosts, path, _ := strings.Cut(rest, "/")
+	at := strings.LastIndex(hosts, "@")
+	if !found || at < 0 {
+		return spec
+	}
+	return scheme + "://" + hosts[at+1:] + "/" + path
 }

@@ -15,8 +15,10 @@ import (
 
 // Source is a database file opened read-only, as a migration's source: a
 // store's file, which a service may be writing meanwhile, or a backup of
-// one. Nothing it does writes the file or changes its schema, so that a
-// file of an older schema is read as it is.
+// one. Nothing it does writes the database or changes its schema, so that
+// a file of an older schema is read as it is; SQLite makes the companion
+// files of a WAL database (-wal, -shm) beside it where there are none, as
+// it does for any reader.
 type Source struct {
 	db   *sql.DB
 	path string
@@ -24,8 +26,8 @@ type Source struct {
 
 var _ application.MigrationSource = (*Source)(nil)
 
-// sourceColumns are a stored customer's columns in a file of any schema:
-// a source's receipts are not read.
+// selectSourced reads a stored customer's columns in a file of any
+// schema: a source's receipts are not read.
 var selectSourced = `SELECT ` + customerColumns + `, removed, '', 0 FROM customers WHERE id > ? ORDER BY id LIMIT ?`
 
 // OpenSource opens the database file at path, or the store's file in the
