@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -21,16 +22,22 @@ var _ application.MigrationTarget = (*Store)(nil)
 // few tens of megabytes).
 const storedPage = 64
 
+// The statements of puts and removals are among the write pool's
+// prepared ones (statements.go); those of walks, one per page, are not.
 var (
 	storedColumns   = customerColumns + `, removed, coalesce(received_from, ''), coalesce(received_version, 0)`
 	selectStored    = `SELECT ` + storedColumns + ` FROM customers WHERE id > ? ORDER BY id LIMIT ?`
 	selectOneStored = `SELECT ` + storedColumns + ` FROM customers WHERE id = ?`
+	customerExists  = `SELECT EXISTS (SELECT 1 FROM customers WHERE id = ?)`
 	selectWaiting   = `SELECT customer_id, event_id, type, at, args FROM outbox WHERE customer_id > ? AND customer_id <= ? ORDER BY customer_id, version`
 	putCustomer     = `INSERT INTO customers (` + customerColumns + `, removed, received_from, received_version) VALUES (` +
 		placeholders(strings.Count(customerColumns, ",")+4) + `) ON CONFLICT (id) DO UPDATE SET ` + assignExcluded(customerColumns+`, removed, received_from, received_version`)
 	dropCustomer = `DELETE FROM customers WHERE id = ?`
 	dropEvents   = `DELETE FROM outbox WHERE customer_id = ?`
 	dropWaiting  = `DELETE FROM outbox_customers WHERE customer_id = ?`
+	savepoint    = `SAVEPOINT put`
+	undoPut      = `ROLLBACK TO put`
+	releasePut   = `RELEASE put`
 )
 
 // assignExcluded sets every column but the id from the row an upsert
@@ -189,7 +196,7 @@ func (s *Store) PutStored(ctx context.Context, source string, puts []application
 // putInSavepoint returns the put's refusal, or the error that fails the
 // whole transaction.
 func putInSavepoint(ctx context.Context, tx session, source string, p application.MigrationPut) (refused, err error) {
-	if _, err := tx.tx.ExecContext(ctx, `SAVEPOINT put`); err != nil {
+	if _, err := tx.exec(ctx, savepoint); err != nil {
 		return nil, err
 	}
 	refused = translate(putStored(ctx, tx, source, p), p.Stored.Customer.Email())
@@ -198,11 +205,11 @@ func putInSavepoint(ctx context.Context, tx session, source string, p applicatio
 		return nil, refused
 	}
 	if refused != nil {
-		if _, err := tx.tx.ExecContext(ctx, `ROLLBACK TO put`); err != nil {
+		if _, err := tx.exec(ctx, undoPut); err != nil {
 			return nil, err
 		}
 	}
-	_, err = tx.tx.ExecContext(ctx, `RELEASE put`)
+	_, err = tx.exec(ctx, releasePut)
 	return refused, err
 }
 
@@ -210,23 +217,16 @@ func putInSavepoint(ctx context.Context, tx session, source string, p applicatio
 // with the stored ones, if its row is as expected.
 func putStored(ctx context.Context, tx session, source string, p application.MigrationPut) error {
 	c := p.Stored.Customer
-	current, found, err := storedNow(ctx, tx, c.ID())
-	if err != nil {
-		return err
-	}
-	if found != (p.Expected != nil) || (found && current.Customer.Version() != *p.Expected) {
-		return application.ErrTargetChanged
-	}
-	if found && !current.Removed {
-		if err := indexTags(ctx, tx, c.ID(), current.Customer.Snapshot().CreatedAt.UnixMilli(), current.Customer.Snapshot().Tags, nil); err != nil {
-			return err
+	if p.Expected == nil {
+		var found bool
+		if err := tx.queryRow(ctx, customerExists, c.ID()).Scan(&found); err != nil || found {
+			return cmp.Or(err, application.ErrTargetChanged)
 		}
-	}
-	if _, err := tx.tx.ExecContext(ctx, dropEvents, c.ID()); err != nil {
+	} else if err := replaceable(ctx, tx, c.ID(), *p.Expected); err != nil {
 		return err
 	}
 	r := toRow(c)
-	if _, err := tx.tx.ExecContext(ctx, putCustomer,
+	if _, err := tx.exec(ctx, putCustomer,
 		r.id, r.email, r.password, r.firstName, r.lastName, r.status, r.tags, r.addresses, r.version, r.createdAt, r.updatedAt,
 		p.Stored.Removed, source, r.version); err != nil {
 		return err
@@ -243,18 +243,38 @@ func putStored(ctx context.Context, tx session, source string, p application.Mig
 			return err
 		}
 	}
+	var err error
 	if len(events) > 0 {
 		_, err = tx.exec(ctx, markPending, c.ID())
 	} else {
-		_, err = tx.tx.ExecContext(ctx, dropWaiting, c.ID())
+		_, err = tx.exec(ctx, dropWaiting, c.ID())
 	}
+	return err
+}
+
+// replaceable removes the rows that go with the customer's copy, its
+// tags' and its events, if the copy is at version expected.
+func replaceable(ctx context.Context, tx session, id string, expected int64) error {
+	current, found, err := storedNow(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	if !found || current.Customer.Version() != expected {
+		return application.ErrTargetChanged
+	}
+	if !current.Removed {
+		if err := indexTags(ctx, tx, id, current.Customer.Snapshot().CreatedAt.UnixMilli(), current.Customer.Snapshot().Tags, nil); err != nil {
+			return err
+		}
+	}
+	_, err = tx.exec(ctx, dropEvents, id)
 	return err
 }
 
 // storedNow reads the customer's row as the write transaction sees it,
 // a tombstone's included.
 func storedNow(ctx context.Context, tx session, id string) (application.StoredCustomer, bool, error) {
-	c, err := scanStored(tx.tx.QueryRowContext(ctx, selectOneStored, id))
+	c, err := scanStored(tx.queryRow(ctx, selectOneStored, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, false, nil
 	}
@@ -277,7 +297,7 @@ func (s *Store) RemoveStored(ctx context.Context, source, id string, version int
 			}
 		}
 		for _, q := range []string{dropCustomer, dropEvents, dropWaiting} {
-			if _, err := tx.tx.ExecContext(ctx, q, id); err != nil {
+			if _, err := tx.exec(ctx, q, id); err != nil {
 				return err
 			}
 		}
