@@ -123,7 +123,7 @@ func eachPair(t *testing.T, test func(t *testing.T, src, dst store, source strin
 	}
 }
 
-func ctx(t *testing.T) context.Context {
+func ctx(t testing.TB) context.Context {
 	c, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	t.Cleanup(cancel)
 	return c
