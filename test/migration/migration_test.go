@@ -401,3 +401,49 @@ func listed(t *testing.T, repo application.CustomerRepository, q application.Lis
 	}
 	return ids
 }
+
+// The cut-over: migrate while the source's service runs (its relay
+// publishing), stop writes, migrate the rest, start on the target. Every
+// event reaches the bus, and none twice: the second run takes from the
+// target the events the source's relay published in between.
+func TestACutOverPublishesEveryEventOnce(t *testing.T) {
+	eachPair(t, func(t *testing.T, src, dst store, source string) {
+		s := seed(t, src, 20)
+		var made []string
+		for _, events := range waiting(t, src) {
+			for _, e := range events {
+				made = append(made, e.ID)
+			}
+		}
+		mustBeEqual(t, migrate(t, src, dst, source))
+		published := relayAll(t, src) // the service on the source goes on
+		app := useCases(t, src)
+		for _, id := range s.live[:5] {
+			if _, err := app.UpdateCustomer.Handle(ctx(t), application.UpdateCustomerCommand{ID: id,
+				Changes: domain.CustomerChanges{LastName: ptr("Last write")}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, events := range waiting(t, src) {
+			for _, e := range events {
+				made = append(made, e.ID)
+			}
+		}
+		// Writes stop; the rest moves; the service starts on the target.
+		mustBeEqual(t, migrate(t, src, dst, source))
+		published = append(published, relayAll(t, dst)...)
+
+		times := map[string]int{}
+		for _, e := range published {
+			times[e.ID]++
+		}
+		for _, id := range made {
+			if times[id] != 1 {
+				t.Errorf("event %s was published %d times", id, times[id])
+			}
+		}
+		if len(published) != len(made) {
+			t.Errorf("%d events published, %d made", len(published), len(made))
+		}
+	})
+}

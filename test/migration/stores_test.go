@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -106,7 +107,7 @@ var mongoDBEnd = end{"MongoDB", func(t *testing.T) (store, string) {
 			t.Fatal(err)
 		}
 	})
-	return repo, serverURI + "/" + db.Name()
+	return repo, strings.TrimSuffix(serverURI, "/") + "/" + db.Name()
 }}
 
 // pairs are the directions a migration is tested in.
