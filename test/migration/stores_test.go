@@ -95,8 +95,12 @@ func changeByHand(t *testing.T, s application.MigrationSource, id string) {
 
 var mongoClient *mongo.Client
 
-var mongoDBEnd = end{"MongoDB", func(t *testing.T) (store, string) {
-	db := mongotest.FreshDatabase(t, mongoClient)
+var mongoDBEnd = end{"MongoDB", func(t *testing.T) (store, string) { return freshMongoDB(t, mongoClient, serverURI) }}
+
+// freshMongoDB is a MongoDB repository on a database of its own of the
+// server at uri, which client talks to.
+func freshMongoDB(t *testing.T, client *mongo.Client, uri string) (store, string) {
+	db := mongotest.FreshDatabase(t, client)
 	repo := mongodb.NewRepository(db, application.OutboxLimits{}, application.IdempotencyLimits{})
 	if err := repo.EnsureIndexes(ctx(t)); err != nil {
 		t.Fatal(err)
@@ -107,8 +111,8 @@ var mongoDBEnd = end{"MongoDB", func(t *testing.T) (store, string) {
 			t.Fatal(err)
 		}
 	})
-	return repo, strings.TrimSuffix(serverURI, "/") + "/" + db.Name()
-}}
+	return repo, strings.TrimSuffix(uri, "/") + "/" + db.Name()
+}
 
 // pairs are the directions a migration is tested in.
 var pairs = [][2]end{{sqliteEnd, mongoDBEnd}, {mongoDBEnd, sqliteEnd}, {sqliteEnd, sqliteEnd}}
