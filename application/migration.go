@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"iter"
 	"time"
 
 	"github.com/microbase-io/customer-service/domain"
@@ -334,11 +333,13 @@ func joinFields(fields []string) string {
 // side that does not hand ids in increasing order, which would make it
 // take a customer for absent.
 func merge(ctx context.Context, a, b MigrationSource, fn func(a, b *StoredCustomer) error) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	left, right := pull(ctx, a, "the source"), pull(ctx, b, "the target")
-	defer left.stop()
-	defer right.stop()
+	walks, cancel := context.WithCancel(ctx)
+	left, right := pull(walks, a, "the source"), pull(walks, b, "the target")
+	defer func() {
+		cancel()
+		left.stop()
+		right.stop()
+	}()
 	for {
 		// A side that failed looks ended: nothing may be taken for absent
 		// from it.
@@ -367,51 +368,62 @@ func merge(ctx context.Context, a, b MigrationSource, fn func(a, b *StoredCustom
 	}
 }
 
-// cursor is a store's customers read one at a time, ahead of the merge.
+// cursor is a store's customers, read ahead of the merge by a goroutine
+// of their own, so that both stores are read at once, and while the
+// target is written.
 type cursor struct {
-	next    func() (StoredCustomer, bool)
-	stop    func()
+	ahead   chan StoredCustomer
 	current *StoredCustomer
-	failure *error
+	failure error // set before ahead is closed
+	broken  error
 	side    string
 }
 
-var errStopped = errors.New("stopped")
+// pullAhead bounds how many customers a cursor holds read ahead.
+const pullAhead = 64
 
+// pull starts reading s; its reader stops when ctx ends (see stop).
 func pull(ctx context.Context, s MigrationSource, side string) *cursor {
-	var failure error
-	seq := iter.Seq[StoredCustomer](func(yield func(StoredCustomer) bool) {
-		err := s.EachStored(ctx, func(c StoredCustomer) error {
-			if !yield(c) {
-				return errStopped
+	c := &cursor{ahead: make(chan StoredCustomer, pullAhead), side: side}
+	go func() {
+		defer close(c.ahead)
+		err := s.EachStored(ctx, func(sc StoredCustomer) error {
+			select {
+			case c.ahead <- sc:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
 			}
-			return nil
 		})
-		if err != nil && !errors.Is(err, errStopped) {
-			failure = fmt.Errorf("reading %s: %w", side, err)
+		if err != nil {
+			c.failure = fmt.Errorf("reading %s: %w", side, err)
 		}
-	})
-	next, stop := iter.Pull(seq)
-	c := &cursor{next: next, stop: stop, failure: &failure, side: side}
+	}()
 	c.advance()
 	return c
 }
 
+// stop waits for the reader to end, its context ended: a store's walk
+// is over before the store may close.
+func (c *cursor) stop() {
+	for range c.ahead {
+	}
+}
+
 func (c *cursor) head() *StoredCustomer { return c.current }
 
-func (c *cursor) err() error { return *c.failure }
+func (c *cursor) err() error { return c.broken }
 
 func (c *cursor) advance() {
 	previous := c.current
-	s, ok := c.next()
+	s, ok := <-c.ahead
 	if !ok {
-		c.current = nil
+		c.current, c.broken = nil, c.failure
 		return
 	}
 	if previous != nil && s.Customer.ID() <= previous.Customer.ID() {
-		*c.failure = fmt.Errorf("%s handed customer %q after %q, out of id order", c.side, s.Customer.ID(), previous.Customer.ID())
 		c.current = nil
-		c.stop()
+		c.broken = fmt.Errorf("%s handed customer %q after %q, out of id order", c.side, s.Customer.ID(), previous.Customer.ID())
 		return
 	}
 	c.current = &s
