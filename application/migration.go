@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/microbase-io/customer-service/domain"
@@ -161,11 +162,12 @@ func (m *Migration) copy(ctx context.Context, report *MigrationReport) error {
 	if err == nil {
 		err = c.flush()
 	}
-	if err == nil {
-		err = c.retry()
-	}
+	// Removals free emails that the puts tried again may take.
 	if err == nil {
 		err = c.remove()
+	}
+	if err == nil {
+		err = c.retry()
 	}
 	return err
 }
@@ -220,7 +222,8 @@ func (c *copier) flush() error {
 }
 
 // retry puts once more the customers whose email another customer of the
-// target held, now that the pass has written every other one.
+// target held, now that the pass has written and removed every other
+// one.
 func (c *copier) retry() error {
 	if len(c.retried) == 0 {
 		return nil
@@ -313,19 +316,11 @@ func (m *Migration) verify(ctx context.Context, report *MigrationReport) error {
 		default:
 			m.observer.Advanced(1)
 			if diffs := src.Differences(*dst); len(diffs) > 0 {
-				report.Differences.add(src.Customer.ID(), "differs in "+joinFields(diffs))
+				report.Differences.add(src.Customer.ID(), "differs in "+strings.Join(diffs, ", "))
 			}
 		}
 		return nil
 	})
-}
-
-func joinFields(fields []string) string {
-	out := fields[0]
-	for _, f := range fields[1:] {
-		out += ", " + f
-	}
-	return out
 }
 
 // merge walks a and b in id order together and hands each id to fn with

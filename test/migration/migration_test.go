@@ -245,7 +245,7 @@ func TestTheTargetsOwnCustomersAreReportedAndLeftAlone(t *testing.T) {
 
 // An email that moved from one customer to another on the source moves
 // on the target in one run, even when the customer that took it comes
-// first in the walk, before the one that gave it up.
+// first in the walk, before the one that gave it up or was removed.
 func TestAnEmailThatMovedOnTheSourceMovesInOneRun(t *testing.T) {
 	eachPair(t, func(t *testing.T, src, dst store, source string) {
 		gave := createWithID(t, src, "zz-gave", "moving@example.com")
@@ -259,6 +259,18 @@ func TestAnEmailThatMovedOnTheSourceMovesInOneRun(t *testing.T) {
 		mustBeEqual(t, migrate(t, src, dst, source))
 		if got := mustFind(t, dst, "moving@example.com"); got != took.ID() {
 			t.Errorf("moving@example.com belongs to %s on the target, want %s", got, took.ID())
+		}
+
+		// Freed by a customer removed for good on the source, and taken by
+		// one that comes before it.
+		if err := useCases(t, src).RemoveCustomer.Handle(ctx(t), application.RemoveCustomerCommand{ID: took.ID()}); err != nil {
+			t.Fatal(err)
+		}
+		relayAll(t, src)
+		again := createWithID(t, src, "aa-again", "moving@example.com")
+		mustBeEqual(t, migrate(t, src, dst, source))
+		if got := mustFind(t, dst, "moving@example.com"); got != again.ID() {
+			t.Errorf("moving@example.com belongs to %s on the target, want %s", got, again.ID())
 		}
 	})
 }
