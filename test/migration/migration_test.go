@@ -204,7 +204,13 @@ func TestTheTargetsOwnCustomersAreReportedAndLeftAlone(t *testing.T) {
 			t.Fatal(err)
 		}
 		holder := mustCreate(t, dst, "taken@example.com")
-		wanted := mustCreate(t, src, "taken@example.com")
+		wanted := mustCreate(t, src, "taken@example.com") // new: it would be inserted
+		otherHolder := mustCreate(t, dst, "also-taken@example.com")
+		moved := s.live[1] // copied: it would be replaced
+		if _, err := useCases(t, src).UpdateCustomer.Handle(ctx(t), application.UpdateCustomerCommand{ID: moved,
+			Changes: domain.CustomerChanges{Email: ptr("also-taken@example.com")}}); err != nil {
+			t.Fatal(err)
+		}
 		before := storedOf(t, dst)
 
 		report, err := application.NewMigration(src, dst, source, quiet{}, application.SystemClock{}, 20).Run(ctx(t))
@@ -216,20 +222,22 @@ func TestTheTargetsOwnCustomersAreReportedAndLeftAlone(t *testing.T) {
 			left[f.ID] = f.What
 		}
 		for id, what := range map[string]string{
-			own.ID():    "not in the source",
-			newer:       "newer on the target",
-			holder.ID(): "not in the source",
-			wanted.ID(): "held by customer " + holder.ID(),
+			own.ID():         "not in the source",
+			newer:            "newer on the target",
+			holder.ID():      "not in the source",
+			wanted.ID():      "held by customer " + holder.ID(),
+			otherHolder.ID(): "not in the source",
+			moved:            "held by customer " + otherHolder.ID(),
 		} {
 			if !strings.Contains(left[id], what) {
 				t.Errorf("customer %s is reported as %q, want %q", id, left[id], what)
 			}
 		}
-		if report.LeftAlone.Count != 4 {
-			t.Errorf("%d customers left alone, want 4: %v", report.LeftAlone.Count, report.LeftAlone.Shown)
+		if report.LeftAlone.Count != 6 {
+			t.Errorf("%d customers left alone, want 6: %v", report.LeftAlone.Count, report.LeftAlone.Shown)
 		}
 		after := storedOf(t, dst)
-		for _, id := range []string{own.ID(), newer, holder.ID()} {
+		for _, id := range []string{own.ID(), newer, holder.ID(), otherHolder.ID(), moved} {
 			if d := before[id].Differences(after[id]); len(d) > 0 {
 				t.Errorf("customer %s was written on the target: %v", id, d)
 			}
@@ -237,8 +245,8 @@ func TestTheTargetsOwnCustomersAreReportedAndLeftAlone(t *testing.T) {
 		if _, ok := after[wanted.ID()]; ok {
 			t.Errorf("customer %s was copied with an email the target gives to %s", wanted.ID(), holder.ID())
 		}
-		if report.Differences.Count != 4 {
-			t.Errorf("the verification found %d differences, want 4: %v", report.Differences.Count, report.Differences.Shown)
+		if report.Differences.Count != 6 {
+			t.Errorf("the verification found %d differences, want 6: %v", report.Differences.Count, report.Differences.Shown)
 		}
 	})
 }
