@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/microbase-io/customer-service/adapters/progress"
 	"github.com/microbase-io/customer-service/adapters/sqlite"
 	"github.com/microbase-io/customer-service/bootstrap"
 )
@@ -52,14 +53,26 @@ func storeCommand(command string, args []string, stdout, stderr io.Writer) int {
 // backup writes the copy, showing its progress on stderr, and says what
 // it wrote on stdout.
 func backup(ctx context.Context, dataDir, file string, stdout, stderr io.Writer) int {
-	p := newProgress(stderr, "backup")
-	r, err := sqlite.Backup(ctx, sqlite.BackupOptions{DataDir: dataDir, Progress: p.copied,
-		Checking: func() { p.now("checking the copy (PRAGMA integrity_check)") }}, file)
+	shown := progress.New(stderr, isTerminal(stderr), progressEvery, progress.Bytes)
+	var copied int64
+	started := false
+	copying := func(done, total int64) {
+		if !started {
+			started = true
+			shown.Phase("backup: copying", total)
+		}
+		shown.Advanced(done - copied)
+		copied = done
+	}
+	r, err := sqlite.Backup(ctx, sqlite.BackupOptions{DataDir: dataDir, Progress: copying, Checking: func() {
+		shown.Done()
+		fmt.Fprintln(stderr, "customer-service backup: checking the copy (PRAGMA integrity_check)")
+	}}, file)
 	if err != nil {
 		fmt.Fprintln(stderr, "customer-service backup:", err)
 		return 1
 	}
 	fmt.Fprintf(stdout, "customer-service backup: wrote %s, checked: %d customers, %d events waiting for the broker, %d bytes (%s), %.1f s\n",
-		r.File, r.Customers, r.Events, r.Bytes, mib(r.Bytes), r.Took.Seconds())
+		r.File, r.Customers, r.Events, r.Bytes, fmt.Sprintf("%.1f MiB", float64(r.Bytes)/(1<<20)), r.Took.Seconds())
 	return 0
 }

@@ -5,6 +5,7 @@
 //	customer-service healthcheck  exit 0 when the local service answers micro.ping
 //	customer-service backup FILE  write a checked copy of the embedded store to FILE
 //	customer-service restore FILE put the backup FILE in place as the embedded store
+//	customer-service migrate      copy customers and their waiting events between stores
 //	customer-service help         print the commands and the CUSTOMER_* variables
 package main
 
@@ -66,6 +67,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 0
 		}
 		return usageError(stderr, fmt.Sprintf("help takes no argument, got %q", args[0]))
+	case "migrate":
+		return migrate(args, stdout, stderr)
 	case "serve", "token", "healthcheck":
 	default:
 		return usageError(stderr, fmt.Sprintf("unknown command %q", command))

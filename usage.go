@@ -17,6 +17,12 @@ const usageHead = `Usage:
   customer-service healthcheck  exit 0 when the service on this host answers micro.ping
   customer-service backup FILE  write a checked copy of the embedded store to FILE (new), while it serves
   customer-service restore FILE put the backup FILE in place as the embedded store, the service stopped
+  customer-service migrate -from SRC -to DST
+                                copy the customers of SRC, with their events waiting for the broker,
+                                into DST, then compare them; run again, it copies what changed since.
+                                SRC and DST: sqlite:DIR (a data directory), sqlite:FILE.db (a backup,
+                                as SRC only), mongodb://... (the database: the URI's path, else
+                                CUSTOMER_MONGODB_DATABASE)
   customer-service help         print this help (-h and --help too)
 
 Flags of token:

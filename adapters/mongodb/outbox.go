@@ -51,6 +51,10 @@ func (r *Repository) entry(ev application.NewEvent) (*outboxEntry, error) {
 	return &outboxEntry{ID: ev.ID, Type: string(ev.Type()), At: ev.At, Args: string(args)}, nil
 }
 
+func (e outboxEntry) toStored() application.StoredEvent {
+	return application.StoredEvent{ID: e.ID, Type: application.EventType(e.Type), At: e.At.UTC(), Args: []byte(e.Args)}
+}
+
 var outboxPending = bson.E{Key: "outboxPending", Value: true}
 
 func (r *Repository) Claim(ctx context.Context, owner string, now time.Time, lease time.Duration) (string, bool, error) {

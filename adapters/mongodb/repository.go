@@ -396,7 +396,7 @@ func (r *Repository) Delete(ctx context.Context, id string, ev application.NewEv
 		set := bson.D{
 			{Key: "removed", Value: true},
 			{Key: "removedEmail", Value: c.Email()},
-			{Key: "email", Value: "removed:" + id},
+			{Key: "email", Value: tombstoneEmail(id)},
 			{Key: "version", Value: c.Version() + 1},
 			{Key: "updatedAt", Value: ev.At},
 		}
@@ -422,6 +422,9 @@ func (r *Repository) Delete(ctx context.Context, id string, ev application.NewEv
 		_ = ch.release(ctx)
 	}
 }
+
+// tombstoneEmail is what a tombstone holds in place of its email.
+func tombstoneEmail(id string) string { return "removed:" + id }
 
 // deleteUnlessEventsWait deletes the customer at version, with no
 // tombstone, unless it has events recorded before the outbox was turned

@@ -73,8 +73,9 @@ func checkPlan(t *testing.T, plan []string, seeks, mayMerge bool) {
 	}
 }
 
-// planOptions open a store whose query plans are looked at; what the
-// store's limits are does not change a plan.
+// planOptions open a store without a broker (writes record no event),
+// for tests inside the package, which cannot take the production
+// defaults of test/support; what the limits are does not change a plan.
 func planOptions(t *testing.T) Options {
 	return Options{DataDir: t.TempDir(), Outbox: application.OutboxLimits{Off: true},
 		Idempotency: application.IdempotencyLimits{MaxBytesPerSubject: 1 << 20}}

@@ -134,6 +134,14 @@ CREATE TABLE password_tokens (
 	expires_at  INTEGER NOT NULL
 ) STRICT, WITHOUT ROWID;
 `,
+	// 5: the receipt a migration leaves on each customer it puts here
+	// (see PutStored): the name of the store it came from and the version
+	// it had there. It lives in the customer's row, so that it goes with
+	// the customer, as it does in a MongoDB document.
+	`
+ALTER TABLE customers ADD COLUMN received_from TEXT;
+ALTER TABLE customers ADD COLUMN received_version INTEGER;
+`,
 }
 
 // migrate runs the migrations the database lacks, in one transaction that

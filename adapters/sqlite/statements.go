@@ -41,6 +41,7 @@ var (
 		insertTag, deleteTag, insertEvent, markPending, anyEventLeft,
 		claimCustomer, ackEvent, renewLease, endLease, dropPending,
 		selectKey, saveKey, forgetKey, forgetOldKeys, forgetOwnOld, subjectKept, subjectRecords, probeWrite,
+		selectOneStored, customerExists, putCustomer, dropCustomer, dropEvents, dropWaiting, savepoint, undoPut, releasePut,
 	}, passwordWriteStatements...)
 	readStatements = append([]string{
 		selectCustomer, selectByEmail, selectAnyState, selectEvents, countPending, readSchema,
