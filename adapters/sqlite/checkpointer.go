@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"sync"
 	"time"
 
 	"go.uber.org/zap"
@@ -24,13 +25,16 @@ import (
 // they queue for each other) and runs a RESTART checkpoint: it waits for
 // another process's writer and for readers still in the WAL and copies
 // the rest, so that the next writer starts the WAL from its beginning,
-// writing over the file rather than growing it. (A TRUNCATE checkpoint
-// would also give the file's blocks back, and take the new ones again:
-// on this project's build machine that made it twice as long.) Writers
-// are held for at most restartWait; a RESTART that cannot finish by then
-// lets them go, and the next is tried after a pause that doubles each
-// time, so that a long reader elsewhere (a backup) does not hold writers
-// again and again.
+// writing over the file rather than growing it. Once writes have stopped
+// for a second, a TRUNCATE empties a file larger than a quarter of the
+// bound, giving its
+// blocks back; under load that would cost the writers twice the time of
+// a RESTART (on this project's build machine), as the file then takes
+// new blocks again. Either keeps the file's inode, which the store's
+// fileWatch holds. Writers are held for at most restartWait; a RESTART
+// or TRUNCATE that cannot finish by then lets them go, and the next is
+// tried after a pause that doubles each time, so that a long reader
+// elsewhere (a backup) does not hold writers again and again.
 //
 // Several processes on one file each run a checkpointer: SQLite lets one
 // checkpoint run at a time and tells the others busy, which they report
@@ -44,11 +48,14 @@ const (
 	// frames; it doubles, up to idlePause, while nothing changes.
 	checkpointPause = 20 * time.Millisecond
 	idlePause       = time.Second
+	// quietBeforeTruncate is how long the WAL must go unchanged before
+	// a TRUNCATE gives its blocks back.
+	quietBeforeTruncate = time.Second
 	// restartWait bounds how long a RESTART holds writers back.
 	restartWait = 100 * time.Millisecond
-	// maxRestartPause bounds the pause after RESTARTs that did not
+	// maxRetryPause bounds the pause after RESTARTs or TRUNCATEs that did not
 	// finish.
-	maxRestartPause = 5 * time.Second
+	maxRetryPause = 5 * time.Second
 	// frameHeader is what each page written to the WAL carries beside
 	// it.
 	frameHeader = 24
@@ -56,8 +63,9 @@ const (
 
 // The checkpoint modes, as Checkpoint.Mode names them.
 const (
-	ModePassive = "PASSIVE"
-	ModeRestart = "RESTART"
+	ModePassive  = "PASSIVE"
+	ModeRestart  = "RESTART"
+	ModeTruncate = "TRUNCATE"
 )
 
 // Checkpoint is one checkpoint the store ran, for metrics.
@@ -89,13 +97,18 @@ type checkpointer struct {
 	lose     func(error) error
 	cancel   context.CancelFunc
 	done     chan struct{}
+	// running is held through each pass's checkpoints: SQLite runs one
+	// checkpoint at a time and answers another busy at once, so the
+	// store's own (Store.saveWAL) takes it first.
+	running sync.Mutex
 
 	// Touched by the running loop only.
-	last         Checkpoint
-	failing      bool
-	restarted    bool // the WAL was wholly copied, with no write since
-	restartAfter time.Time
-	restartPause time.Duration
+	last       Checkpoint
+	failing    bool
+	restarted  bool      // the WAL was wholly copied, with no write since
+	quietSince time.Time // the first pass that found the WAL unchanged
+	retryAfter time.Time
+	retryPause time.Duration
 }
 
 func (c *checkpointer) start() {
@@ -128,8 +141,9 @@ func (c *checkpointer) run(ctx context.Context) {
 	}
 }
 
-// pass runs a PASSIVE checkpoint, and a RESTART when the WAL is past its
-// bound. It reports whether the WAL had changed since the last pass, and
+// pass runs a PASSIVE checkpoint, a RESTART when the WAL is past its
+// bound, and a TRUNCATE when writes have stopped and left a large file.
+// It reports whether the WAL had changed since the last pass, and
 // whether to go on: not once the store's files changed under it, as
 // copying a WAL that lost its name is the store's to decide (Store.lose).
 func (c *checkpointer) pass(ctx context.Context) (changed, goOn bool) {
@@ -140,47 +154,63 @@ func (c *checkpointer) pass(ctx context.Context) (changed, goOn bool) {
 		_ = c.lose(err)
 		return false, false
 	}
+	c.running.Lock()
+	defer c.running.Unlock()
 	r := c.checkpoint(ctx, c.conn, ModePassive)
 	changed = r.WALPages != c.last.WALPages || r.PagesLeft != 0 || r.WALBytes != c.last.WALBytes
 	if changed || r.Err != nil {
 		c.report(r)
 	}
 	c.last = r
-	if changed {
-		c.restarted = false
+	switch {
+	case changed:
+		c.restarted, c.quietSince = false, time.Time{}
+	case c.quietSince.IsZero():
+		c.quietSince = time.Now()
 	}
-	if r.Err != nil || c.restarted || int64(r.WALPages)*(c.pageSize+frameHeader) <= c.limit || time.Now().Before(c.restartAfter) {
+	var mode string
+	switch {
+	case r.Err != nil || time.Now().Before(c.retryAfter):
 		return changed && r.Err == nil, ctx.Err() == nil
+	case !c.quietSince.IsZero() && time.Since(c.quietSince) >= quietBeforeTruncate && r.PagesLeft == 0 && r.WALBytes > c.limit/4:
+		mode = ModeTruncate
+	case !c.restarted && int64(r.WALPages)*(c.pageSize+frameHeader) > c.limit:
+		mode = ModeRestart
+	default:
+		return changed, ctx.Err() == nil
 	}
-	t := c.restart(ctx)
+	t := c.holdingWriters(ctx, mode)
 	c.report(t)
 	switch {
 	case t.Err == nil && !t.Busy:
-		// The WAL starts again at the next write; until then it holds
-		// what it held.
-		c.restarted, c.restartPause, c.restartAfter = true, 0, time.Time{}
+		// After a RESTART the WAL starts again at the next write; until
+		// then it holds what it held.
+		c.restarted, c.retryPause, c.retryAfter = true, 0, time.Time{}
+		if mode == ModeTruncate {
+			c.last = t
+		}
 	case ctx.Err() == nil:
-		c.restartPause = min(max(2*c.restartPause, checkpointPause), maxRestartPause)
-		c.restartAfter = time.Now().Add(c.restartPause)
+		c.retryPause = min(max(2*c.retryPause, checkpointPause), maxRetryPause)
+		c.retryAfter = time.Now().Add(c.retryPause)
 	}
 	return true, ctx.Err() == nil
 }
 
-// restart copies the rest of the WAL, so that the next writer starts it
-// again, with this process's writers held back for at most restartWait.
-func (c *checkpointer) restart(ctx context.Context) Checkpoint {
+// holdingWriters runs a checkpoint in mode with this process's writers
+// held back, for at most restartWait.
+func (c *checkpointer) holdingWriters(ctx context.Context, mode string) Checkpoint {
 	ctx, cancel := context.WithTimeout(ctx, restartWait)
 	defer cancel()
 	started := time.Now()
 	gate, err := c.writers.Conn(ctx)
 	if err != nil {
 		// The writers kept their connection for the whole wait.
-		r := c.result(ModeRestart, started, -1, -1)
+		r := c.result(mode, started, -1, -1)
 		r.Busy = true
 		return r
 	}
 	defer gate.Close()
-	r := c.checkpoint(ctx, c.conn, ModeRestart)
+	r := c.checkpoint(ctx, c.conn, mode)
 	r.Took = time.Since(started)
 	return r
 }
