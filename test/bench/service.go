@@ -48,11 +48,11 @@ func startService(ctx context.Context, bin string, store []string, logPath strin
 // startTarget starts cmd, a program that serves the API as the service
 // does, with the settings the service reads: store and those it is
 // given here (a token secret of its own, loopback addresses, JSON logs).
-// Its output goes to logPath.
+// Its output is added to logPath.
 func startTarget(ctx context.Context, label string, cmd *exec.Cmd, store []string, logPath string, maxWorkers int) (*serviceProcess, error) {
 	// Two texts: one is 26 bytes, under the 32 a token secret must hold.
 	secret := rand.Text() + rand.Text()
-	logFile, err := os.Create(logPath)
+	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, err
 	}
