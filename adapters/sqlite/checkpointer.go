@@ -51,10 +51,11 @@ const (
 	// quietBeforeTruncate is how long the WAL must go unchanged before
 	// a TRUNCATE gives its blocks back.
 	quietBeforeTruncate = time.Second
-	// restartWait bounds how long a RESTART holds writers back.
+	// restartWait bounds how long a RESTART or a TRUNCATE holds writers
+	// back.
 	restartWait = 100 * time.Millisecond
-	// maxRetryPause bounds the pause after RESTARTs or TRUNCATEs that did not
-	// finish.
+	// maxRetryPause bounds the pause after RESTARTs or TRUNCATEs that
+	// did not finish.
 	maxRetryPause = 5 * time.Second
 	// frameHeader is what each page written to the WAL carries beside
 	// it.
@@ -156,7 +157,7 @@ func (c *checkpointer) pass(ctx context.Context) (changed, goOn bool) {
 	}
 	c.running.Lock()
 	defer c.running.Unlock()
-	r := c.checkpoint(ctx, c.conn, ModePassive)
+	r := c.checkpoint(ctx, ModePassive)
 	changed = r.WALPages != c.last.WALPages || r.PagesLeft != 0 || r.WALBytes != c.last.WALBytes
 	if changed || r.Err != nil {
 		c.report(r)
@@ -210,17 +211,17 @@ func (c *checkpointer) holdingWriters(ctx context.Context, mode string) Checkpoi
 		return r
 	}
 	defer gate.Close()
-	r := c.checkpoint(ctx, c.conn, mode)
+	r := c.checkpoint(ctx, mode)
 	r.Took = time.Since(started)
 	return r
 }
 
-// checkpoint runs PRAGMA wal_checkpoint in mode on db. A wait that ctx
-// ends is a busy checkpoint, not a failure.
-func (c *checkpointer) checkpoint(ctx context.Context, db *sql.DB, mode string) Checkpoint {
+// checkpoint runs PRAGMA wal_checkpoint in mode on the checkpointer's
+// connection. A wait that ctx ends is a busy checkpoint, not a failure.
+func (c *checkpointer) checkpoint(ctx context.Context, mode string) Checkpoint {
 	started := time.Now()
 	var busy, pages, copied int
-	err := db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(`+mode+`)`).Scan(&busy, &pages, &copied)
+	err := c.conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(`+mode+`)`).Scan(&busy, &pages, &copied)
 	if err != nil {
 		r := c.result(mode, started, -1, -1)
 		if ctx.Err() != nil {
