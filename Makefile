@@ -7,11 +7,14 @@ PKGS      := ./...
 # The MongoDB stand-in (FerretDB) the MongoDB adapter's tests run against:
 # a module of its own, kept out of the service's build.
 STANDIN   := test/mongoserver
+# The load generator behind `make bench`, a module of its own so that its
+# plotting and the rest stay out of the service's build.
+BENCH     := test/bench
 # Test containers are cleaned up by the tests themselves: the reaper image
 # testcontainers-go would start cannot be pulled everywhere.
 export TESTCONTAINERS_RYUK_DISABLED := true
 
-.PHONY: run build test lint fuzz test-images test-standin image bench bench-mongodb gobench soak
+.PHONY: run build test lint fuzz test-images test-standin image bench bench-mongodb bench-tool gobench soak
 
 ## run: build and start the service on the embedded store (console logs),
 ## listening on loopback only: it logs a development token. The binary's own
@@ -29,6 +32,7 @@ build:
 ## test: every test, with the race detector
 test: test-images test-standin
 	cd $(STANDIN) && $(GO) test -race -count=1 ./...
+	cd $(BENCH) && CUSTOMER_TEST_MONGOSERVER=$(CURDIR)/bin/mongoserver $(GO) test -race -count=1 ./...
 	CUSTOMER_TEST_MONGOSERVER=$(CURDIR)/bin/mongoserver $(GO) test -race -count=1 -timeout 40m $(PKGS)
 
 ## test-standin: the MongoDB stand-in as a local binary, bin/mongoserver
@@ -40,6 +44,7 @@ lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
 	$(GO) vet $(PKGS)
 	cd $(STANDIN) && $(GO) vet ./...
+	cd $(BENCH) && $(GO) vet ./...
 
 ## fuzz: run each fuzz target for FUZZTIME (default 30s)
 FUZZTIME ?= 30s
@@ -53,18 +58,25 @@ fuzz:
 
 ## bench: the embedded default store's cost from 200 to 20,000 customers
 ## (each call from one client, customer.update from 8, peak RSS, data size),
-## and the HTTP path against a bare Gin handler; writes docs/bench/growth.json.
-## BENCH_FLAGS passes flags to the load generator (go run ./test/bench -h),
+## then customer.update against a bare net/http server doing the same
+## transaction on the same store, and the HTTP path against a bare Gin
+## handler; writes docs/bench/growth.json and docs/bench/baseline.json.
+## BENCH_FLAGS passes flags to the load generator (bin/bench/bench -h),
 ## e.g. BENCH_FLAGS=-sizes=200,20000,100000.
 BENCH_FLAGS ?=
-bench: build gobench
-	$(GO) run ./test/bench -service $(BIN) -gobench bin/bench/gobench.txt $(BENCH_FLAGS)
+bench: build gobench bench-tool
+	./bin/bench/bench -service $(BIN) -gobench bin/bench/gobench.txt $(BENCH_FLAGS)
 
 ## bench-mongodb: customer.update through the service against the raw driver
 ## on the same MongoDB (CUSTOMER_MONGODB_URI, else the FerretDB stand-in);
 ## writes docs/bench/update.{json,svg}.
-bench-mongodb: build gobench
-	$(GO) run ./test/bench -bench update -service $(BIN) -gobench bin/bench/gobench.txt $(BENCH_FLAGS)
+bench-mongodb: build gobench bench-tool
+	./bin/bench/bench -bench update -service $(BIN) -gobench bin/bench/gobench.txt $(BENCH_FLAGS)
+
+## bench-tool: the load generator as bin/bench/bench
+bench-tool:
+	@mkdir -p bin/bench
+	cd $(BENCH) && $(GO) build -o $(CURDIR)/bin/bench/bench .
 
 gobench:
 	@mkdir -p bin/bench

@@ -45,8 +45,10 @@ const legacyStoreFile = "customer.sqlite"
 func newSQLiteStore(lc fx.Lifecycle, cfg Config, log *zap.Logger, m *metrics.Metrics) (*sqlite.Store, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), fx.DefaultTimeout)
 	defer cancel()
+	checkpointed := m.SQLiteCheckpoints()
 	store, err := sqlite.Open(ctx, sqlite.Options{DataDir: cfg.DataDir, BusyTimeout: cfg.RequestTimeout, Outbox: cfg.OutboxLimits(),
-		Log: log.Named("sqlite"), Idempotency: cfg.IdempotencyLimits()})
+		Log: log.Named("sqlite"), Idempotency: cfg.IdempotencyLimits(),
+		Checkpointed: func(c sqlite.Checkpoint) { checkpointed(checkpointFigures(c)) }})
 	if err != nil {
 		return nil, err
 	}
@@ -58,6 +60,18 @@ func newSQLiteStore(lc fx.Lifecycle, cfg Config, log *zap.Logger, m *metrics.Met
 			zap.String("file", filepath.Join(cfg.DataDir, legacyStoreFile)))
 	}
 	return store, nil
+}
+
+func checkpointFigures(c sqlite.Checkpoint) metrics.SQLiteCheckpoint {
+	outcome := "done"
+	switch {
+	case c.Err != nil:
+		outcome = "failed"
+	case c.Busy:
+		outcome = "busy"
+	}
+	return metrics.SQLiteCheckpoint{Mode: c.Mode, Took: c.Took, Outcome: outcome,
+		WALBytes: c.WALBytes, WALPages: c.WALPages, PagesLeft: c.PagesLeft}
 }
 
 func newMongoClient(lc fx.Lifecycle, cfg Config, log *zap.Logger, m *metrics.Metrics) (*mongo.Client, error) {

@@ -254,16 +254,51 @@ func TestStoreMetricsAreThoseOfTheStoreInUse(t *testing.T) {
 	}
 	sqlite := New()
 	sqlite.ObserveSQLPools(openPool(t), openPool(t))
-	if got := exposed(sqlite); !got["go_sql_open_connections"] || !got["go_sql_wait_duration_seconds_total"] || got["customer_mongodb_pool_connections"] {
-		t.Errorf("on SQLite: %v, want go_sql_* and no customer_mongodb_*", got)
+	sqlite.SQLiteCheckpoints()(SQLiteCheckpoint{Mode: "PASSIVE", Outcome: "done"})
+	if got := exposed(sqlite); !got["go_sql_open_connections"] || !got["go_sql_wait_duration_seconds_total"] ||
+		!got["customer_sqlite_checkpoints_total"] || got["customer_mongodb_pool_connections"] {
+		t.Errorf("on SQLite: %v, want go_sql_*, customer_sqlite_* and no customer_mongodb_*", got)
 	}
 	if got := sample(t, sqlite, "go_sql_max_open_connections", "db_name", "write"); got != 1 {
 		t.Errorf("the write pool holds at most %v connections, want 1", got)
 	}
 	mongo := New()
 	mongo.MongoDBMonitors()
-	if got := exposed(mongo); !got["customer_mongodb_pool_connections"] || got["go_sql_open_connections"] {
-		t.Errorf("on MongoDB: %v, want customer_mongodb_* and no go_sql_*", got)
+	if got := exposed(mongo); !got["customer_mongodb_pool_connections"] || got["go_sql_open_connections"] || got["customer_sqlite_checkpoints_total"] {
+		t.Errorf("on MongoDB: %v, want customer_mongodb_* and no go_sql_* or customer_sqlite_*", got)
+	}
+}
+
+// The WAL's gauges hold what the last checkpoint that knew them saw; a
+// failed checkpoint counts without erasing them.
+func TestCheckpointsAreTimedByModeAndCountedByOutcome(t *testing.T) {
+	m := New()
+	record := m.SQLiteCheckpoints()
+	for _, c := range []SQLiteCheckpoint{
+		{Mode: "PASSIVE", Outcome: "done", Took: 2 * time.Millisecond, WALBytes: 8 << 20, WALPages: 2000, PagesLeft: 3},
+		{Mode: "RESTART", Outcome: "busy", Took: 100 * time.Millisecond, WALBytes: 8 << 20, WALPages: -1, PagesLeft: -1},
+		{Mode: "PASSIVE", Outcome: "failed", Took: time.Millisecond, WALBytes: -1, WALPages: -1, PagesLeft: -1},
+	} {
+		record(c)
+	}
+	assertMetrics(t, m, `
+# HELP customer_sqlite_checkpoints_total Checkpoints of the WAL, by mode and outcome (done, busy: another connection kept it from finishing, failed).
+# TYPE customer_sqlite_checkpoints_total counter
+customer_sqlite_checkpoints_total{mode="PASSIVE",outcome="done"} 1
+customer_sqlite_checkpoints_total{mode="PASSIVE",outcome="failed"} 1
+customer_sqlite_checkpoints_total{mode="RESTART",outcome="busy"} 1
+# HELP customer_sqlite_wal_bytes Size of the WAL file at the last checkpoint.
+# TYPE customer_sqlite_wal_bytes gauge
+customer_sqlite_wal_bytes 8.388608e+06
+# HELP customer_sqlite_wal_pages Pages the WAL held at the last checkpoint, since it last started from its beginning.
+# TYPE customer_sqlite_wal_pages gauge
+customer_sqlite_wal_pages 2000
+# HELP customer_sqlite_wal_pages_left Pages of the WAL not yet copied into the database file at the last checkpoint.
+# TYPE customer_sqlite_wal_pages_left gauge
+customer_sqlite_wal_pages_left 3
+`, "customer_sqlite_checkpoints_total", "customer_sqlite_wal_bytes", "customer_sqlite_wal_pages", "customer_sqlite_wal_pages_left")
+	if n := testutil.CollectAndCount(m.registry, "customer_sqlite_checkpoint_duration_seconds"); n != 2 {
+		t.Errorf("%d duration histograms, want one per mode (2)", n)
 	}
 }
 
@@ -303,6 +338,7 @@ func TestMetricsFollowPrometheusNamingConventions(t *testing.T) {
 	m.RequestServed(httpapi.ServedRequest{Method: "micro.ping", Status: 200})
 	commands, _ := m.MongoDBMonitors()
 	m.ObserveSQLPools(openPool(t), openPool(t))
+	m.SQLiteCheckpoints()(SQLiteCheckpoint{Mode: "PASSIVE", Outcome: "done"})
 	commands.Failed(context.Background(), &event.CommandFailedEvent{CommandFinishedEvent: event.CommandFinishedEvent{CommandName: "ping"}})
 	problems, err := testutil.GatherAndLint(m.registry)
 	if err != nil {

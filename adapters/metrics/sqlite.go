@@ -2,7 +2,9 @@ package metrics
 
 import (
 	"database/sql"
+	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 )
 
@@ -16,4 +18,57 @@ func (m *Metrics) ObserveSQLPools(write, read *sql.DB) {
 		collectors.NewDBStatsCollector(write, "write"),
 		collectors.NewDBStatsCollector(read, "read"),
 	)
+}
+
+// SQLiteCheckpoint is one checkpoint the embedded store ran: a PASSIVE
+// one beside the writers, or a RESTART with them held back.
+type SQLiteCheckpoint struct {
+	Mode string
+	Took time.Duration
+	// Outcome is "done", "busy" (another connection kept it from
+	// finishing) or "failed".
+	Outcome string
+	// WALBytes is the WAL file's size; WALPages the pages it holds since
+	// it last started from its beginning, and PagesLeft those not yet in
+	// the database file. Negative when unknown (a checkpoint that failed).
+	WALBytes            int64
+	WALPages, PagesLeft int
+}
+
+// SQLiteCheckpoints registers the metrics of the embedded store's
+// checkpoints and returns what records each.
+func (m *Metrics) SQLiteCheckpoints() func(SQLiteCheckpoint) {
+	duration := prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Namespace: namespace, Subsystem: "sqlite", Name: "checkpoint_duration_seconds",
+		Help:    "Time checkpoints of the WAL took, by mode (PASSIVE beside the writers, RESTART with this process's writers held back).",
+		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1},
+	}, []string{"mode"})
+	count := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: namespace, Subsystem: "sqlite", Name: "checkpoints_total",
+		Help: "Checkpoints of the WAL, by mode and outcome (done, busy: another connection kept it from finishing, failed).",
+	}, []string{"mode", "outcome"})
+	walBytes := prometheus.NewGauge(prometheus.GaugeOpts{
+		Namespace: namespace, Subsystem: "sqlite", Name: "wal_bytes",
+		Help: "Size of the WAL file at the last checkpoint.",
+	})
+	walPages := prometheus.NewGauge(prometheus.GaugeOpts{
+		Namespace: namespace, Subsystem: "sqlite", Name: "wal_pages",
+		Help: "Pages the WAL held at the last checkpoint, since it last started from its beginning.",
+	})
+	left := prometheus.NewGauge(prometheus.GaugeOpts{
+		Namespace: namespace, Subsystem: "sqlite", Name: "wal_pages_left",
+		Help: "Pages of the WAL not yet copied into the database file at the last checkpoint.",
+	})
+	m.registry.MustRegister(duration, count, walBytes, walPages, left)
+	return func(c SQLiteCheckpoint) {
+		duration.WithLabelValues(c.Mode).Observe(c.Took.Seconds())
+		count.WithLabelValues(c.Mode, c.Outcome).Inc()
+		if c.WALBytes >= 0 {
+			walBytes.Set(float64(c.WALBytes))
+		}
+		if c.WALPages >= 0 {
+			walPages.Set(float64(c.WALPages))
+			left.Set(float64(c.PagesLeft))
+		}
+	}
 }

@@ -87,10 +87,14 @@ func (s *Store) lose(cause error) error {
 }
 
 // saveWAL copies the held WAL into the database file and says how it
-// went.
+// went. The store's checkpointer waits meanwhile.
 func (s *Store) saveWAL() string {
 	ctx, cancel := context.WithTimeout(context.Background(), s.busy)
 	defer cancel()
+	if s.ckpt != nil {
+		s.ckpt.running.Lock()
+		defer s.ckpt.running.Unlock()
+	}
 	var busy, frames, copied int
 	err := s.write.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &frames, &copied)
 	switch {

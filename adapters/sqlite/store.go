@@ -20,6 +20,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -59,10 +60,18 @@ type Options struct {
 	// Outbox limits what writes leave for the relay.
 	Outbox application.OutboxLimits
 	// Log hears when the file stops taking writes, when it takes them
-	// again, and when the files change under the store; nil logs nothing.
+	// again, when checkpoints fail and succeed again, and when the files
+	// change under the store; nil logs nothing.
 	Log *zap.Logger
 	// Idempotency limits what keyed writes leave for their copies.
 	Idempotency application.IdempotencyLimits
+	// WALLimit is the size of the WAL file, in bytes, past which the
+	// store empties it, holding its writers back for a moment (see
+	// checkpointer); default DefaultWALLimit.
+	WALLimit int64
+	// Checkpointed hears each checkpoint the store runs, but for those
+	// that found the WAL as the last one left it; nil hears none.
+	Checkpointed func(Checkpoint)
 }
 
 // Store is an open database. Its methods are safe for concurrent use.
@@ -77,6 +86,7 @@ type Store struct {
 	writeStmt *stmtCache
 	readStmt  *stmtCache
 	files     *fileWatch
+	ckpt      *checkpointer
 	fault     atomic.Pointer[error] // the file fault a write met, until a probe write succeeds
 	lost      atomic.Pointer[error] // set for good once the files changed under the store
 	loseOnce  sync.Once
@@ -119,14 +129,14 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if readers <= 0 {
 		readers = max(runtime.NumCPU(), 2)
 	}
-	if err := s.open(ctx, readers); err != nil {
+	if err := s.open(ctx, readers, opts); err != nil {
 		_ = s.Close()
 		return nil, err
 	}
 	return s, nil
 }
 
-func (s *Store) open(ctx context.Context, readers int) error {
+func (s *Store) open(ctx context.Context, readers int, opts Options) error {
 	var err error
 	if s.write, err = openPool(s.path, s.busy, false, 1); err != nil {
 		return err
@@ -150,9 +160,26 @@ func (s *Store) open(ctx context.Context, readers int) error {
 	if err := connectAll(ctx, s.read, readers); err != nil {
 		return failed(err)
 	}
+	ckpt, err := openPool(s.path, s.busy, false, 1)
+	if err != nil {
+		return failed(err)
+	}
+	s.ckpt = &checkpointer{conn: ckpt, writers: s.write, limit: cmp.Or(opts.WALLimit, DefaultWALLimit), log: s.log,
+		observe: opts.Checkpointed, lost: func() bool { return s.lost.Load() != nil }, lose: s.lose}
+	if s.ckpt.observe == nil {
+		s.ckpt.observe = func(Checkpoint) {}
+	}
+	if err := connectAll(ctx, ckpt, 1); err != nil {
+		return failed(err)
+	}
+	if err := ckpt.QueryRowContext(ctx, `PRAGMA page_size`).Scan(&s.ckpt.pageSize); err != nil {
+		return failed(err)
+	}
 	if s.files, err = watchFiles(s.path); err != nil {
 		return failed(err)
 	}
+	s.ckpt.files = s.files
+	s.ckpt.start()
 	return nil
 }
 
@@ -187,10 +214,14 @@ func (s *Store) Path() string { return s.path }
 // Pools returns the write and the read connection pools, for metrics.
 func (s *Store) Pools() (write, read *sql.DB) { return s.write, s.read }
 
-// Close closes both pools; a write in progress finishes first.
+// Close stops the checkpointer and closes the pools; a write in
+// progress finishes first.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		var errs []error
+		if s.ckpt != nil {
+			errs = append(errs, s.ckpt.close())
+		}
 		for _, c := range []*stmtCache{s.readStmt, s.writeStmt} {
 			if c != nil {
 				c.close()
@@ -218,7 +249,8 @@ func (s *Store) reader() session { return session{cache: s.readStmt} }
 // makes a commit durable once it is in the WAL, which a killed process
 // does not undo (only losing power before the next checkpoint could), at
 // a fraction of a sync per commit; temp_store=MEMORY because a FROM
-// scratch image has no temporary directory.
+// scratch image has no temporary directory. No connection checkpoints
+// when it commits (wal_autocheckpoint=0): the checkpointer does.
 func openPool(path string, busy time.Duration, readOnly bool, conns int) (*sql.DB, error) {
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()))
@@ -226,6 +258,7 @@ func openPool(path string, busy time.Duration, readOnly bool, conns int) (*sql.D
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "temp_store(MEMORY)")
 	q.Add("_pragma", "foreign_keys(ON)")
+	q.Add("_pragma", "wal_autocheckpoint(0)")
 	if readOnly {
 		q.Add("_pragma", "query_only(ON)")
 	} else {

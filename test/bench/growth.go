@@ -98,6 +98,7 @@ func runGrowth(ctx context.Context, o config, stdout io.Writer) error {
 	if err := os.MkdirAll(filepath.Dir(o.serviceLog), 0o755); err != nil {
 		return err
 	}
+	_ = os.Remove(o.serviceLog)
 	svc, err := startService(ctx, o.service, []string{"CUSTOMER_DATA_DIR=" + dir, "CUSTOMER_BCRYPT_COST=4"},
 		o.serviceLog, max(o.growthClients, 1))
 	if err != nil {
@@ -127,6 +128,13 @@ func runGrowth(ctx context.Context, o config, stdout io.Writer) error {
 	}
 	report := growthReport{Date: time.Now().UTC(), LoadAverage: loadAverage(), CPUs: cpus(), Phases: phases,
 		OpDuration: o.opDuration.String(), Clients: o.growthClients}
+	var baseline *baselineReport
+	if o.baselineRounds > 0 {
+		svc.stop()
+		if baseline, err = runBaseline(ctx, o, dir, pop); err != nil {
+			return err
+		}
+	}
 	if o.goBench != "" {
 		gb, err := readGoBench(o.goBench)
 		if err != nil {
@@ -135,8 +143,16 @@ func runGrowth(ctx context.Context, o config, stdout io.Writer) error {
 		report.GoBench = &gb
 	}
 	report.print(stdout)
+	if baseline != nil {
+		baseline.print(stdout)
+	}
 	if o.outDir == "" {
 		return nil
+	}
+	if baseline != nil {
+		if err := baseline.write(o.outDir, stdout); err != nil {
+			return err
+		}
 	}
 	return report.write(o.outDir, stdout)
 }

@@ -56,10 +56,12 @@ type config struct {
 	goBench    string
 	replot     string
 
-	sizes         []int
-	growthClients int
-	opWarmup      time.Duration
-	opDuration    time.Duration
+	sizes          []int
+	growthClients  int
+	baselineRounds int
+	serveBare      bool
+	opWarmup       time.Duration
+	opDuration     time.Duration
 }
 
 func main() {
@@ -85,6 +87,8 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&o.bench, "bench", "growth", "growth (the embedded store from one size to the next) or update (customer.update against the raw driver on MongoDB)")
 	sizes := fs.String("sizes", "200,20000", "growth: customer counts to measure at, in increasing order")
 	fs.IntVar(&o.growthClients, "clients", 8, "growth: concurrent clients creating customers and updating them")
+	fs.IntVar(&o.baselineRounds, "baseline-rounds", 3, "growth: rounds of customer.update against the bare net/http target at the largest size (0: none)")
+	fs.BoolVar(&o.serveBare, "serve-bare", false, "serve customer.update as the bare target does, on the store the CUSTOMER_* settings name (the benchmark runs itself so)")
 	fs.DurationVar(&o.opWarmup, "op-warmup", time.Second, "growth: unmeasured calls before each measured run")
 	fs.DurationVar(&o.opDuration, "op-duration", 5*time.Second, "growth: measured time of each kind of call at each size")
 	fs.StringVar(&o.service, "service", "bin/customer-service", "the service binary to start")
@@ -117,8 +121,8 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	if o.bench != "growth" && o.bench != "update" {
 		return o, fmt.Errorf("-bench: %q is neither growth nor update", o.bench)
 	}
-	if o.growthClients < 1 || o.opDuration <= 0 || o.opWarmup < 0 {
-		return o, errors.New("-clients must be at least 1, -op-duration positive")
+	if o.growthClients < 1 || o.opDuration <= 0 || o.opWarmup < 0 || o.baselineRounds < 0 {
+		return o, errors.New("-clients must be at least 1, -op-duration positive, -baseline-rounds not negative")
 	}
 	if o.customers < 1 || o.rounds < 1 || o.duration <= 0 || o.warmup < 0 || o.timeout <= 0 {
 		return o, errors.New("-customers and -rounds must be at least 1, -duration and -timeout positive")
@@ -139,6 +143,9 @@ func parseLevels(s string) ([]int, error) {
 }
 
 func run(ctx context.Context, o config, stdout io.Writer) error {
+	if o.serveBare {
+		return serveBare(ctx, os.Environ())
+	}
 	if o.replot != "" {
 		return replot(o.replot, o.outDir)
 	}
@@ -176,6 +183,7 @@ func run(ctx context.Context, o config, stdout io.Writer) error {
 	if err := os.MkdirAll(filepath.Dir(o.serviceLog), 0o755); err != nil {
 		return err
 	}
+	_ = os.Remove(o.serviceLog)
 	svc, err := startService(ctx, o.service,
 		[]string{"CUSTOMER_MONGODB_URI=" + db.uri, "CUSTOMER_MONGODB_DATABASE=" + o.database}, o.serviceLog, maxLevel(o.levels))
 	if err != nil {

@@ -5,27 +5,27 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
 
 	"github.com/microbase-io/customer-service/adapters/httpapi"
 	"github.com/microbase-io/customer-service/adapters/token"
+	"github.com/microbase-io/customer-service/test/servicetest"
 )
 
-// serviceProcess is the built service running as its own process, as in
-// production: JSON logs at info level (one access line per request)
-// written to a file, its store given by the settings it starts with.
+// serviceProcess is a process serving the API over HTTP on loopback: the
+// built service as in production, JSON logs at info level (one access
+// line per request) written to a file, its store given by the settings
+// it starts with; or the bare target (bare.go), started with the same
+// settings.
 type serviceProcess struct {
-	cmd     *exec.Cmd
-	exited  chan struct{}
+	label   string
+	proc    *servicetest.Process
 	logFile *os.File
 	base    string // URL of the methods, ending in "/"
 	auth    string // Authorization header value
@@ -42,36 +42,39 @@ type serviceProcess struct {
 // startService starts bin with store, the CUSTOMER_* settings that pick
 // and place its store, and settings of its own for the rest.
 func startService(ctx context.Context, bin string, store []string, logPath string, maxWorkers int) (*serviceProcess, error) {
-	addr, err := freeLoopbackAddr()
-	if err != nil {
-		return nil, err
-	}
+	return startTarget(ctx, "service", servicetest.Command(bin), store, logPath, maxWorkers)
+}
+
+// startTarget starts cmd, a program that serves the API as the service
+// does, with the settings the service reads: store and those it is
+// given here (a token secret of its own, loopback addresses, JSON logs).
+// Its output is added to logPath.
+func startTarget(ctx context.Context, label string, cmd *exec.Cmd, store []string, logPath string, maxWorkers int) (*serviceProcess, error) {
 	// Two texts: one is 26 bytes, under the 32 a token secret must hold.
 	secret := rand.Text() + rand.Text()
-	logFile, err := os.Create(logPath)
+	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bin)
-	cmd.Env = append(append(withoutServiceSettings(os.Environ()), store...),
-		"CUSTOMER_HTTP_ADDR="+addr,
+	cmd.Env = append(append(cmd.Env, store...),
+		"CUSTOMER_HTTP_ADDR=127.0.0.1:0",
 		"CUSTOMER_ADMIN_ADDR=127.0.0.1:0",
 		"CUSTOMER_TOKEN_SECRET="+secret,
 		"CUSTOMER_TOKEN_SCOPE=api",
 		"CUSTOMER_LOG_FORMAT=json",
 		"CUSTOMER_LOG_LEVEL=info",
 	)
-	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.SysProcAttr = childProcAttr()
-	if err := cmd.Start(); err != nil {
+	proc, err := servicetest.Launch(cmd, logFile)
+	if err != nil {
 		_ = logFile.Close()
-		return nil, fmt.Errorf("starting %s: %w", bin, err)
+		return nil, fmt.Errorf("%s: %w (its log: %s)", label, err, logPath)
 	}
 	s := &serviceProcess{
-		cmd:     cmd,
-		exited:  make(chan struct{}),
+		label:   label,
+		proc:    proc,
 		logFile: logFile,
-		base:    "http://" + addr + httpapi.BasePath,
+		base:    "http://" + proc.Addr + httpapi.BasePath,
 		client: &http.Client{
 			Timeout: 30 * time.Second,
 			Transport: &http.Transport{
@@ -83,11 +86,6 @@ func startService(ctx context.Context, bin string, store []string, logPath strin
 		},
 		bodies: make([]bytes.Buffer, maxWorkers),
 	}
-	go func() {
-		_ = cmd.Wait()
-		close(s.exited)
-	}()
-
 	issuer, err := token.NewIssuer([]byte(secret), "bench")
 	if err == nil {
 		var tok string
@@ -95,61 +93,16 @@ func startService(ctx context.Context, bin string, store []string, logPath strin
 		s.auth = "Bearer " + tok
 	}
 	if err == nil {
-		err = s.waitReady(ctx)
+		err = ctx.Err()
 	}
 	if err != nil {
 		s.stop()
-		return nil, fmt.Errorf("service: %w (its log: %s)", err, logPath)
+		return nil, fmt.Errorf("%s: %w (its log: %s)", label, err, logPath)
 	}
 	return s, nil
 }
 
-// freeLoopbackAddr asks the kernel for a free port; another process could
-// take it before the service binds it, which start then reports.
-func freeLoopbackAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer l.Close()
-	return l.Addr().String(), nil
-}
-
-// withoutServiceSettings drops the caller's CUSTOMER_* variables, so that
-// a config file or log level set for other work does not change what is
-// measured.
-func withoutServiceSettings(environ []string) []string {
-	out := make([]string, 0, len(environ))
-	for _, kv := range environ {
-		if !strings.HasPrefix(kv, "CUSTOMER_") {
-			out = append(out, kv)
-		}
-	}
-	return out
-}
-
-func (s *serviceProcess) waitReady(ctx context.Context) error {
-	deadline := time.Now().Add(time.Minute)
-	for time.Now().Before(deadline) {
-		select {
-		case <-s.exited:
-			return errors.New("exited during start")
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(50 * time.Millisecond):
-		}
-		resp, err := s.client.Get(s.base + "micro.ping")
-		if err == nil {
-			_ = resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-	}
-	return errors.New("not answering micro.ping after a minute")
-}
-
-func (*serviceProcess) name() string { return "service" }
+func (s *serviceProcess) name() string { return s.label }
 
 func (s *serviceProcess) update(ctx context.Context, worker int, id string, ch change) error {
 	body, err := updateBody(id, ch)
@@ -203,12 +156,11 @@ func updateBody(id string, ch change) ([]byte, error) {
 // if it lingers) and returns its access log, read once it is complete.
 func (s *serviceProcess) stop() accessLog {
 	s.stopped.Do(func() {
-		_ = s.cmd.Process.Signal(syscall.SIGTERM)
+		_ = s.proc.Cmd.Process.Signal(syscall.SIGTERM)
 		select {
-		case <-s.exited:
+		case <-s.proc.Exited:
 		case <-time.After(20 * time.Second):
-			_ = s.cmd.Process.Kill()
-			<-s.exited
+			s.proc.Kill()
 		}
 		s.client.CloseIdleConnections()
 		_ = s.logFile.Close()
@@ -218,13 +170,13 @@ func (s *serviceProcess) stop() accessLog {
 }
 
 func (s *serviceProcess) resetPeakRSS() {
-	s.peakReset = resetPeakRSS(s.cmd.Process.Pid) == nil
+	s.peakReset = resetPeakRSS(s.proc.Cmd.Process.Pid) == nil
 }
 
 // peakRSS is the service's peak resident memory in bytes, or 0 where the
 // system does not tell.
 func (s *serviceProcess) peakRSS() int64 {
-	n, err := peakRSS(s.cmd.Process.Pid)
+	n, err := peakRSS(s.proc.Cmd.Process.Pid)
 	if err != nil {
 		return 0
 	}
@@ -232,7 +184,7 @@ func (s *serviceProcess) peakRSS() int64 {
 }
 
 func (s *serviceProcess) cpuTime() time.Duration {
-	d, err := cpuTime(s.cmd.Process.Pid)
+	d, err := cpuTime(s.proc.Cmd.Process.Pid)
 	if err != nil {
 		return 0
 	}

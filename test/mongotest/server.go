@@ -114,7 +114,9 @@ func serverBinary() (string, error) {
 	if built.path != "" {
 		return built.path, nil
 	}
-	gomod, err := exec.Command("go", "env", "GOMOD").Output()
+	// The service module's directory, also from a module that requires
+	// it (test/bench).
+	module, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/microbase-io/customer-service").Output()
 	if err != nil {
 		return "", fmt.Errorf("locating the module: %w", err)
 	}
@@ -131,7 +133,7 @@ func serverBinary() (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	build := exec.CommandContext(ctx, "go", "build", "-o", tmp, ".")
-	build.Dir = filepath.Join(filepath.Dir(strings.TrimSpace(string(gomod))), "test", "mongoserver")
+	build.Dir = filepath.Join(strings.TrimSpace(string(module)), "test", "mongoserver")
 	if out, err := build.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("building %s: %v\n%s", build.Dir, err, out)
 	}

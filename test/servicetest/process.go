@@ -25,19 +25,31 @@ import (
 // after the first cheap.
 func BuildBinary(t testing.TB) string {
 	t.Helper()
-	gomod, err := exec.Command("go", "env", "GOMOD").Output()
+	dir, err := ModuleDir()
 	if err != nil {
-		t.Fatalf("locating the module: %v", err)
+		t.Fatal(err)
 	}
 	bin := filepath.Join(t.TempDir(), "customer-service")
 	build := exec.Command("go", "build", "-trimpath", "-o", bin, ".")
-	build.Dir = filepath.Dir(strings.TrimSpace(string(gomod)))
+	build.Dir = dir
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	return bin
 }
+
+// ModuleDir is the service module's directory, from the service's own
+// tests or from a module that requires it (test/bench).
+func ModuleDir() (string, error) {
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", modulePath).Output()
+	if err != nil {
+		return "", fmt.Errorf("locating the module %s: %w", modulePath, err)
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+const modulePath = "github.com/microbase-io/customer-service"
 
 // Process is the service running as a child process.
 type Process struct {
@@ -47,7 +59,8 @@ type Process struct {
 	err    error         // Wait's, once Exited is closed
 
 	mu  sync.Mutex
-	log bytes.Buffer // everything it wrote, stdout and stderr
+	log bytes.Buffer // everything it wrote, stdout and stderr, unless to is set
+	to  io.Writer    // where its output goes instead, when set
 
 	admin     chan string // the admin endpoints' address, once they listen
 	adminOnce sync.Once
@@ -61,6 +74,23 @@ type Process struct {
 // killed when the test ends, if it has not exited by then.
 func StartProcess(t testing.TB, bin string, env ...string) *Process {
 	t.Helper()
+	p, err := Launch(Command(bin, env...), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		p.Kill()
+		if t.Failed() {
+			t.Logf("service output:\n%s", p.Output())
+		}
+	})
+	return p
+}
+
+// Command is bin with env (CUSTOMER_* settings) added to an environment
+// cleared of the caller's own CUSTOMER_* variables, so that settings made
+// for other work do not reach the service.
+func Command(bin string, env ...string) *exec.Cmd {
 	cmd := exec.Command(bin)
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "CUSTOMER_") {
@@ -68,50 +98,67 @@ func StartProcess(t testing.TB, bin string, env ...string) *Process {
 		}
 	}
 	cmd.Env = append(cmd.Env, env...)
+	return cmd
+}
+
+// Launch starts cmd, the service's binary, and returns once its API is
+// listening; the caller ends it. Its output is kept for Output, or, when
+// to is not nil, written to it instead. The service must log JSON at info
+// (CUSTOMER_LOG_FORMAT=json, the default), which tells its address. A
+// service that does not listen within a minute is killed.
+func Launch(cmd *exec.Cmd, to io.Writer) (*Process, error) {
 	out, err := cmd.StdoutPipe()
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	cmd.Stderr = cmd.Stdout
 	if err := cmd.Start(); err != nil {
-		t.Fatalf("start %s: %v", bin, err)
+		return nil, fmt.Errorf("start %s: %w", cmd.Path, err)
 	}
-	p := &Process{Cmd: cmd, Exited: make(chan struct{}), admin: make(chan string, 1)}
+	p := &Process{Cmd: cmd, Exited: make(chan struct{}), admin: make(chan string, 1), to: to}
 	listening := make(chan string, 1)
 	go p.read(out, listening)
-	t.Cleanup(func() {
-		select {
-		case <-p.Exited:
-		default:
-			_ = cmd.Process.Kill()
-			<-p.Exited
-		}
-		if t.Failed() {
-			t.Logf("service output:\n%s", p.Output())
-		}
-	})
 	select {
 	case p.Addr = <-listening:
-		return p
+		return p, nil
 	case <-p.Exited:
-		t.Fatalf("the service exited before listening: %v\n%s", p.err, p.Output())
+		return nil, fmt.Errorf("the service exited before listening: %v\n%s", p.err, p.Output())
 	case <-time.After(time.Minute):
-		t.Fatalf("the service did not listen within a minute\n%s", p.Output())
+		p.Kill()
+		return nil, fmt.Errorf("the service did not listen within a minute\n%s", p.Output())
 	}
-	return nil
+}
+
+// Kill kills the process, unless it has exited, and waits for it to.
+func (p *Process) Kill() {
+	select {
+	case <-p.Exited:
+	default:
+		_ = p.Cmd.Process.Kill()
+		<-p.Exited
+	}
 }
 
 // read keeps the output and reports the API's address from the log line
 // that announces it; the process has exited when the output ends.
 func (p *Process) read(out io.Reader, listening chan<- string) {
+	var copied []byte
 	lines := bufio.NewScanner(out)
 	lines.Buffer(make([]byte, 0, 64<<10), 1<<20)
 	for lines.Scan() {
 		line := lines.Bytes()
 		p.mu.Lock()
-		p.log.Write(line)
-		p.log.WriteByte('\n')
+		if p.to != nil {
+			copied = append(append(copied[:0], line...), '\n')
+			_, _ = p.to.Write(copied)
+		} else {
+			p.log.Write(line)
+			p.log.WriteByte('\n')
+		}
 		p.mu.Unlock()
+		if !bytes.Contains(line, []byte(`"listening"`)) {
+			continue
+		}
 		var entry struct {
 			Logger, Msg, Addr string
 		}
