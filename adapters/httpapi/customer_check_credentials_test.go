@@ -5,12 +5,14 @@ import (
 	"testing"
 )
 
-// credentialsFixture stores ada (ACTIVE) and grace (INACTIVE).
-func credentialsFixture(t *testing.T, a *api) {
+// credentialsFixture stores ada (ACTIVE) and grace (INACTIVE), and
+// returns their ids.
+func credentialsFixture(t *testing.T, a *api) (ada, grace string) {
 	t.Helper()
-	a.addCustomer(t, "ada@example.com", adaPassword)
-	grace := a.addCustomer(t, "grace@example.com", gracePassword)
+	ada = a.addCustomer(t, "ada@example.com", adaPassword)
+	grace = a.addCustomer(t, "grace@example.com", gracePassword)
 	customerOf(t, a.call(t, "customer.update", `{"id":"`+grace+`","status":"INACTIVE"}`))
+	return ada, grace
 }
 
 func TestCustomerCheckCredentials_RightPasswordOfAnActiveCustomer(t *testing.T) {

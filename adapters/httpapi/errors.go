@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"errors"
+	"math"
 	"net/http"
 	"time"
 	"unicode/utf8"
@@ -52,6 +53,9 @@ type (
 	methodData struct {
 		Method string `json:"method"`
 	}
+	lockoutData struct {
+		RetryAfter int64 `json:"retryAfter" doc:"Seconds until the lockout ends, as the Retry-After header."`
+	}
 	outcomeData struct {
 		Written string `json:"written" enum:"unknown" doc:"The write reached the database, which could not confirm it: it may have happened. A copy sent with the same Idempotency-Key gets its answer if it did, and writes if it did not."`
 	}
@@ -78,7 +82,8 @@ var errInternal = apiError{status: http.StatusInternalServerError, code: "intern
 var apiErrors = []error{
 	&domain.ValidationError{}, &domain.InvalidEmailError{}, &domain.InvalidCountryError{},
 	&domain.CustomerNotFoundError{}, &domain.AddressNotFoundError{}, &domain.DuplicateEmailError{},
-	&domain.VersionConflictError{}, domain.ErrBadCredentials, token.ErrInvalidToken, application.ErrUnavailable,
+	&domain.VersionConflictError{}, domain.ErrBadCredentials, &domain.EmailNotFoundError{}, domain.ErrPasswordTokenInvalid,
+	&application.LockedOutError{}, token.ErrInvalidToken, application.ErrUnavailable,
 	application.ErrOutcomeUnknown, application.ErrEventBacklogFull, &application.BusyError{}, application.ErrIdempotencyKeyReused, errKeyInUse, errPayloadTooLarge, errHeaderTooLarge, errRequestTimeout, &unknownMethodError{}, errMethodNotAllowed, errPanicked,
 }
 
@@ -106,6 +111,7 @@ func toAPIError(err error) (apiError, bool) {
 	var (
 		unknown *unknownMethodError
 		busy    *application.BusyError
+		locked  *application.LockedOutError
 	)
 	switch {
 	case errors.Is(err, token.ErrInvalidToken):
@@ -118,6 +124,9 @@ func toAPIError(err error) (apiError, bool) {
 		return apiError{status: http.StatusServiceUnavailable, code: "event_backlog_full"}, true
 	case errors.As(err, &busy):
 		return apiError{status: http.StatusServiceUnavailable, code: "service_busy", retryAfter: busy.RetryAfter}, true
+	case errors.As(err, &locked):
+		return apiError{status: http.StatusTooManyRequests, code: "too_many_attempts", retryAfter: locked.RetryAfter,
+			data: lockoutData{RetryAfter: int64(math.Ceil(locked.RetryAfter.Seconds()))}}, true
 	case errors.Is(err, application.ErrIdempotencyKeyReused):
 		return apiError{status: http.StatusUnprocessableEntity, code: "idempotency_key_reused"}, true
 	case errors.Is(err, errKeyInUse):
@@ -144,6 +153,7 @@ func toDomainAPIError(err error) (apiError, bool) {
 		email      *domain.InvalidEmailError
 		country    *domain.InvalidCountryError
 		notFound   *domain.CustomerNotFoundError
+		noEmail    *domain.EmailNotFoundError
 		noAddress  *domain.AddressNotFoundError
 		duplicate  *domain.DuplicateEmailError
 		conflict   *domain.VersionConflictError
@@ -157,6 +167,8 @@ func toDomainAPIError(err error) (apiError, bool) {
 		return apiError{status: http.StatusBadRequest, code: "address_contry_invalid", data: countryData{echo(country.Country)}}, true
 	case errors.As(err, &notFound):
 		return apiError{status: http.StatusNotFound, code: "customer_not_found", data: customerData{notFound.ID}}, true
+	case errors.As(err, &noEmail):
+		return apiError{status: http.StatusNotFound, code: "customer_not_found", data: emailData{echo(noEmail.Email)}}, true
 	case errors.As(err, &noAddress):
 		return apiError{status: http.StatusNotFound, code: "customer_address_not_found",
 			data: addressData{noAddress.CustomerID, noAddress.AddressID}}, true
@@ -166,6 +178,8 @@ func toDomainAPIError(err error) (apiError, bool) {
 		return apiError{status: http.StatusConflict, code: "version_conflict", data: versionData{conflict.ID, conflict.Actual}}, true
 	case errors.Is(err, domain.ErrBadCredentials):
 		return apiError{status: http.StatusUnauthorized, code: "bad_credentials"}, true
+	case errors.Is(err, domain.ErrPasswordTokenInvalid):
+		return apiError{status: http.StatusBadRequest, code: "password_token_invalid"}, true
 	}
 	return apiError{}, false
 }

@@ -2,9 +2,9 @@ package httpapi
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"hash"
 	"maps"
 	"slices"
 	"sync"
@@ -104,9 +104,9 @@ func validKey(k string) bool {
 // fingerprint identifies a call's method and arguments, as they came:
 // each argument by the source that gives it (the query wins), JSON values
 // canonical, so that a copy of a call sent again has the fingerprint of
-// the first.
-func fingerprint(method string, args arguments) string {
-	h := sha256.New()
+// the first. h is keyed (token.Verifier.NewFingerprint): the arguments
+// hold passwords.
+func fingerprint(h hash.Hash, method string, args arguments) string {
 	h.Write([]byte(method))
 	names := slices.Sorted(maps.Keys(args.query))
 	names = append(names, slices.Sorted(maps.Keys(args.form))...)

@@ -55,9 +55,31 @@ var methodList = []method{
 			"picks fields (`email,status`) or leaves some out (`-addresses`); `id` is always answered, the " +
 			"password never."},
 	{name: "customer.checkCredentials", endpoint: customerCheckCredentials, reads: "(just `ok`)",
-		summary: "Check a customer's email and password.", errors: errorsOf(domain.ErrBadCredentials),
+		summary: "Check a customer's email and password.", errors: errorsOf(domain.ErrBadCredentials, &application.LockedOutError{}),
 		description: "`ok` only for the right password of an ACTIVE customer. An unknown email, a wrong password " +
-			"and an INACTIVE customer all get the same `401 bad_credentials` after the same work."},
+			"and an INACTIVE customer all get the same `401 bad_credentials` after the same work. After " +
+			"`CUSTOMER_LOGIN_MAX_FAILURES` failures in a row within `CUSTOMER_LOGIN_LOCKOUT`, the email is " +
+			"`429 too_many_attempts` (with `Retry-After`) until the lockout ends, right password or not, known " +
+			"email or not, and no password is checked."},
+	{name: "customer.changePassword", write: true, endpoint: customerChangePassword, reads: "`customer`",
+		summary: "Change a customer's password, given the current one.",
+		errors: errorsOf(&domain.CustomerNotFoundError{}, domain.ErrBadCredentials, &application.LockedOutError{}),
+		description: "A write like any other: `version` and `updatedAt` move on, a `CUSTOMERS.PASSWORD_CHANGE` event " +
+			"(without any secret) is published, and any reset token dies. A wrong `currentPassword`, or an INACTIVE " +
+			"customer, is `401 bad_credentials` after the same work as `customer.checkCredentials`, and counts " +
+			"towards the lockout."},
+	{name: "customer.createPasswordToken", endpoint: customerCreatePasswordToken, reads: "`token`, `expiresAt`",
+		summary: "A single-use token that resets a customer's password.",
+		errors: errorsOf(&domain.EmailNotFoundError{}),
+		description: "For the trusted back end that mails the link itself: the token is answered once and kept only " +
+			"as a hash. It works once, for `CUSTOMER_PASSWORD_TOKEN_TTL`, and dies when a newer one is made or the " +
+			"password changes. An email no ACTIVE customer has is `404 customer_not_found`. It takes no " +
+			"`Idempotency-Key`: a remembered answer would keep the token."},
+	{name: "customer.resetPassword", write: true, endpoint: customerResetPassword, reads: "`customer`",
+		summary: "Set a customer's password with a reset token.",
+		errors: errorsOf(domain.ErrPasswordTokenInvalid),
+		description: "Uses the token up and lifts a lockout; otherwise a write like `customer.changePassword`. A " +
+			"token unknown, used, expired or superseded is `400 password_token_invalid`, the same for all four."},
 	{name: "customer.address.create", write: true, endpoint: customerAddressCreate, reads: "`customer`",
 		summary: "Add addresses to a customer.", errors: errorsOf(&domain.CustomerNotFoundError{}, &domain.InvalidCountryError{})},
 	{name: "customer.address.info", endpoint: customerAddressInfo, reads: "`address`",

@@ -204,14 +204,25 @@ func (s *schemas) errorSchema(es []apiError) *openapi3.Schema {
 		WithProperty("error", &openapi3.Schema{Type: &openapi3.Types{openapi3.TypeString}, Enum: []any{es[0].code}})
 	schema.Required = []string{"ok", "error"}
 	required := true
+	var data openapi3.SchemaRefs
+	var seen []reflect.Type
 	for _, e := range es {
 		if e.data == nil {
 			required = false
 			continue
 		}
-		schema.Properties["data"] = s.answer(reflect.TypeOf(e.data))
+		if t := reflect.TypeOf(e.data); !slices.Contains(seen, t) {
+			seen = append(seen, t)
+			data = append(data, s.answer(t))
+		}
 	}
-	if _, has := schema.Properties["data"]; has && required {
+	switch {
+	case len(data) == 1:
+		schema.Properties["data"] = data[0]
+	case len(data) > 1:
+		schema.Properties["data"] = (&openapi3.Schema{OneOf: data}).NewRef()
+	}
+	if len(data) > 0 && required {
 		schema.Required = append(schema.Required, "data")
 	}
 	schema.AdditionalProperties = openapi3.AdditionalProperties{Has: new(bool)}

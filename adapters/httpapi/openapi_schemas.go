@@ -113,7 +113,9 @@ func fromTags(tag reflect.StructTag, schema *openapi3.Schema) {
 	}
 	if tag.Get("format") == "password" {
 		schema.Format, schema.WriteOnly = "password", true
-		schema.Description = "8 to 72 bytes; stored only as a bcrypt hash, never answered or logged."
+		if schema.Description == "" {
+			schema.Description = "8 to 72 bytes; stored only as a bcrypt hash, never answered or logged."
+		}
 	}
 }
 

@@ -110,7 +110,7 @@ func (rt *router) serve(method string, ep endpoint) gin.HandlerFunc {
 		}
 		ctx = withClaim(ctx, room)
 		if key := exchangeOf(c).idempotencyKey; key.Set() {
-			key.Fingerprint = fingerprint(method, args)
+			key.Fingerprint = fingerprint(rt.verifier.NewFingerprint(), method, args)
 			ctx = withIdempotencyKey(ctx, key)
 		}
 		payload, err := ep.call(ctx, args)

@@ -4,8 +4,11 @@ package token
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"hash"
 	"slices"
 	"strings"
 	"time"
@@ -28,11 +31,12 @@ const (
 // Verifier checks the Authorization header of incoming requests. It is safe
 // for concurrent use.
 type Verifier struct {
-	parser      *jwt.Parser
-	keyfunc     jwt.Keyfunc
-	scope       string
-	maxLifetime time.Duration
-	now         func() time.Time
+	fingerprintKey []byte
+	parser         *jwt.Parser
+	keyfunc        jwt.Keyfunc
+	scope          string
+	maxLifetime    time.Duration
+	now            func() time.Time
 }
 
 // NewVerifier returns a Verifier accepting HS256 tokens signed with any of
@@ -64,10 +68,11 @@ func NewVerifier(secrets [][]byte, scope string, maxLifetime time.Duration) (*Ve
 	// call, would allocate on every request.
 	var keySet any = jwt.VerificationKeySet{Keys: keys}
 	v := &Verifier{
-		keyfunc:     func(*jwt.Token) (any, error) { return keySet, nil },
-		scope:       scope,
-		maxLifetime: maxLifetime,
-		now:         time.Now,
+		fingerprintKey: fingerprintKey(secrets[0]),
+		keyfunc:        func(*jwt.Token) (any, error) { return keySet, nil },
+		scope:          scope,
+		maxLifetime:    maxLifetime,
+		now:            time.Now,
 	}
 	v.parser = jwt.NewParser(
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
@@ -168,4 +173,21 @@ func bearerToken(authorization string) (string, error) {
 		return "", errMalformed
 	}
 	return raw, nil
+}
+
+// NewFingerprint returns a keyed hash (HMAC-SHA256) for what a deployment
+// must recognise again but keeps where others may read it: the
+// fingerprint of a keyed call, which covers its passwords and reset
+// tokens. A plain hash of a password is tried against candidates offline
+// at billions a second; this one cannot be without the key. Its key comes
+// from the signing secret, which every instance of a deployment shares,
+// and is not the secret itself, so nothing signed with one ever checks
+// against the other. A keyed call sent again after the first secret
+// changed has another fingerprint, and is refused as a key reused.
+func (v *Verifier) NewFingerprint() hash.Hash { return hmac.New(sha256.New, v.fingerprintKey) }
+
+func fingerprintKey(secret []byte) []byte {
+	mac := hmac.New(sha256.New, secret)
+	mac.Write([]byte("customer-service idempotency fingerprint"))
+	return mac.Sum(nil)
 }

@@ -2,7 +2,11 @@ package e2e
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -46,6 +50,9 @@ func TestLogsAndAnswersHoldNoSecretsOverALifecycle(t *testing.T) {
 		janePassword  = "jane-Lifecycle-s3cret"
 		wrongPassword = "wrong-Guess-s3cret"
 		shortPassword = "Sh0rt!x"
+		maryPassword  = "mary-Lifecycle-s3cret"
+		maryChanged   = "mary-Changed-s3cret"
+		maryReset     = "mary-Reset-s3cret"
 	)
 	longPassword := "long-Lifecycle-" + strings.Repeat("s3cret", 12)
 	passwords := []string{johnPassword, janePassword, wrongPassword, shortPassword, longPassword}
@@ -69,8 +76,48 @@ func TestLogsAndAnswersHoldNoSecretsOverALifecycle(t *testing.T) {
 	address := `{"name":"Work","firstName":"John","address_1":"1 Main St","postCode":"61701","city":"Bloomington","state":"Illinois","country":"US"}`
 	john := createForSecrets(t, svc, `{"email":"john.doe@gmail.com","password":"`+johnPassword+`","firstName":"John","lastName":"Doe","addresses":[`+address+`]}`)
 	createForSecrets(t, svc, `{"email":"jane@example.com","password":"`+janePassword+`","firstName":"Jane","lastName":"Roe","status":"INACTIVE"}`)
+	mary := createForSecrets(t, svc, `{"email":"mary@example.com","password":"`+maryPassword+`","firstName":"Mary","lastName":"Poe"}`)
 	addressID := addressList(svc.Call(t, "customer.info", map[string]any{"id": john}).Customer(t))[0]["id"].(string)
 	vars := map[string]string{"john": john, "address": addressID}
+	// Every hash Mary has over her life, the first included.
+	hashes := storedHashes(t, svc)
+	if len(hashes) != 3 {
+		t.Fatalf("%d password hashes stored, want John's, Jane's and Mary's", len(hashes))
+	}
+	passwords = append(passwords, maryPassword, maryChanged, maryReset)
+	// Mary's password over its life: a change with a wrong and then the
+	// right current password, a reset token, a reset, the token tried
+	// again, and a lockout.
+	passwordCalls := 0
+	passwordCall := func(method string, args map[string]any, status int) servicetest.Answer {
+		t.Helper()
+		passwordCalls++
+		a := svc.Call(t, method, args)
+		if a.Status != status {
+			t.Errorf("%s answered %d %s, want %d", method, a.Status, a.Raw, status)
+		}
+		checkAnswerHoldsNoPassword(t, method, a.Raw, passwords)
+		return a
+	}
+	passwordCall("customer.changePassword", map[string]any{"id": mary, "currentPassword": wrongPassword, "newPassword": maryChanged}, 401)
+	passwordCall("customer.changePassword", map[string]any{"id": mary, "currentPassword": maryPassword, "newPassword": shortPassword}, 400)
+	passwordCall("customer.changePassword", map[string]any{"id": mary, "currentPassword": maryPassword, "newPassword": maryChanged}, 200)
+	hashes = append(hashes, storedHashes(t, svc)...)
+	grant := passwordCall("customer.createPasswordToken", map[string]any{"email": "mary@example.com"}, 200)
+	resetToken, _ := grant.Body["token"].(string)
+	if len(resetToken) < 22 { // 128 bits in base64url
+		t.Fatalf("customer.createPasswordToken answered %s, want a token of at least 128 bits", grant.Raw)
+	}
+	passwordCall("customer.createPasswordToken", map[string]any{"email": "nobody@example.com"}, 404)
+	passwordCall("customer.resetPassword", map[string]any{"token": resetToken, "newPassword": maryReset}, 200)
+	passwordCall("customer.resetPassword", map[string]any{"token": resetToken, "newPassword": maryReset}, 400)
+	passwordCall("customer.resetPassword", map[string]any{"token": resetToken + "x", "newPassword": maryReset}, 400)
+	hashes = append(hashes, storedHashes(t, svc)...)
+	for range 5 {
+		passwordCall("customer.checkCredentials", map[string]any{"email": "mary@example.com", "password": wrongPassword}, 401)
+	}
+	passwordCall("customer.checkCredentials", map[string]any{"email": "mary@example.com", "password": maryReset}, 429)
+	passwordCall("customer.changePassword", map[string]any{"id": mary, "currentPassword": maryReset, "newPassword": maryChanged}, 429)
 
 	calls := []secretCall{
 		{method: "micro.ping", status: 200},
@@ -101,11 +148,6 @@ func TestLogsAndAnswersHoldNoSecretsOverALifecycle(t *testing.T) {
 		{method: "customer.remove", body: `{"id":"{john}"}`, status: 200},
 		{method: "customer.checkCredentials", body: `{"email":"john.doe@gmail.com","password":"` + johnPassword + `"}`, status: 401},
 	}
-	// Read before John is removed: with no broker, nothing keeps his record.
-	hashes := storedHashes(t, svc)
-	if len(hashes) != 2 {
-		t.Fatalf("%d password hashes stored, want John's and Jane's", len(hashes))
-	}
 	for _, c := range calls {
 		target := svc.URL + c.method
 		if c.query != "" {
@@ -133,7 +175,11 @@ func TestLogsAndAnswersHoldNoSecretsOverALifecycle(t *testing.T) {
 		checkAnswerHoldsNoPassword(t, c.method, raw, passwords)
 	}
 
-	secrets := append(append(append([]string{servicetest.Secret}, passwords...), hashes...), tokens...)
+	secrets := append(append(append([]string{servicetest.Secret, resetToken}, passwords...), hashes...), tokens...)
+	// What a store keeps of the token is its hash: a log line holding the
+	// hash would let a reader find the customer it belongs to.
+	tokenHash := sha256.Sum256([]byte(resetToken))
+	secrets = append(secrets, hex.EncodeToString(tokenHash[:]), base64.RawURLEncoding.EncodeToString(tokenHash[:]))
 	for _, tok := range tokens {
 		// A token cut at a dot is still a credential's worth of secret.
 		secrets = append(secrets, strings.Split(tok, ".")[1:]...)
@@ -160,13 +206,37 @@ func TestLogsAndAnswersHoldNoSecretsOverALifecycle(t *testing.T) {
 	}
 	// The search means something only if the run was logged at all: one
 	// access line per request, and the debug lines of the start.
-	if want := len(calls) + 3; requests != want {
+	if want := len(calls) + passwordCalls + 4; requests != want {
 		t.Errorf("%d access log lines, want %d: logs were not all captured", requests, want)
 	}
 	if svc.Logs.FilterLevelExact(zapcore.DebugLevel).Len() == 0 {
 		t.Error("no debug line captured")
 	}
-	t.Logf("%d log lines searched for %d secrets", len(lines), len(secrets))
+	// The metrics name methods, codes and counts, never an argument.
+	metrics := scrapeMetrics(t, svc.AdminURL)
+	for _, s := range secrets {
+		if strings.Contains(metrics, s) {
+			t.Errorf("the metrics hold a secret (%.12s...)", s)
+		}
+	}
+	if !strings.Contains(metrics, `method="customer.resetPassword"`) {
+		t.Error("the metrics name no customer.resetPassword call: the search saw nothing of the run")
+	}
+	t.Logf("%d log lines and %d bytes of metrics searched for %d secrets", len(lines), len(metrics), len(secrets))
+}
+
+func scrapeMetrics(t *testing.T, adminURL string) string {
+	t.Helper()
+	resp, err := http.Get(adminURL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("/metrics answered %d (%v)", resp.StatusCode, err)
+	}
+	return string(raw)
 }
 
 // Without CUSTOMER_TOKEN_SECRET, on the embedded store, the service logs
@@ -229,7 +299,8 @@ func createForSecrets(t *testing.T, svc *servicetest.Service, body string) strin
 
 // checkAnswerHoldsNoPassword fails when an answer carries a password
 // field, a password's value or a hash. The word itself may appear only in
-// a validation message naming the argument ("password: ...").
+// a validation message naming the argument ("password: ...") and in an
+// error code.
 func checkAnswerHoldsNoPassword(t *testing.T, method string, raw []byte, passwords []string) {
 	t.Helper()
 	text := string(raw)
@@ -253,11 +324,14 @@ func checkAnswerHoldsNoPassword(t *testing.T, method string, raw []byte, passwor
 				if strings.Contains(strings.ToLower(k), "password") {
 					t.Errorf("%s answered a %q field: %s", method, k, raw)
 				}
+				if k == "error" {
+					continue // a code, such as password_token_invalid
+				}
 				walk(e, k == "data" && body["error"] == "validation_error")
 			}
 		case []any:
 			for _, e := range v {
-				if s, ok := e.(string); ok && inValidationData && strings.HasPrefix(s, "password: ") {
+				if s, ok := e.(string); ok && inValidationData && namesAPasswordArgument(s) {
 					continue
 				}
 				walk(e, false)
@@ -269,6 +343,14 @@ func checkAnswerHoldsNoPassword(t *testing.T, method string, raw []byte, passwor
 		}
 	}
 	walk(body, false)
+}
+
+// namesAPasswordArgument is a validation message about an argument that
+// holds a password ("newPassword: must be ..."), which names it and holds
+// nothing of it.
+func namesAPasswordArgument(message string) bool {
+	field, _, ok := strings.Cut(message, ": ")
+	return ok && strings.Contains(strings.ToLower(field), "password")
 }
 
 // storedHashes reads every password hash in the store, the removed
