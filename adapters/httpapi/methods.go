@@ -63,21 +63,21 @@ var methodList = []method{
 			"email or not, and no password is checked."},
 	{name: "customer.changePassword", write: true, endpoint: customerChangePassword, reads: "`customer`",
 		summary: "Change a customer's password, given the current one.",
-		errors: errorsOf(&domain.CustomerNotFoundError{}, domain.ErrBadCredentials, &application.LockedOutError{}),
+		errors:  errorsOf(&domain.CustomerNotFoundError{}, domain.ErrBadCredentials, &application.LockedOutError{}),
 		description: "A write like any other: `version` and `updatedAt` move on, a `CUSTOMERS.PASSWORD_CHANGE` event " +
 			"(without any secret) is published, and any reset token dies. A wrong `currentPassword`, or an INACTIVE " +
 			"customer, is `401 bad_credentials` after the same work as `customer.checkCredentials`, and counts " +
 			"towards the lockout."},
 	{name: "customer.createPasswordToken", endpoint: customerCreatePasswordToken, reads: "`token`, `expiresAt`",
 		summary: "A single-use token that resets a customer's password.",
-		errors: errorsOf(&domain.EmailNotFoundError{}),
+		errors:  errorsOf(&domain.EmailNotFoundError{}),
 		description: "For the trusted back end that mails the link itself: the token is answered once and kept only " +
 			"as a hash. It works once, for `CUSTOMER_PASSWORD_TOKEN_TTL`, and dies when a newer one is made or the " +
 			"password changes. An email no ACTIVE customer has is `404 customer_not_found`. It takes no " +
 			"`Idempotency-Key`: a remembered answer would keep the token."},
 	{name: "customer.resetPassword", write: true, endpoint: customerResetPassword, reads: "`customer`",
 		summary: "Set a customer's password with a reset token.",
-		errors: errorsOf(domain.ErrPasswordTokenInvalid),
+		errors:  errorsOf(domain.ErrPasswordTokenInvalid),
 		description: "Uses the token up and lifts a lockout; otherwise a write like `customer.changePassword`. A " +
 			"token unknown, used, expired or superseded is `400 password_token_invalid`, the same for all four."},
 	{name: "customer.address.create", write: true, endpoint: customerAddressCreate, reads: "`customer`",
