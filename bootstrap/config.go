@@ -38,6 +38,7 @@ type Config struct {
 	LogFormat       string        `yaml:"log_format" env:"CUSTOMER_LOG_FORMAT"`
 	LogLevel        string        `yaml:"log_level" env:"CUSTOMER_LOG_LEVEL"`
 	BcryptCost      int           `yaml:"bcrypt_cost" env:"CUSTOMER_BCRYPT_COST"`
+	BcryptSlots     int           `yaml:"bcrypt_slots" env:"CUSTOMER_BCRYPT_SLOTS"`
 	LoginFailures   int           `yaml:"login_max_failures" env:"CUSTOMER_LOGIN_MAX_FAILURES"`
 	LoginLockout    time.Duration `yaml:"login_lockout" env:"CUSTOMER_LOGIN_LOCKOUT"`
 	PasswordToken   time.Duration `yaml:"password_token_ttl" env:"CUSTOMER_PASSWORD_TOKEN_TTL"`
@@ -185,6 +186,7 @@ func (c Config) validate() error {
 	check(c.LogFormat == "json" || c.LogFormat == "console", "CUSTOMER_LOG_FORMAT must be json or console")
 	check(slices.Contains(logLevels, c.LogLevel), "CUSTOMER_LOG_LEVEL must be one of %s, not %q", strings.Join(logLevels, ", "), c.LogLevel)
 	check(c.BcryptCost >= 4 && c.BcryptCost <= 31, "CUSTOMER_BCRYPT_COST must be between 4 and 31")
+	check(c.BcryptSlots >= 0 && c.BcryptSlots <= 1024, "CUSTOMER_BCRYPT_SLOTS must be between 0 (one per core) and 1024, not %d", c.BcryptSlots)
 	check(c.LoginFailures >= 1, "CUSTOMER_LOGIN_MAX_FAILURES must be at least 1")
 	check(c.LoginLockout >= time.Second, "CUSTOMER_LOGIN_LOCKOUT must be at least 1s, not %s", c.LoginLockout)
 	check(c.PasswordToken >= time.Minute && c.PasswordToken <= 24*time.Hour, "CUSTOMER_PASSWORD_TOKEN_TTL must be between 1m and 24h, not %s", c.PasswordToken)
@@ -241,6 +243,7 @@ func (c Config) IdempotencyLimits() application.IdempotencyLimits {
 func (c Config) PasswordSettings() application.Settings {
 	return application.Settings{
 		BcryptCost:       c.BcryptCost,
+		BcryptSlots:      c.BcryptSlots,
 		Lockout:          domain.LockoutRule{MaxFailures: c.LoginFailures, Window: c.LoginLockout},
 		PasswordTokenTTL: c.PasswordToken,
 	}

@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"runtime"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -25,7 +27,17 @@ import (
 // p99 of each phase, the flood's answers per second and the share of them
 // refused busy; it asserts nothing. Run it with
 // go test -run '^$' -bench CheckCredentialsFlood -benchtime 1x ./test/e2e/
+//
+// It runs once with one bcrypt slot per core (the default) and once with
+// one slot less (at least one), the choice CUSTOMER_BCRYPT_SLOTS offers: a
+// core kept from bcrypt for the other calls, against half the password
+// throughput on two cores.
 func BenchmarkCustomerInfoDuringACheckCredentialsFlood(b *testing.B) {
+	b.Run("slots=per-core", func(b *testing.B) { floodCustomerInfo(b, 0) })
+	b.Run("slots=per-core-less-one", func(b *testing.B) { floodCustomerInfo(b, max(1, runtime.GOMAXPROCS(0)-1)) })
+}
+
+func floodCustomerInfo(b *testing.B, slots int) {
 	const (
 		flooders = 64
 		calls    = 400 // customer.info calls timed in each phase
@@ -33,7 +45,7 @@ func BenchmarkCustomerInfoDuringACheckCredentialsFlood(b *testing.B) {
 	p := servicetest.StartProcess(b, servicetest.BuildBinary(b),
 		"CUSTOMER_HTTP_ADDR=127.0.0.1:0", "CUSTOMER_ADMIN_ADDR=127.0.0.1:0",
 		"CUSTOMER_DATA_DIR="+b.TempDir(), "CUSTOMER_TOKEN_SECRET="+servicetest.Secret,
-		"CUSTOMER_LOGIN_MAX_FAILURES=100000000")
+		"CUSTOMER_LOGIN_MAX_FAILURES=100000000", "CUSTOMER_BCRYPT_SLOTS="+strconv.Itoa(slots))
 	api := p.Client(b)
 	created := api.Call(b, "customer.create", map[string]any{
 		"email": "ada@example.com", "password": "s3cret-pass", "firstName": "Ada", "lastName": "Lovelace",
