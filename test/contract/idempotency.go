@@ -13,7 +13,7 @@ import (
 	"github.com/microbase-io/customer-service/adapters/jsonview"
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
-	"github.com/microbase-io/customer-service/test/largecustomer"
+	"github.com/microbase-io/customer-service/test/support/largecustomer"
 )
 
 // RunIdempotency runs the part of the contract about keyed writes (see

@@ -15,8 +15,8 @@ import (
 	"github.com/microbase-io/customer-service/adapters/httpapi"
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
-	"github.com/microbase-io/customer-service/test/largecustomer"
-	"github.com/microbase-io/customer-service/test/servicetest"
+	"github.com/microbase-io/customer-service/test/support/largecustomer"
+	"github.com/microbase-io/customer-service/test/support/servicetest"
 )
 
 // The figure in the README comes from this test with

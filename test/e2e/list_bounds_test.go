@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/microbase-io/customer-service/domain"
-	"github.com/microbase-io/customer-service/test/servicetest"
+	"github.com/microbase-io/customer-service/test/support/servicetest"
 )
 
 // largestAddress is an address at every length limit, in 4-byte

@@ -10,7 +10,7 @@ import (
 
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
-	"github.com/microbase-io/customer-service/test/mongotest"
+	"github.com/microbase-io/customer-service/test/support/mongotest"
 )
 
 // FiguresVariable sets how many customers TestMigrationFigures moves; it

@@ -14,7 +14,7 @@ import (
 
 	"github.com/microbase-io/customer-service/adapters/mongodb"
 	"github.com/microbase-io/customer-service/adapters/sqlite"
-	"github.com/microbase-io/customer-service/test/servicetest"
+	"github.com/microbase-io/customer-service/test/support/servicetest"
 	"github.com/microbase-io/customer-service/test/support/sqlitetest"
 )
 

@@ -23,9 +23,9 @@ import (
 	"time"
 
 	"github.com/microbase-io/customer-service/adapters/sqlite"
-	"github.com/microbase-io/customer-service/test/disktest"
-	"github.com/microbase-io/customer-service/test/servicetest"
-	"github.com/microbase-io/customer-service/test/storetest"
+	"github.com/microbase-io/customer-service/test/support/disktest"
+	"github.com/microbase-io/customer-service/test/support/servicetest"
+	"github.com/microbase-io/customer-service/test/support/storetest"
 )
 
 // settings run the binary on dataDir, logging JSON at info so that

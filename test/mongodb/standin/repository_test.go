@@ -1,7 +1,7 @@
-// Package process_test runs the MongoDB adapter against the MongoDB
-// stand-in (test/mongoserver) started as a local process: the adapter's
-// integration tests need no Docker.
-package process_test
+// Package standin_test runs the MongoDB adapter against the MongoDB
+// stand-in (test/mongoserver) started as a local process, so that the
+// adapter's whole contract runs without Docker.
+package standin_test
 
 import (
 	"fmt"
@@ -12,7 +12,7 @@ import (
 
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/test/contract"
-	"github.com/microbase-io/customer-service/test/mongotest"
+	"github.com/microbase-io/customer-service/test/support/mongotest"
 )
 
 var serverURI string

@@ -27,8 +27,8 @@ import (
 	"github.com/microbase-io/customer-service/adapters/httpapi"
 	"github.com/microbase-io/customer-service/adapters/token"
 	"github.com/microbase-io/customer-service/bootstrap"
-	"github.com/microbase-io/customer-service/test/openapitest"
-	"github.com/microbase-io/customer-service/test/storetest"
+	"github.com/microbase-io/customer-service/test/support/openapitest"
+	"github.com/microbase-io/customer-service/test/support/storetest"
 )
 
 // Secret signs the tokens of services started here.
