@@ -2,9 +2,7 @@ package migration_test
 
 import (
 	"bytes"
-	"context"
 	"errors"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -105,11 +103,7 @@ func TestTheMigrateCommandKilledPartWayAndRunAgainEndsEqual(t *testing.T) {
 }
 
 func migrateCommand(bin, from, to string) *exec.Cmd {
-	cmd := exec.CommandContext(context.Background(), bin, "migrate", "-from", from, "-to", to)
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "CUSTOMER_") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
+	cmd := servicetest.Command(bin)
+	cmd.Args = append(cmd.Args, "migrate", "-from", from, "-to", to)
 	return cmd
 }
