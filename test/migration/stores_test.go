@@ -26,23 +26,14 @@ import (
 
 var serverURI string
 
-func TestMain(m *testing.M) { os.Exit(run(m)) }
+func TestMain(m *testing.M) {
+	os.Exit(mongotest.WithServer(func(uri string) int { return run(m, uri) }))
+}
 
-func run(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "customer-mongoserver-*")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	server, err := mongotest.StartServer(dir)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer server.Stop()
-	serverURI = server.URI
-	mongoClient, err = mongodb.NewClient(serverURI, mongotest.OperationTimeout)
+func run(m *testing.M, uri string) int {
+	serverURI = uri
+	var err error
+	mongoClient, err = mongodb.NewClient(uri, mongotest.OperationTimeout)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

@@ -4,7 +4,6 @@
 package standin_test
 
 import (
-	"fmt"
 	"os"
 	"testing"
 
@@ -18,24 +17,10 @@ import (
 var serverURI string
 
 func TestMain(m *testing.M) {
-	os.Exit(run(m))
-}
-
-func run(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "customer-mongoserver-*")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	server, err := mongotest.StartServer(dir)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer server.Stop()
-	serverURI = server.URI
-	return m.Run()
+	os.Exit(mongotest.WithServer(func(uri string) int {
+		serverURI = uri
+		return m.Run()
+	}))
 }
 
 func client(t *testing.T) *mongo.Client { return mongotest.Connect(t, serverURI) }
