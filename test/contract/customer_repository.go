@@ -1,8 +1,9 @@
 // Package contract is the behaviour every application.CustomerRepository
 // must show, written once and run, every suite of it, against each
-// implementation: the SQLite store, and the MongoDB adapter on the MongoDB
-// stand-in as a process and on a database container (FerretDB, or real
-// MongoDB when MONGO_IMAGE says so).
+// implementation: the SQLite store (adapters/sqlite's tests), and the
+// MongoDB adapter (test/mongodb) on the MongoDB stand-in as a process and
+// on a database container (FerretDB, or real MongoDB when MONGO_IMAGE
+// says so).
 package contract
 
 import (

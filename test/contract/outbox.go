@@ -87,15 +87,7 @@ func versions(events []application.Event) []int64 {
 
 func everyWriteLeavesItsEventInOrder(t *testing.T, s Store) {
 	c := mustCreate(t, s, "ada@example.com")
-	if _, err := patch(s, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: new("King")}), nil, now(), event(application.EventUpdated)); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := update(s, ctx(t), c.ID(), func(c *domain.Customer) (application.NewEvent, error) {
-		_, err := c.AddAddresses([]domain.AddressInput{workAddress}, now())
-		return event(application.EventAddressCreated), err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	patchAndAddAnAddress(t, s, c.ID())
 	if err := remove(s, ctx(t), c.ID(), event(application.EventRemoved)); err != nil {
 		t.Fatal(err)
 	}
@@ -123,6 +115,21 @@ func everyWriteLeavesItsEventInOrder(t *testing.T, s Store) {
 		if e.Customer == nil || e.Customer.Email() != "ada@example.com" {
 			t.Errorf("event %d customer = %v, want the customer with its own email", i, e.Customer)
 		}
+	}
+}
+
+// patchAndAddAnAddress writes the customer id twice: a patch of its last
+// name to "King", then the work address added.
+func patchAndAddAnAddress(t *testing.T, s Store, id string) {
+	t.Helper()
+	if _, err := patch(s, ctx(t), id, mustPatch(t, domain.CustomerChanges{LastName: new("King")}), nil, now(), event(application.EventUpdated)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := update(s, ctx(t), id, func(c *domain.Customer) (application.NewEvent, error) {
+		_, err := c.AddAddresses([]domain.AddressInput{workAddress}, now())
+		return event(application.EventAddressCreated), err
+	}); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -26,15 +26,7 @@ func RunOutboxLimits(t *testing.T, newStore NewLimitedStore) {
 // is gone at once, its email free.
 func withTheOutboxOffWritesRecordNoEvent(t *testing.T, s Store) {
 	c := mustCreate(t, s, "ada@example.com", "VIP")
-	if _, err := patch(s, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: new("King")}), nil, now(), event(application.EventUpdated)); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := update(s, ctx(t), c.ID(), func(c *domain.Customer) (application.NewEvent, error) {
-		_, err := c.AddAddresses([]domain.AddressInput{workAddress}, now())
-		return event(application.EventAddressCreated), err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	patchAndAddAnAddress(t, s, c.ID())
 	if got := mustGet(t, s, c.ID()); got.LastName != "King" || got.Version != 2 || len(got.Addresses) != 2 {
 		t.Fatalf("stored %+v, want the writes applied", got)
 	}
