@@ -30,8 +30,10 @@ func BenchmarkCustomerInfoDuringACheckCredentialsFlood(b *testing.B) {
 		flooders = 64
 		calls    = 400 // customer.info calls timed in each phase
 	)
-	p := servicetest.StartProcess(b, servicetest.BuildBinary(b), servicetest.Settings(b.TempDir(),
-		"CUSTOMER_BCRYPT_COST", "CUSTOMER_LOGIN_MAX_FAILURES=100000000")...)
+	p := servicetest.StartProcess(b, servicetest.BuildBinary(b),
+		"CUSTOMER_HTTP_ADDR=127.0.0.1:0", "CUSTOMER_ADMIN_ADDR=127.0.0.1:0",
+		"CUSTOMER_DATA_DIR="+b.TempDir(), "CUSTOMER_TOKEN_SECRET="+servicetest.Secret,
+		"CUSTOMER_LOGIN_MAX_FAILURES=100000000")
 	api := p.Client(b)
 	created := api.Call(b, "customer.create", map[string]any{
 		"email": "ada@example.com", "password": "s3cret-pass", "firstName": "Ada", "lastName": "Lovelace",
