@@ -107,7 +107,7 @@ test-images:
 		$(MAKE) --no-print-directory image && \
 		rm -rf bin/testdb-image && mkdir -p bin/testdb-image/data && \
 		(cd $(STANDIN) && CGO_ENABLED=0 $(GO) build -trimpath -ldflags='-s -w' -o $(CURDIR)/bin/testdb-image/mongoserver .) && \
-		docker build -q -f test/mongoserver/Dockerfile -t customer-service-testdb:dev bin/testdb-image; \
+		docker build -q -f $(STANDIN)/Dockerfile -t customer-service-testdb:dev bin/testdb-image; \
 	else \
 		echo "test-images: no Docker engine answers; container tests will skip"; \
 	fi

@@ -16,7 +16,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/microbase-io/customer-service/adapters/token"
 	"github.com/microbase-io/customer-service/bootstrap"
-	"github.com/microbase-io/customer-service/test/servicetest"
+	"github.com/microbase-io/customer-service/test/support/servicetest"
 )
 
 // runCommand runs the command line with a clean CUSTOMER_* environment

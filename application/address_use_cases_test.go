@@ -16,7 +16,7 @@ import (
 func workAddress() domain.AddressInput {
 	return domain.AddressInput{
 		Name: "Work", FirstName: "John", Address1: "1650 Bolman Court", PostCode: "61701",
-		City: "Bloomington", State: "Illinois", Country: "us", Phone: ptr(int64(2173203531)),
+		City: "Bloomington", State: "Illinois", Country: "us", Phone: new(int64(2173203531)),
 	}
 }
 
@@ -170,7 +170,7 @@ func TestUpdateAddress_AbsentCustomerOrAddressIsAddressNotFound(t *testing.T) {
 	bad.Name, bad.Country = "", "ZZ"
 	_, err := uc.Handle(context.Background(), application.UpdateAddressCommand{CustomerID: c.ID(), Address: bad})
 	wantValidation(t, err, "address.id: is required", "address.name: must not be empty")
-	_, err = uc.Handle(context.Background(), application.UpdateAddressCommand{CustomerID: c.ID(), AddressID: ptr(""), Address: bad})
+	_, err = uc.Handle(context.Background(), application.UpdateAddressCommand{CustomerID: c.ID(), AddressID: new(""), Address: bad})
 	wantValidation(t, err, "address.id: must not be empty", "address.name: must not be empty")
 	bad.Name = "Home"
 	_, err = uc.Handle(context.Background(), application.UpdateAddressCommand{CustomerID: c.ID(), AddressID: &addressID, Address: bad})

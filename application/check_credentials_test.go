@@ -32,7 +32,7 @@ func seedForCredentials(t testing.TB) *sqlite.Store {
 	create := application.NewCreateCustomer(repo, credentialsCost, application.SystemClock{})
 	for _, in := range []domain.NewCustomerInput{
 		{Email: "ada@example.com", Password: "s3cret-pass", FirstName: "Ada", LastName: "Lovelace"},
-		{Email: "grace@example.com", Password: "s3cret-pass", FirstName: "Grace", LastName: "Hopper", Status: ptr("INACTIVE")},
+		{Email: "grace@example.com", Password: "s3cret-pass", FirstName: "Grace", LastName: "Hopper", Status: new("INACTIVE")},
 		{Email: "linus@example.com", Password: longestPassword, FirstName: "Linus", LastName: "Long"},
 	} {
 		if _, err := create.Handle(context.Background(), application.CreateCustomerCommand{Customer: in}); err != nil {
@@ -185,7 +185,7 @@ func BenchmarkCheckCredentials(b *testing.B) {
 	create := application.NewCreateCustomer(repo, cost, application.SystemClock{})
 	for _, in := range []domain.NewCustomerInput{
 		{Email: "ada@example.com", Password: "s3cret-pass", FirstName: "Ada", LastName: "Lovelace"},
-		{Email: "grace@example.com", Password: "s3cret-pass", FirstName: "Grace", LastName: "Hopper", Status: ptr("INACTIVE")},
+		{Email: "grace@example.com", Password: "s3cret-pass", FirstName: "Grace", LastName: "Hopper", Status: new("INACTIVE")},
 		{Email: "linus@example.com", Password: longestPassword, FirstName: "Linus", LastName: "Long"},
 		{Email: "alan@example.com", Password: "s3cret-pass", FirstName: "Alan", LastName: "Turing"},
 	} {

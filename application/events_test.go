@@ -16,12 +16,12 @@ func TestEveryWriteRecordsItsEvent(t *testing.T) {
 	ctx := context.Background()
 	id := c.ID()
 	if _, err := application.NewUpdateCustomer(repo, clock).Handle(ctx, application.UpdateCustomerCommand{
-		ID: id, Changes: domain.CustomerChanges{LastName: ptr("Smith"), Tags: &[]string{}},
+		ID: id, Changes: domain.CustomerChanges{LastName: new("Smith"), Tags: &[]string{}},
 	}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := application.NewUpdateCustomer(repo, clock).Handle(ctx, application.UpdateCustomerCommand{
-		ID: id, Changes: domain.CustomerChanges{LastName: ptr("Smith")},
+		ID: id, Changes: domain.CustomerChanges{LastName: new("Smith")},
 	}); err != nil {
 		t.Fatal(err)
 	}

@@ -26,7 +26,7 @@ func seedMany(t *testing.T, n int) (*sqlite.Store, []string) {
 	for i := range n {
 		in := domain.NewCustomerInput{Email: fmt.Sprintf("c%02d@example.com", i), Password: "s3cret-pass", FirstName: "C", LastName: "D"}
 		if i%3 == 0 {
-			in.Status = ptr("INACTIVE")
+			in.Status = new("INACTIVE")
 		}
 		if i%2 == 0 {
 			in.Tags = []string{"VIP"}
@@ -62,10 +62,10 @@ func TestListCustomers_AppliesDefaultsCapsAndFilters(t *testing.T) {
 		wantSkip  int
 	}{
 		{"defaults: first 10", application.ListCustomersQuery{}, ids[:10], 10, 0},
-		{"limit and skip", application.ListCustomersQuery{Limit: ptr(int64(3)), Skip: ptr(int64(5))}, ids[5:8], 3, 5},
-		{"a limit over 100 is capped", application.ListCustomersQuery{Limit: ptr(int64(1000))}, ids[:100], 100, 0},
-		{"limit 0, MongoDB's no limit, is capped", application.ListCustomersQuery{Limit: ptr(int64(0))}, ids[:100], 100, 0},
-		{"skip past the end is an empty page", application.ListCustomersQuery{Skip: ptr(int64(1) << 40)}, []string{}, 10, 1<<31 - 1},
+		{"limit and skip", application.ListCustomersQuery{Limit: new(int64(3)), Skip: new(int64(5))}, ids[5:8], 3, 5},
+		{"a limit over 100 is capped", application.ListCustomersQuery{Limit: new(int64(1000))}, ids[:100], 100, 0},
+		{"limit 0, MongoDB's no limit, is capped", application.ListCustomersQuery{Limit: new(int64(0))}, ids[:100], 100, 0},
+		{"skip past the end is an empty page", application.ListCustomersQuery{Skip: new(int64(1) << 40)}, []string{}, 10, 1<<31 - 1},
 		{"ids match any", application.ListCustomersQuery{IDs: []string{ids[7], ids[2], "nobody"}}, []string{ids[2], ids[7]}, 10, 0},
 		{"emails are normalised", application.ListCustomersQuery{Emails: []string{" C01@Example.COM", "c04@example.com"}}, []string{ids[1], ids[4]}, 10, 0},
 		{"an invalid email matches nothing", application.ListCustomersQuery{Emails: []string{"not an email"}}, []string{}, 10, 0},
@@ -93,7 +93,7 @@ func TestListCustomers_AppliesDefaultsCapsAndFilters(t *testing.T) {
 func TestListCustomers_ReportsEveryBadArgument(t *testing.T) {
 	repo, _ := seedMany(t, 1)
 	_, _, err := listPage(t, application.NewListCustomers(repo), application.ListCustomersQuery{
-		Limit: ptr(int64(-1)), Skip: ptr(int64(-5)), Statuses: []string{"ACTIVE", "active", "gone"}, IDs: []string{"ok", "bad\x00id"},
+		Limit: new(int64(-1)), Skip: new(int64(-5)), Statuses: []string{"ACTIVE", "active", "gone"}, IDs: []string{"ok", "bad\x00id"},
 	})
 	want := []string{"limit: must not be negative", "skip: must not be negative", "id: must not contain control characters", "status: must be ACTIVE or INACTIVE"}
 	var ve *domain.ValidationError
@@ -107,7 +107,7 @@ func TestListCustomers_PagesReturnEachCustomerOnce(t *testing.T) {
 	uc := application.NewListCustomers(repo)
 	var got []string
 	for skip := int64(0); ; skip += 10 {
-		page, _, err := listPage(t, uc, application.ListCustomersQuery{Limit: ptr(int64(10)), Skip: ptr(skip)})
+		page, _, err := listPage(t, uc, application.ListCustomersQuery{Limit: new(int64(10)), Skip: new(skip)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -129,7 +129,7 @@ func TestListCustomers_NextWalksEveryCustomerOnce(t *testing.T) {
 			repo, ids := seedMany(t, total)
 			uc := application.NewListCustomers(repo)
 			var got []string
-			q := application.ListCustomersQuery{Limit: ptr(int64(10))}
+			q := application.ListCustomersQuery{Limit: new(int64(10))}
 			pages := 0
 			for {
 				page, applied, err := listPage(t, uc, q)
@@ -211,7 +211,7 @@ func TestListCustomers_FiltersNeverWiden(t *testing.T) {
 func TestListCustomers_AfterTakesOnlyANextAndNoSkip(t *testing.T) {
 	repo, _ := seedMany(t, 3)
 	uc := application.NewListCustomers(repo)
-	_, first, err := listPage(t, uc, application.ListCustomersQuery{Limit: ptr(int64(1))})
+	_, first, err := listPage(t, uc, application.ListCustomersQuery{Limit: new(int64(1))})
 	if err != nil || first.Next == "" {
 		t.Fatalf("first page %+v %v", first, err)
 	}
@@ -224,7 +224,7 @@ func TestListCustomers_AfterTakesOnlyANextAndNoSkip(t *testing.T) {
 		{"made up", "not-a-cursor", nil, "after: must be the page.next of an earlier page"},
 		{"empty", "", nil, "after: must be the page.next of an earlier page"},
 		{"a cursor of a bad id", "MTIzLg", nil, "after: must be the page.next of an earlier page"},
-		{"with skip", first.Next, ptr(int64(1)), "after: cannot be combined with skip"},
+		{"with skip", first.Next, new(int64(1)), "after: cannot be combined with skip"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -105,7 +105,7 @@ func writes(t *testing.T, repo *sqlite.Store, n int) []string {
 		}
 		ids[i] = c.ID()
 		if _, err := update.Handle(context.Background(), application.UpdateCustomerCommand{
-			ID: c.ID(), Changes: domain.CustomerChanges{LastName: ptr("E")},
+			ID: c.ID(), Changes: domain.CustomerChanges{LastName: new("E")},
 		}); err != nil {
 			t.Fatal(err)
 		}

@@ -15,7 +15,7 @@ func storedCustomer(change func(*domain.CustomerSnapshot), events ...string) app
 	s := domain.CustomerSnapshot{
 		ID: "c1", Email: "ada@example.com", PasswordHash: "$2a$04$hash", FirstName: "Ada", LastName: "Lovelace",
 		Status: "ACTIVE", Tags: []string{"VIP"}, Version: 3, CreatedAt: at, UpdatedAt: at.Add(time.Hour),
-		Addresses: []domain.Address{{ID: "a1", AddressInput: domain.AddressInput{Name: "Home", City: "London", Phone: ptr(int64(2173203531))}}},
+		Addresses: []domain.Address{{ID: "a1", AddressInput: domain.AddressInput{Name: "Home", City: "London", Phone: new(int64(2173203531))}}},
 	}
 	if change != nil {
 		change(&s)
@@ -44,10 +44,10 @@ func TestStoredCustomerDifferencesNameEachStoredFieldThatDiffers(t *testing.T) {
 			[]string{"email", "lastName"}},
 		{"other tags", source, storedCustomer(func(s *domain.CustomerSnapshot) { s.Tags = []string{"VIP", "new"} }, "e1", "e2"), []string{"tags"}},
 		{"an address's phone", source, storedCustomer(func(s *domain.CustomerSnapshot) {
-			s.Addresses = []domain.Address{{ID: "a1", AddressInput: domain.AddressInput{Name: "Home", City: "London", Phone: ptr(int64(1))}}}
+			s.Addresses = []domain.Address{{ID: "a1", AddressInput: domain.AddressInput{Name: "Home", City: "London", Phone: new(int64(1))}}}
 		}, "e1", "e2"), []string{"addresses"}},
 		{"an address's id", source, storedCustomer(func(s *domain.CustomerSnapshot) {
-			s.Addresses = []domain.Address{{ID: "a2", AddressInput: domain.AddressInput{Name: "Home", City: "London", Phone: ptr(int64(2173203531))}}}
+			s.Addresses = []domain.Address{{ID: "a2", AddressInput: domain.AddressInput{Name: "Home", City: "London", Phone: new(int64(2173203531))}}}
 		}, "e1", "e2"), []string{"addresses"}},
 		{"the times", source, storedCustomer(func(s *domain.CustomerSnapshot) { s.CreatedAt, s.UpdatedAt = s.UpdatedAt, s.CreatedAt }, "e1", "e2"),
 			[]string{"createdAt", "updatedAt"}},

@@ -41,7 +41,7 @@ func TestUseCases_AnswerUnreadArgumentsWithTheRulesAndWriteNothing(t *testing.T)
 		}, []string{"id: must be a string"}},
 		{"update", func() error {
 			_, err := app.UpdateCustomer.Handle(ctx, application.UpdateCustomerCommand{
-				ID: c.ID(), Changes: domain.CustomerChanges{LastName: ptr("Smith"), Status: ptr("active")}, Unread: unread("email"),
+				ID: c.ID(), Changes: domain.CustomerChanges{LastName: new("Smith"), Status: new("active")}, Unread: unread("email"),
 			})
 			return err
 		}, []string{"email: must be a string", "status: must be ACTIVE or INACTIVE"}},
@@ -49,7 +49,7 @@ func TestUseCases_AnswerUnreadArgumentsWithTheRulesAndWriteNothing(t *testing.T)
 			return app.RemoveCustomer.Handle(ctx, application.RemoveCustomerCommand{ID: c.ID(), Unread: unread("x")})
 		}, []string{"x: must be a string"}},
 		{"list", func() error {
-			_, err := app.ListCustomers.Handle(ctx, application.ListCustomersQuery{Skip: ptr(int64(-1)), Unread: unread("limit")}, func(*domain.Customer) error { return nil })
+			_, err := app.ListCustomers.Handle(ctx, application.ListCustomersQuery{Skip: new(int64(-1)), Unread: unread("limit")}, func(*domain.Customer) error { return nil })
 			return err
 		}, []string{"limit: must be a string", "skip: must not be negative"}},
 		{"checkCredentials", func() error {

@@ -19,8 +19,6 @@ type fixedClock struct{ t time.Time }
 
 func (c *fixedClock) Now() time.Time { c.t = c.t.Add(time.Second); return c.t }
 
-func ptr[T any](v T) *T { return &v }
-
 func seed(t *testing.T) (*sqlite.Store, *fixedClock, *domain.Customer) {
 	t.Helper()
 	repo := sqlitetest.Open(t)
@@ -45,7 +43,7 @@ func TestUpdateCustomer(t *testing.T) {
 		{
 			name: "changes only the arguments present",
 			cmd: func(id string) application.UpdateCustomerCommand {
-				return application.UpdateCustomerCommand{ID: id, Changes: domain.CustomerChanges{LastName: ptr(" Smith ")}}
+				return application.UpdateCustomerCommand{ID: id, Changes: domain.CustomerChanges{LastName: new(" Smith ")}}
 			},
 			check: func(t *testing.T, got domain.CustomerSnapshot) {
 				if got.LastName != "Smith" || got.FirstName != "John" || !slices.Equal(got.Tags, []string{"VIP"}) || got.Version != 1 {
@@ -78,15 +76,15 @@ func TestUpdateCustomer(t *testing.T) {
 		{
 			name: "a stale version is a conflict even with nothing to change",
 			cmd: func(id string) application.UpdateCustomerCommand {
-				return application.UpdateCustomerCommand{ID: id, Version: ptr(int64(3))}
+				return application.UpdateCustomerCommand{ID: id, Version: new(int64(3))}
 			},
 			wantErr: domain.ErrVersionConflict,
 		},
 		{
 			name: "every bad argument is reported at once",
 			cmd: func(string) application.UpdateCustomerCommand {
-				return application.UpdateCustomerCommand{ID: "", Version: ptr(int64(-1)), Changes: domain.CustomerChanges{
-					FirstName: ptr("  "), Status: ptr("active"),
+				return application.UpdateCustomerCommand{ID: "", Version: new(int64(-1)), Changes: domain.CustomerChanges{
+					FirstName: new("  "), Status: new("active"),
 				}}
 			},
 			wantErr:  domain.ErrValidation,
@@ -95,14 +93,14 @@ func TestUpdateCustomer(t *testing.T) {
 		{
 			name: "an invalid email has its own error",
 			cmd: func(id string) application.UpdateCustomerCommand {
-				return application.UpdateCustomerCommand{ID: id, Changes: domain.CustomerChanges{Email: ptr("John <john@x.com>")}}
+				return application.UpdateCustomerCommand{ID: id, Changes: domain.CustomerChanges{Email: new("John <john@x.com>")}}
 			},
 			wantErr: domain.ErrInvalidEmail,
 		},
 		{
 			name: "an unknown id is not found",
 			cmd: func(string) application.UpdateCustomerCommand {
-				return application.UpdateCustomerCommand{ID: "HkhhuXESl", Changes: domain.CustomerChanges{LastName: ptr("Smith")}}
+				return application.UpdateCustomerCommand{ID: "HkhhuXESl", Changes: domain.CustomerChanges{LastName: new("Smith")}}
 			},
 			wantErr: domain.ErrCustomerNotFound,
 		},

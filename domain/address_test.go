@@ -21,7 +21,7 @@ func TestNewAddress_TrimsFieldsUpperCasesCountryAndKeepsTheID(t *testing.T) {
 		State:        " IL ",
 		Country:      " us ",
 		Company:      " Analytical Engines ",
-		Phone:        ptr(int64(2173203531)),
+		Phone:        new(int64(2173203531)),
 		Instructions: " Ring twice ",
 	}
 	got, err := domain.NewAddress("addr-1", in, "")
@@ -39,7 +39,7 @@ func TestNewAddress_TrimsFieldsUpperCasesCountryAndKeepsTheID(t *testing.T) {
 		State:        "IL",
 		Country:      "US",
 		Company:      "Analytical Engines",
-		Phone:        ptr(int64(2173203531)),
+		Phone:        new(int64(2173203531)),
 		Instructions: "Ring twice",
 	}}
 	if !reflect.DeepEqual(got, want) {
@@ -81,10 +81,10 @@ func TestNewAddress_ChecksLengthsPhoneAndText(t *testing.T) {
 		change func(*domain.AddressInput)
 		want   string // "" when the address is valid
 	}{
-		{"phone zero", func(in *domain.AddressInput) { in.Phone = ptr(int64(0)) }, ""},
-		{"phone of 15 digits", func(in *domain.AddressInput) { in.Phone = ptr(int64(999_999_999_999_999)) }, ""},
-		{"phone of 16 digits", func(in *domain.AddressInput) { in.Phone = ptr(int64(1_000_000_000_000_000)) }, "phone: must be a number of at most 15 digits"},
-		{"negative phone", func(in *domain.AddressInput) { in.Phone = ptr(int64(-1)) }, "phone: must be a number of at most 15 digits"},
+		{"phone zero", func(in *domain.AddressInput) { in.Phone = new(int64(0)) }, ""},
+		{"phone of 15 digits", func(in *domain.AddressInput) { in.Phone = new(int64(999_999_999_999_999)) }, ""},
+		{"phone of 16 digits", func(in *domain.AddressInput) { in.Phone = new(int64(1_000_000_000_000_000)) }, "phone: must be a number of at most 15 digits"},
+		{"negative phone", func(in *domain.AddressInput) { in.Phone = new(int64(-1)) }, "phone: must be a number of at most 15 digits"},
 		{"name at its limit", func(in *domain.AddressInput) { in.Name = strings.Repeat("n", domain.MaxNameLength) }, ""},
 		{"name too long", func(in *domain.AddressInput) { in.Name = strings.Repeat("n", domain.MaxNameLength+1) }, "name: must be at most 100 characters"},
 		{"lastName too long", func(in *domain.AddressInput) { in.LastName = strings.Repeat("n", domain.MaxNameLength+1) }, "lastName: must be at most 100 characters"},
@@ -155,9 +155,9 @@ func TestAddress_EqualComparesPhoneByValue(t *testing.T) {
 		want bool
 	}{
 		{"same values", base, with(func(*domain.Address) {}), true},
-		{"equal phones in different variables", with(func(a *domain.Address) { a.Phone = ptr(int64(42)) }), with(func(a *domain.Address) { a.Phone = ptr(int64(42)) }), true},
-		{"different phones", with(func(a *domain.Address) { a.Phone = ptr(int64(42)) }), with(func(a *domain.Address) { a.Phone = ptr(int64(43)) }), false},
-		{"a phone and none", with(func(a *domain.Address) { a.Phone = ptr(int64(42)) }), base, false},
+		{"equal phones in different variables", with(func(a *domain.Address) { a.Phone = new(int64(42)) }), with(func(a *domain.Address) { a.Phone = new(int64(42)) }), true},
+		{"different phones", with(func(a *domain.Address) { a.Phone = new(int64(42)) }), with(func(a *domain.Address) { a.Phone = new(int64(43)) }), false},
+		{"a phone and none", with(func(a *domain.Address) { a.Phone = new(int64(42)) }), base, false},
 		{"another city", base, with(func(a *domain.Address) { a.City = "Paris" }), false},
 		{"another id", base, with(func(a *domain.Address) { a.ID = "b" }), false},
 	}

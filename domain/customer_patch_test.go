@@ -43,22 +43,22 @@ func TestNewCustomerPatch_NormalisesEachPresentFieldAlone(t *testing.T) {
 		changes domain.CustomerChanges
 		check   func(t *testing.T, p domain.CustomerPatch)
 	}{
-		{"email", domain.CustomerChanges{Email: ptr(" Ada@Example.COM ")}, func(t *testing.T, p domain.CustomerPatch) {
+		{"email", domain.CustomerChanges{Email: new(" Ada@Example.COM ")}, func(t *testing.T, p domain.CustomerPatch) {
 			if v, ok := p.Email(); !ok || v != "ada@example.com" {
 				t.Errorf("Email() = %q, %v", v, ok)
 			}
 		}},
-		{"firstName", domain.CustomerChanges{FirstName: ptr(" Ada ")}, func(t *testing.T, p domain.CustomerPatch) {
+		{"firstName", domain.CustomerChanges{FirstName: new(" Ada ")}, func(t *testing.T, p domain.CustomerPatch) {
 			if v, ok := p.FirstName(); !ok || v != "Ada" {
 				t.Errorf("FirstName() = %q, %v", v, ok)
 			}
 		}},
-		{"lastName", domain.CustomerChanges{LastName: ptr("King ")}, func(t *testing.T, p domain.CustomerPatch) {
+		{"lastName", domain.CustomerChanges{LastName: new("King ")}, func(t *testing.T, p domain.CustomerPatch) {
 			if v, ok := p.LastName(); !ok || v != "King" {
 				t.Errorf("LastName() = %q, %v", v, ok)
 			}
 		}},
-		{"status", domain.CustomerChanges{Status: ptr("INACTIVE")}, func(t *testing.T, p domain.CustomerPatch) {
+		{"status", domain.CustomerChanges{Status: new("INACTIVE")}, func(t *testing.T, p domain.CustomerPatch) {
 			if v, ok := p.Status(); !ok || v != domain.StatusInactive {
 				t.Errorf("Status() = %v, %v", v, ok)
 			}
@@ -95,17 +95,17 @@ func TestNewCustomerPatch_NormalisesEachPresentFieldAlone(t *testing.T) {
 
 func TestNewCustomerPatch_IgnoresAbsentFieldsThatWouldBeInvalid(t *testing.T) {
 	// Only Status is present; a create would need email, password and names.
-	if _, err := domain.NewCustomerPatch(domain.CustomerChanges{Status: ptr("ACTIVE")}); err != nil {
+	if _, err := domain.NewCustomerPatch(domain.CustomerChanges{Status: new("ACTIVE")}); err != nil {
 		t.Errorf("NewCustomerPatch error = %v", err)
 	}
 }
 
 func TestNewCustomerPatch_ReportsEveryProblemAtOnce(t *testing.T) {
 	_, err := domain.NewCustomerPatch(domain.CustomerChanges{
-		Email:     ptr("nope"), // hidden: field problems win
-		FirstName: ptr(""),
-		LastName:  ptr(strings.Repeat("x", domain.MaxNameLength+1)),
-		Status:    ptr("Active"),
+		Email:     new("nope"), // hidden: field problems win
+		FirstName: new(""),
+		LastName:  new(strings.Repeat("x", domain.MaxNameLength+1)),
+		Status:    new("Active"),
 		Tags:      &[]string{"ok", " "},
 	})
 	wantProblems(t, err,
@@ -117,7 +117,7 @@ func TestNewCustomerPatch_ReportsEveryProblemAtOnce(t *testing.T) {
 }
 
 func TestNewCustomerPatch_AnInvalidEmailAloneGetsItsOwnError(t *testing.T) {
-	p, err := domain.NewCustomerPatch(domain.CustomerChanges{Email: ptr("Ada <ada@example.com>"), Status: ptr("ACTIVE")})
+	p, err := domain.NewCustomerPatch(domain.CustomerChanges{Email: new("Ada <ada@example.com>"), Status: new("ACTIVE")})
 	var ie *domain.InvalidEmailError
 	if !errors.As(err, &ie) || ie.Email != "Ada <ada@example.com>" || errors.Is(err, domain.ErrValidation) {
 		t.Errorf("error = %#v, want only *InvalidEmailError", err)

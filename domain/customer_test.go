@@ -58,7 +58,7 @@ func TestNewCustomer_NormalisesInputAndStartsAtVersionZero(t *testing.T) {
 
 func TestNewCustomer_TakesTheGivenStatus(t *testing.T) {
 	in := validCustomerInput()
-	in.Status = ptr("INACTIVE")
+	in.Status = new("INACTIVE")
 	if got := newCustomer(t, in).Status(); got != domain.StatusInactive {
 		t.Errorf("status = %v, want INACTIVE", got)
 	}
@@ -78,7 +78,7 @@ func TestNewCustomer_ReportsEveryFieldProblemAtOnce(t *testing.T) {
 		Password:  "short",
 		FirstName: " ",
 		LastName:  "Love\x00lace",
-		Status:    ptr("active"),
+		Status:    new("active"),
 		Tags:      []string{"VIP", ""},
 		Addresses: []domain.AddressInput{validAddressInput(), {Name: "Home", FirstName: "Ada", Address1: "x", PostCode: "1", State: "s", Country: "EU"}},
 	}
@@ -145,12 +145,12 @@ func TestCustomer_ApplyChangesAndBumpsVersionOnlyWhenAValueDiffers(t *testing.T)
 		check       func(t *testing.T, s domain.CustomerSnapshot)
 	}{
 		{name: "nothing present", changes: domain.CustomerChanges{}},
-		{name: "same email in another case", changes: domain.CustomerChanges{Email: ptr(" ADA@example.com")}},
-		{name: "same names with spaces", changes: domain.CustomerChanges{FirstName: ptr(" Ada "), LastName: ptr("Lovelace ")}},
-		{name: "same status", changes: domain.CustomerChanges{Status: ptr("ACTIVE")}},
+		{name: "same email in another case", changes: domain.CustomerChanges{Email: new(" ADA@example.com")}},
+		{name: "same names with spaces", changes: domain.CustomerChanges{FirstName: new(" Ada "), LastName: new("Lovelace ")}},
+		{name: "same status", changes: domain.CustomerChanges{Status: new("ACTIVE")}},
 		{name: "same tags after normalising", changes: domain.CustomerChanges{Tags: &[]string{"VIP", " GOLD", "VIP"}}},
 		{
-			name: "new email", changes: domain.CustomerChanges{Email: ptr("Ada@Analytical.org")}, wantChanged: true,
+			name: "new email", changes: domain.CustomerChanges{Email: new("Ada@Analytical.org")}, wantChanged: true,
 			check: func(t *testing.T, s domain.CustomerSnapshot) {
 				if s.Email != "ada@analytical.org" {
 					t.Errorf("email = %q", s.Email)
@@ -158,7 +158,7 @@ func TestCustomer_ApplyChangesAndBumpsVersionOnlyWhenAValueDiffers(t *testing.T)
 			},
 		},
 		{
-			name: "new last name only", changes: domain.CustomerChanges{FirstName: ptr("Ada"), LastName: ptr("King")}, wantChanged: true,
+			name: "new last name only", changes: domain.CustomerChanges{FirstName: new("Ada"), LastName: new("King")}, wantChanged: true,
 			check: func(t *testing.T, s domain.CustomerSnapshot) {
 				if s.FirstName != "Ada" || s.LastName != "King" || s.Email != "ada@example.com" {
 					t.Errorf("customer = %+v", s)
@@ -166,7 +166,7 @@ func TestCustomer_ApplyChangesAndBumpsVersionOnlyWhenAValueDiffers(t *testing.T)
 			},
 		},
 		{
-			name: "deactivated", changes: domain.CustomerChanges{Status: ptr("INACTIVE")}, wantChanged: true,
+			name: "deactivated", changes: domain.CustomerChanges{Status: new("INACTIVE")}, wantChanged: true,
 			check: func(t *testing.T, s domain.CustomerSnapshot) {
 				if s.Status != "INACTIVE" {
 					t.Errorf("status = %q", s.Status)
@@ -241,7 +241,7 @@ func TestCustomer_ApplyTreatsClearingAbsentTagsAsNoChange(t *testing.T) {
 
 func TestCustomer_ApplyingTheSamePatchTwiceChangesOnce(t *testing.T) {
 	c := newCustomer(t, validCustomerInput())
-	patch, _ := domain.NewCustomerPatch(domain.CustomerChanges{FirstName: ptr("Augusta"), Tags: &[]string{"VIP"}})
+	patch, _ := domain.NewCustomerPatch(domain.CustomerChanges{FirstName: new("Augusta"), Tags: &[]string{"VIP"}})
 	if !c.Apply(patch, later) {
 		t.Fatal("first Apply reports no change")
 	}
@@ -263,9 +263,9 @@ func TestCustomer_CheckVersionIsCompareAndSet(t *testing.T) {
 		wantErr  bool
 	}{
 		{"caller does not care", nil, false},
-		{"caller saw the current version", ptr(int64(7)), false},
-		{"caller saw an older version", ptr(int64(6)), true},
-		{"caller names a future version", ptr(int64(8)), true},
+		{"caller saw the current version", new(int64(7)), false},
+		{"caller saw an older version", new(int64(6)), true},
+		{"caller names a future version", new(int64(8)), true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -506,7 +506,7 @@ func TestCustomer_AuthenticateFailsAlikeForWrongPasswordAndInactiveCustomer(t *t
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			in := validCustomerInput()
-			in.Status = ptr(tt.status)
+			in.Status = new(tt.status)
 			c := newCustomer(t, in)
 			if err := c.Authenticate(tt.password); err != tt.wantErr {
 				t.Errorf("Authenticate = %v, want %v", err, tt.wantErr)

@@ -21,8 +21,6 @@ var (
 
 const password = "correct horse"
 
-func ptr[T any](v T) *T { return &v }
-
 func validAddressInput() domain.AddressInput {
 	return domain.AddressInput{
 		Name:      "Work",

@@ -51,7 +51,7 @@ func TestNames_AreTrimmedNonEmptyPrintableAndBounded(t *testing.T) {
 				}
 			})
 			t.Run("update", func(t *testing.T) {
-				p, err := domain.NewCustomerPatch(domain.CustomerChanges{LastName: ptr(tt.raw)})
+				p, err := domain.NewCustomerPatch(domain.CustomerChanges{LastName: new(tt.raw)})
 				if tt.problem != "" {
 					wantProblems(t, err, "lastName: "+tt.problem)
 					return

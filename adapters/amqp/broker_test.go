@@ -11,7 +11,7 @@ import (
 
 	"go.uber.org/zap/zaptest"
 
-	"github.com/microbase-io/customer-service/test/rabbittest"
+	"github.com/microbase-io/customer-service/test/support/rabbittest"
 )
 
 // The tests that need a broker use a real RabbitMQ (see rabbittest): each

@@ -13,7 +13,7 @@ import (
 	amqp091 "github.com/rabbitmq/amqp091-go"
 
 	"github.com/microbase-io/customer-service/application"
-	"github.com/microbase-io/customer-service/test/rabbittest"
+	"github.com/microbase-io/customer-service/test/support/rabbittest"
 )
 
 func TestEachEventArrivesUnderItsRoutingKeyOnceConfirmed(t *testing.T) {

@@ -23,7 +23,7 @@ import (
 	"github.com/microbase-io/customer-service/adapters/token"
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
-	"github.com/microbase-io/customer-service/test/openapitest"
+	"github.com/microbase-io/customer-service/test/support/openapitest"
 	"github.com/microbase-io/customer-service/test/support/sqlitetest"
 )
 

@@ -24,7 +24,7 @@ var guardedCalls = []struct{ method, body string }{
 	{"customer.address.remove", `{"customerId":"{customer}","addressId":"{address}"}`},
 }
 
-func TestNewMethods_NeedAValidToken(t *testing.T) {
+func TestGuardedMethodsRefuseACallWithoutAValidTokenAndWriteNothing(t *testing.T) {
 	for _, c := range guardedCalls {
 		for name, authorization := range map[string]string{
 			"no token":          "",
@@ -67,7 +67,7 @@ func (storeDown) List(context.Context, application.ListQuery, func(*domain.Custo
 	return errStoreDown
 }
 
-func TestNewMethods_AnUnreachableStoreIs503WithoutDetails(t *testing.T) {
+func TestGuardedMethodsAnswer503WithoutDetailsWhenTheStoreIsUnreachable(t *testing.T) {
 	for _, c := range guardedCalls {
 		t.Run(c.method, func(t *testing.T) {
 			a := newFullAPI(t, func(m *sqlite.Store) application.CustomerRepository { return storeDown{m} })

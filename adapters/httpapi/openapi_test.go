@@ -14,7 +14,7 @@ import (
 
 	"github.com/microbase-io/customer-service/application"
 
-	"github.com/microbase-io/customer-service/test/openapitest"
+	"github.com/microbase-io/customer-service/test/support/openapitest"
 )
 
 // The OpenAPI document is made from the method list; these tests hold it

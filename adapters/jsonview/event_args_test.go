@@ -21,7 +21,7 @@ func TestEventArgumentsRenderWhatConsumersRead(t *testing.T) {
 		ID: "c1", Email: "ada@example.com", PasswordHash: "$2a$10$secret-hash", FirstName: "Ada", LastName: "Lovelace",
 		Status: "ACTIVE", Addresses: []domain.Address{home}, Version: 0, CreatedAt: time.Now(), UpdatedAt: time.Now(),
 	})
-	patch, err := domain.NewCustomerPatch(domain.CustomerChanges{LastName: ptr("King"), Status: ptr("INACTIVE"), Tags: &[]string{}})
+	patch, err := domain.NewCustomerPatch(domain.CustomerChanges{LastName: new("King"), Status: new("INACTIVE"), Tags: &[]string{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,5 +60,3 @@ func TestEventArgumentsWithoutARenderingAreRefused(t *testing.T) {
 		t.Fatalf("rendered no arguments as %s", got)
 	}
 }
-
-func ptr[T any](v T) *T { return &v }

@@ -10,7 +10,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/microbase-io/customer-service/adapters/mongodb"
-	"github.com/microbase-io/customer-service/test/mongotest"
+	"github.com/microbase-io/customer-service/test/support/mongotest"
 )
 
 // A database that does not answer makes the service not ready; the

@@ -22,7 +22,7 @@ import (
 	"github.com/microbase-io/customer-service/adapters/sqlite"
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
-	"github.com/microbase-io/customer-service/test/disktest"
+	"github.com/microbase-io/customer-service/test/support/disktest"
 	"github.com/microbase-io/customer-service/test/support/sqlitetest"
 )
 

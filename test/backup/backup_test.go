@@ -21,9 +21,9 @@ import (
 	"github.com/microbase-io/customer-service/adapters/sqlite"
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
-	"github.com/microbase-io/customer-service/test/servicetest"
+	"github.com/microbase-io/customer-service/test/support/servicetest"
 	"github.com/microbase-io/customer-service/test/support/sqlitetest"
-	"github.com/microbase-io/customer-service/test/workload"
+	"github.com/microbase-io/customer-service/test/support/workload"
 )
 
 // The figures of the README come from
@@ -39,29 +39,12 @@ const (
 	baseline         = 3 * time.Second       // of load before the backup, and after it
 )
 
-func settings(dataDir string) []string {
-	return []string{
-		"CUSTOMER_HTTP_ADDR=127.0.0.1:0",
-		"CUSTOMER_ADMIN_ADDR=127.0.0.1:0",
-		"CUSTOMER_DATA_DIR=" + dataDir,
-		"CUSTOMER_TOKEN_SECRET=" + servicetest.Secret,
-		"CUSTOMER_BCRYPT_COST=4",
-		"CUSTOMER_LOG_FORMAT=json",
-		"CUSTOMER_LOG_LEVEL=info",
-	}
-}
-
 // command runs the binary's command line with dataDir as the store's
 // directory, nothing else of the test's CUSTOMER_* environment.
 func command(t *testing.T, bin, dataDir string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	cmd := exec.Command(bin, args...)
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "CUSTOMER_") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
-	cmd.Env = append(cmd.Env, "CUSTOMER_DATA_DIR="+dataDir)
+	cmd := servicetest.Command(bin, "CUSTOMER_DATA_DIR="+dataDir)
+	cmd.Args = append(cmd.Args, args...)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()
@@ -132,7 +115,7 @@ func TestABackupUnderWriteLoadRestoresToAServiceThatAnswersAlike(t *testing.T) {
 	bin := servicetest.BuildBinary(t)
 	dir := t.TempDir()
 	seeded := seed(t, dir, n)
-	original := servicetest.StartProcess(t, bin, settings(dir)...)
+	original := servicetest.StartProcess(t, bin, servicetest.Settings(dir)...)
 	api := original.Client(t)
 	caller := workload.NewUncheckedCaller()
 
@@ -213,7 +196,7 @@ func TestABackupUnderWriteLoadRestoresToAServiceThatAnswersAlike(t *testing.T) {
 	} else {
 		t.Logf("restore: %s", strings.TrimSpace(stdout))
 	}
-	copyAPI := servicetest.StartProcess(t, bin, settings(restoredDir)...).Client(t)
+	copyAPI := servicetest.StartProcess(t, bin, servicetest.Settings(restoredDir)...).Client(t)
 	ids := []string{}
 	for _, w := range acked {
 		ids = append(ids, w.id)
@@ -266,7 +249,7 @@ func TestBackupRefusesAnExistingFileAndRestoreARunningService(t *testing.T) {
 	}
 
 	dir := t.TempDir()
-	svc := servicetest.StartProcess(t, bin, settings(dir)...)
+	svc := servicetest.StartProcess(t, bin, servicetest.Settings(dir)...)
 	api := svc.Client(t)
 	own := api.Call(t, "customer.create", map[string]any{"email": "grace@example.com", "password": "backup-s3cret", "firstName": "Grace", "lastName": "Hopper"})
 	if own.Status != 200 {
@@ -291,7 +274,7 @@ func TestBackupRefusesAnExistingFileAndRestoreARunningService(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "kept the database it replaced as "+filepath.Join(dir, sqlite.FileName+".replaced-")) {
 		t.Fatalf("restore once the service stopped: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
-	again := servicetest.StartProcess(t, bin, settings(dir)...).Client(t)
+	again := servicetest.StartProcess(t, bin, servicetest.Settings(dir)...).Client(t)
 	if got := again.Call(t, "customer.info", map[string]any{"id": ids[0]}); got.Status != 200 {
 		t.Errorf("the backup's customer on the restored store: %d %s", got.Status, got.Raw)
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/microbase-io/customer-service/adapters/httpapi"
 	"github.com/microbase-io/customer-service/adapters/sqlite"
 	"github.com/microbase-io/customer-service/application"
-	"github.com/microbase-io/customer-service/test/servicetest"
+	"github.com/microbase-io/customer-service/test/support/servicetest"
 )
 
 // The bare target is only a floor if it does the service's work: the

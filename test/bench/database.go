@@ -11,7 +11,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/microbase-io/customer-service/adapters/mongodb"
-	"github.com/microbase-io/customer-service/test/mongotest"
+	"github.com/microbase-io/customer-service/test/support/mongotest"
 )
 
 // database is the server both targets use.

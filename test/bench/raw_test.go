@@ -14,7 +14,7 @@ import (
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/bootstrap"
 	"github.com/microbase-io/customer-service/domain"
-	"github.com/microbase-io/customer-service/test/mongotest"
+	"github.com/microbase-io/customer-service/test/support/mongotest"
 )
 
 // The limit is only a limit if it does the service's database work: the

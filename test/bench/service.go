@@ -15,7 +15,7 @@ import (
 
 	"github.com/microbase-io/customer-service/adapters/httpapi"
 	"github.com/microbase-io/customer-service/adapters/token"
-	"github.com/microbase-io/customer-service/test/servicetest"
+	"github.com/microbase-io/customer-service/test/support/servicetest"
 )
 
 // serviceProcess is a process serving the API over HTTP on loopback: the

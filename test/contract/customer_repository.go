@@ -1,8 +1,9 @@
 // Package contract is the behaviour every application.CustomerRepository
 // must show, written once and run, every suite of it, against each
-// implementation: the SQLite store, and the MongoDB adapter on the MongoDB
-// stand-in as a process and on a database container (FerretDB, or real
-// MongoDB when MONGO_IMAGE says so).
+// implementation: the SQLite store (adapters/sqlite's tests), and the
+// MongoDB adapter (test/mongodb) on the MongoDB stand-in as a process and
+// on a database container (FerretDB, or real MongoDB when MONGO_IMAGE
+// says so).
 package contract
 
 import (
@@ -93,8 +94,6 @@ func ctx(t *testing.T) context.Context {
 	return c
 }
 
-func ptr[T any](v T) *T { return &v }
-
 // The writes without an idempotency key, as most tests make them.
 
 func create(s Store, ctx context.Context, c *domain.Customer, ev application.NewEvent) error {
@@ -149,7 +148,7 @@ func newCustomer(t *testing.T, email string, tags ...string) *domain.Customer {
 		Tags: tags,
 		Addresses: []domain.AddressInput{{
 			Name: "Work", FirstName: "Ada", Address1: "1650 Bolman Court", PostCode: "61701",
-			City: "Bloomington", State: "Illinois", Country: "US", Phone: ptr(int64(2173203531)),
+			City: "Bloomington", State: "Illinois", Country: "US", Phone: new(int64(2173203531)),
 		}},
 	}, bcrypt.MinCost, now())
 	if err != nil {
@@ -234,7 +233,7 @@ func patchChangesOnlyNamedFields(t *testing.T, repo Store) {
 	c := mustCreate(t, repo, "ada@example.com", "VIP")
 	at := now()
 	got, err := patch(repo, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{
-		FirstName: ptr("Augusta"), Status: ptr("INACTIVE"),
+		FirstName: new("Augusta"), Status: new("INACTIVE"),
 	}), nil, at, event(application.EventUpdated))
 	if err != nil {
 		t.Fatal(err)
@@ -252,7 +251,7 @@ func patchChangesOnlyNamedFields(t *testing.T, repo Store) {
 func patchThatChangesNothingWritesNothing(t *testing.T, repo Store) {
 	c := mustCreate(t, repo, "ada@example.com", "VIP")
 	got, err := patch(repo, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{
-		Email: ptr("ADA@example.com "), FirstName: ptr("Ada"), Tags: &[]string{"VIP"},
+		Email: new("ADA@example.com "), FirstName: new("Ada"), Tags: &[]string{"VIP"},
 	}), nil, now(), event(application.EventUpdated))
 	if err != nil {
 		t.Fatal(err)
@@ -270,9 +269,9 @@ func patchThatChangesNothingWritesNothing(t *testing.T, repo Store) {
 func patchOfOneSameAndOneNewValueWrites(t *testing.T, repo Store) {
 	c := mustCreate(t, repo, "ada@example.com", "VIP")
 	for i, ch := range []domain.CustomerChanges{
-		{FirstName: ptr("Ada"), LastName: ptr("King")},
-		{Tags: &[]string{"VIP"}, Status: ptr("INACTIVE")},
-		{Email: ptr("ada@example.com"), Tags: &[]string{"VIP", "GOLD"}},
+		{FirstName: new("Ada"), LastName: new("King")},
+		{Tags: &[]string{"VIP"}, Status: new("INACTIVE")},
+		{Email: new("ada@example.com"), Tags: &[]string{"VIP", "GOLD"}},
 	} {
 		got, err := patch(repo, ctx(t), c.ID(), mustPatch(t, ch), nil, now(), event(application.EventUpdated))
 		if err != nil {
@@ -300,10 +299,10 @@ func patchWithEmptyTagsClearsThem(t *testing.T, repo Store) {
 
 func patchWithStaleVersionIsConflict(t *testing.T, repo Store) {
 	c := mustCreate(t, repo, "ada@example.com")
-	if _, err := patch(repo, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), ptr(int64(0)), now(), event(application.EventUpdated)); err != nil {
+	if _, err := patch(repo, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: new("King")}), new(int64(0)), now(), event(application.EventUpdated)); err != nil {
 		t.Fatal(err)
 	}
-	_, err := patch(repo, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("Byron")}), ptr(int64(0)), now(), event(application.EventUpdated))
+	_, err := patch(repo, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: new("Byron")}), new(int64(0)), now(), event(application.EventUpdated))
 	var vc *domain.VersionConflictError
 	if !errors.As(err, &vc) || vc.Expected != 0 || vc.Actual != 1 {
 		t.Fatalf("error = %#v, want VersionConflictError{expected 0, actual 1}", err)
@@ -312,14 +311,14 @@ func patchWithStaleVersionIsConflict(t *testing.T, repo Store) {
 		t.Fatalf("stored lastName %q version %d, want King at 1", stored.LastName, stored.Version)
 	}
 	// A stale version is a conflict even when the patch would change nothing.
-	_, err = patch(repo, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), ptr(int64(0)), now(), event(application.EventUpdated))
+	_, err = patch(repo, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: new("King")}), new(int64(0)), now(), event(application.EventUpdated))
 	wantErr(t, err, domain.ErrVersionConflict)
 }
 
 func patchWithCurrentVersionSucceeds(t *testing.T, repo Store) {
 	c := mustCreate(t, repo, "ada@example.com")
 	for v := int64(0); v < 3; v++ {
-		got, err := patch(repo, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr(fmt.Sprint("King", v))}), &v, now(), event(application.EventUpdated))
+		got, err := patch(repo, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: new(fmt.Sprint("King", v))}), &v, now(), event(application.EventUpdated))
 		if err != nil {
 			t.Fatalf("patch at version %d: %v", v, err)
 		}
@@ -332,7 +331,7 @@ func patchWithCurrentVersionSucceeds(t *testing.T, repo Store) {
 func patchToTakenEmailIsDuplicateKey(t *testing.T, repo Store) {
 	mustCreate(t, repo, "ada@example.com")
 	c := mustCreate(t, repo, "grace@example.com")
-	_, err := patch(repo, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{Email: ptr("Ada@Example.com"), FirstName: ptr("Grace")}), nil, now(), event(application.EventUpdated))
+	_, err := patch(repo, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{Email: new("Ada@Example.com"), FirstName: new("Grace")}), nil, now(), event(application.EventUpdated))
 	var dup *domain.DuplicateEmailError
 	if !errors.As(err, &dup) || dup.Index != "email_1" || dup.Email != "ada@example.com" {
 		t.Fatalf("error = %#v, want DuplicateEmailError{email_1, ada@example.com}", err)
@@ -343,9 +342,9 @@ func patchToTakenEmailIsDuplicateKey(t *testing.T, repo Store) {
 }
 
 func patchUnknownIDIsNotFound(t *testing.T, repo Store) {
-	_, err := patch(repo, ctx(t), "nobody", mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), nil, now(), event(application.EventUpdated))
+	_, err := patch(repo, ctx(t), "nobody", mustPatch(t, domain.CustomerChanges{LastName: new("King")}), nil, now(), event(application.EventUpdated))
 	wantErr(t, err, domain.ErrCustomerNotFound)
-	_, err = patch(repo, ctx(t), "nobody", mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), ptr(int64(0)), now(), event(application.EventUpdated))
+	_, err = patch(repo, ctx(t), "nobody", mustPatch(t, domain.CustomerChanges{LastName: new("King")}), new(int64(0)), now(), event(application.EventUpdated))
 	wantErr(t, err, domain.ErrCustomerNotFound)
 }
 
@@ -356,16 +355,16 @@ func concurrentPatchesOfDifferentFieldsAllSurvive(t *testing.T, repo Store) {
 	const rounds = 10
 	changes := []func(i int) domain.CustomerChanges{
 		func(i int) domain.CustomerChanges {
-			return domain.CustomerChanges{Email: ptr(fmt.Sprintf("ada%d@example.com", i))}
+			return domain.CustomerChanges{Email: new(fmt.Sprintf("ada%d@example.com", i))}
 		},
 		func(i int) domain.CustomerChanges {
-			return domain.CustomerChanges{FirstName: ptr(fmt.Sprint("First", i))}
+			return domain.CustomerChanges{FirstName: new(fmt.Sprint("First", i))}
 		},
 		func(i int) domain.CustomerChanges {
-			return domain.CustomerChanges{LastName: ptr(fmt.Sprint("Last", i))}
+			return domain.CustomerChanges{LastName: new(fmt.Sprint("Last", i))}
 		},
 		func(i int) domain.CustomerChanges {
-			return domain.CustomerChanges{Status: ptr([]string{"INACTIVE", "ACTIVE"}[i%2])}
+			return domain.CustomerChanges{Status: new([]string{"INACTIVE", "ACTIVE"}[i%2])}
 		},
 		func(i int) domain.CustomerChanges { return domain.CustomerChanges{Tags: &[]string{fmt.Sprint("T", i)}} },
 	}
@@ -487,7 +486,7 @@ func addressUpdateRacingPatchKeepsBoth(t *testing.T, repo Store) {
 			}
 		})
 		wg.Go(func() {
-			if _, err := patch(repo, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), nil, now(), event(application.EventUpdated)); err != nil {
+			if _, err := patch(repo, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: new("King")}), nil, now(), event(application.EventUpdated)); err != nil {
 				t.Errorf("patch: %v", err)
 			}
 		})
@@ -504,7 +503,7 @@ func updateToTakenEmailIsDuplicateKey(t *testing.T, repo Store) {
 	mustCreate(t, repo, "ada@example.com")
 	c := mustCreate(t, repo, "grace@example.com")
 	_, err := update(repo, ctx(t), c.ID(), func(c *domain.Customer) (application.NewEvent, error) {
-		c.Apply(mustPatch(t, domain.CustomerChanges{Email: ptr("ada@example.com")}), now())
+		c.Apply(mustPatch(t, domain.CustomerChanges{Email: new("ada@example.com")}), now())
 		return event(application.EventUpdated), nil
 	})
 	var dup *domain.DuplicateEmailError
@@ -539,7 +538,7 @@ func listFiltersCombineWithAnd(t *testing.T, repo Store) {
 	ada := mustCreate(t, repo, "ada@example.com", "VIP", "GOLD")
 	grace := mustCreate(t, repo, "grace@example.com", "VIP")
 	alan := mustCreate(t, repo, "alan@example.com", "GOLD")
-	if _, err := patch(repo, ctx(t), alan.ID(), mustPatch(t, domain.CustomerChanges{Status: ptr("INACTIVE")}), nil, now(), event(application.EventUpdated)); err != nil {
+	if _, err := patch(repo, ctx(t), alan.ID(), mustPatch(t, domain.CustomerChanges{Status: new("INACTIVE")}), nil, now(), event(application.EventUpdated)); err != nil {
 		t.Fatal(err)
 	}
 	ids := func(cs []*domain.Customer) []string {
@@ -600,6 +599,6 @@ func expiredDeadlineIsUnavailable(t *testing.T, repo Store) {
 	defer cancel()
 	_, err := repo.Get(expired, c.ID())
 	wantErr(t, err, application.ErrUnavailable)
-	_, err = patch(repo, expired, c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), nil, now(), event(application.EventUpdated))
+	_, err = patch(repo, expired, c.ID(), mustPatch(t, domain.CustomerChanges{LastName: new("King")}), nil, now(), event(application.EventUpdated))
 	wantErr(t, err, application.ErrUnavailable)
 }

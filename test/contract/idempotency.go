@@ -13,7 +13,7 @@ import (
 	"github.com/microbase-io/customer-service/adapters/jsonview"
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
-	"github.com/microbase-io/customer-service/test/largecustomer"
+	"github.com/microbase-io/customer-service/test/support/largecustomer"
 )
 
 // RunIdempotency runs the part of the contract about keyed writes (see
@@ -80,15 +80,15 @@ func keyedWritesSentAgainWriteOnce(t *testing.T, s Store) {
 	id := first.ID()
 
 	k = key("patch lastName=King", now())
-	patched, err := s.Patch(ctx(t), id, mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), nil, now(), event(application.EventUpdated), k)
+	patched, err := s.Patch(ctx(t), id, mustPatch(t, domain.CustomerChanges{LastName: new("King")}), nil, now(), event(application.EventUpdated), k)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// In between, another write: the answer sent again is still the first.
-	if _, err := patch(s, ctx(t), id, mustPatch(t, domain.CustomerChanges{FirstName: ptr("Augusta")}), nil, now(), event(application.EventUpdated)); err != nil {
+	if _, err := patch(s, ctx(t), id, mustPatch(t, domain.CustomerChanges{FirstName: new("Augusta")}), nil, now(), event(application.EventUpdated)); err != nil {
 		t.Fatal(err)
 	}
-	patchedAgain, err := s.Patch(ctx(t), id, mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), nil, now(), event(application.EventUpdated), sentAgain(k, time.Minute))
+	patchedAgain, err := s.Patch(ctx(t), id, mustPatch(t, domain.CustomerChanges{LastName: new("King")}), nil, now(), event(application.EventUpdated), sentAgain(k, time.Minute))
 	if err != nil || !equalSnapshots(patchedAgain.Snapshot(), withoutHash(patched.Snapshot())) {
 		t.Fatalf("patch sent again: %+v, %v; want the first answer %+v", patchedAgain, err, patched)
 	}
@@ -129,12 +129,12 @@ func withoutHash(s domain.CustomerSnapshot) domain.CustomerSnapshot {
 func aKeyWithOtherArgumentsIsRefused(t *testing.T, s Store) {
 	c := mustCreate(t, s, "ada@example.com")
 	k := key("patch lastName=King", now())
-	if _, err := s.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), nil, now(), event(application.EventUpdated), k); err != nil {
+	if _, err := s.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: new("King")}), nil, now(), event(application.EventUpdated), k); err != nil {
 		t.Fatal(err)
 	}
 	other := k
 	other.Fingerprint = "patch lastName=Byron"
-	_, err := s.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("Byron")}), nil, now(), event(application.EventUpdated), other)
+	_, err := s.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: new("Byron")}), nil, now(), event(application.EventUpdated), other)
 	wantErr(t, err, application.ErrIdempotencyKeyReused)
 	other.Fingerprint = "add the work address"
 	_, err = s.Update(ctx(t), c.ID(), other, addWorkAddress)
@@ -150,7 +150,7 @@ func aKeyWithOtherArgumentsIsRefused(t *testing.T, s Store) {
 func aKeyOlderThanTheWindowIsForgotten(t *testing.T, s Store) {
 	c := mustCreate(t, s, "ada@example.com")
 	k := key("patch lastName=King", now())
-	if _, err := s.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), nil, now(), event(application.EventUpdated), k); err != nil {
+	if _, err := s.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: new("King")}), nil, now(), event(application.EventUpdated), k); err != nil {
 		t.Fatal(err)
 	}
 	later := sentAgain(k, application.IdempotencyWindow+time.Minute)
@@ -198,14 +198,14 @@ func aWriteThatFailedLeavesNoKey(t *testing.T, s Store) {
 	c := mustCreate(t, s, "ada@example.com")
 	grace := mustCreate(t, s, "grace@example.com")
 	k := key("patch email=grace", now())
-	_, err := s.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{Email: ptr("grace@example.com")}), nil, now(), event(application.EventUpdated), k)
+	_, err := s.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{Email: new("grace@example.com")}), nil, now(), event(application.EventUpdated), k)
 	if !errors.Is(err, domain.ErrDuplicateEmail) {
 		t.Fatalf("patch to a taken email: %v", err)
 	}
 	if err := remove(s, ctx(t), grace.ID(), event(application.EventRemoved)); err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{Email: ptr("grace@example.com")}), nil, now(), event(application.EventUpdated), sentAgain(k, time.Minute))
+	got, err := s.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{Email: new("grace@example.com")}), nil, now(), event(application.EventUpdated), sentAgain(k, time.Minute))
 	if err != nil || got.Email() != "grace@example.com" {
 		t.Fatalf("sent again once the email is free: %v, %v", got, err)
 	}
@@ -252,7 +252,7 @@ func aReplayOfTheLargestCustomerIsByteForByteTheFirstAnswer(t *testing.T, s Stor
 	}
 
 	k = key("patch lastName=King", now())
-	patched, err := s.Patch(ctx(t), id, mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), nil, now(), event(application.EventUpdated), k)
+	patched, err := s.Patch(ctx(t), id, mustPatch(t, domain.CustomerChanges{LastName: new("King")}), nil, now(), event(application.EventUpdated), k)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,7 +266,7 @@ func aReplayOfTheLargestCustomerIsByteForByteTheFirstAnswer(t *testing.T, s Stor
 	if err != nil {
 		t.Fatal(err)
 	}
-	patchedAgain, err := s.Patch(ctx(t), id, mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), nil, now(), event(application.EventUpdated), sentAgain(k, time.Hour))
+	patchedAgain, err := s.Patch(ctx(t), id, mustPatch(t, domain.CustomerChanges{LastName: new("King")}), nil, now(), event(application.EventUpdated), sentAgain(k, time.Hour))
 	if err != nil || rendered(t, patchedAgain) != rendered(t, patched) {
 		t.Fatalf("patch sent again after another write: %v; the answers differ", err)
 	}

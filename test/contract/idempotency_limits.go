@@ -100,7 +100,7 @@ func aSubjectOverItsLimitIsRefused(t *testing.T, s Store) {
 	before, events := mustGet(t, s, c.ID()), len(pending(t, s, c.ID()))
 	later := at.Add(time.Minute)
 
-	_, err = s.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{FirstName: ptr("Augusta")}), nil, now(), event(application.EventUpdated),
+	_, err = s.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{FirstName: new("Augusta")}), nil, now(), event(application.EventUpdated),
 		keyOf("greedy", "patch firstName=Augusta", later))
 	wantErr(t, err, application.ErrBusy)
 	_, err = s.Update(ctx(t), c.ID(), keyOf("greedy", "add the work address", later), addWorkAddress)
@@ -120,12 +120,12 @@ func aSubjectOverItsLimitIsRefused(t *testing.T, s Store) {
 		t.Fatalf("a copy of a keyed create: %v, %v; want the customer it made, %s", again, err, linus.ID())
 	}
 	copyOf := landed[0]
-	first, err := s.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("Name-000")}), nil, now(), event(application.EventUpdated),
+	first, err := s.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: new("Name-000")}), nil, now(), event(application.EventUpdated),
 		sentAgain(copyOf, time.Minute))
 	if err != nil || first.Version() != 1 {
 		t.Fatalf("a copy of the first keyed write: %v, %v; want its answer, version 1", first, err)
 	}
-	if _, err := s.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{FirstName: ptr("Augusta")}), nil, now(), event(application.EventUpdated),
+	if _, err := s.Patch(ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{FirstName: new("Augusta")}), nil, now(), event(application.EventUpdated),
 		keyOf("modest", "patch firstName=Augusta", later)); err != nil {
 		t.Fatalf("another subject's keyed write: %v", err)
 	}

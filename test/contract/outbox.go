@@ -87,15 +87,7 @@ func versions(events []application.Event) []int64 {
 
 func everyWriteLeavesItsEventInOrder(t *testing.T, s Store) {
 	c := mustCreate(t, s, "ada@example.com")
-	if _, err := patch(s, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), nil, now(), event(application.EventUpdated)); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := update(s, ctx(t), c.ID(), func(c *domain.Customer) (application.NewEvent, error) {
-		_, err := c.AddAddresses([]domain.AddressInput{workAddress}, now())
-		return event(application.EventAddressCreated), err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	patchAndAddAnAddress(t, s, c.ID())
 	if err := remove(s, ctx(t), c.ID(), event(application.EventRemoved)); err != nil {
 		t.Fatal(err)
 	}
@@ -126,6 +118,21 @@ func everyWriteLeavesItsEventInOrder(t *testing.T, s Store) {
 	}
 }
 
+// patchAndAddAnAddress writes the customer id twice: a patch of its last
+// name to "King", then the work address added.
+func patchAndAddAnAddress(t *testing.T, s Store, id string) {
+	t.Helper()
+	if _, err := patch(s, ctx(t), id, mustPatch(t, domain.CustomerChanges{LastName: new("King")}), nil, now(), event(application.EventUpdated)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := update(s, ctx(t), id, func(c *domain.Customer) (application.NewEvent, error) {
+		_, err := c.AddAddresses([]domain.AddressInput{workAddress}, now())
+		return event(application.EventAddressCreated), err
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func failedOrEmptyWritesLeaveNoEvent(t *testing.T, s Store) {
 	c := mustCreate(t, s, "ada@example.com")
 	mustCreate(t, s, "grace@example.com")
@@ -136,15 +143,15 @@ func failedOrEmptyWritesLeaveNoEvent(t *testing.T, s Store) {
 	}
 	writes := []func() error{
 		func() error { // changes nothing
-			_, err := patch(s, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("Lovelace")}), nil, now(), event(application.EventUpdated))
+			_, err := patch(s, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: new("Lovelace")}), nil, now(), event(application.EventUpdated))
 			return err
 		},
 		func() error { // stale version
-			_, err := patch(s, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), ptr(int64(7)), now(), event(application.EventUpdated))
+			_, err := patch(s, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: new("King")}), new(int64(7)), now(), event(application.EventUpdated))
 			return ignore(err, domain.ErrVersionConflict)
 		},
 		func() error { // taken email
-			_, err := patch(s, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{Email: ptr("grace@example.com")}), nil, now(), event(application.EventUpdated))
+			_, err := patch(s, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{Email: new("grace@example.com")}), nil, now(), event(application.EventUpdated))
 			return ignore(err, domain.ErrDuplicateEmail)
 		},
 		func() error { // the change refuses
@@ -244,7 +251,7 @@ func claimIsExclusiveUntilTheLeaseRunsOut(t *testing.T, s Store) {
 
 func ackRemovesOnlyTheOldestEventForTheLeaseHolder(t *testing.T, s Store) {
 	c := mustCreate(t, s, "ada@example.com")
-	if _, err := patch(s, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), nil, now(), event(application.EventUpdated)); err != nil {
+	if _, err := patch(s, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: new("King")}), nil, now(), event(application.EventUpdated)); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok, err := s.Claim(ctx(t), "me", now(), lease); err != nil || !ok {
@@ -270,7 +277,7 @@ func ackRemovesOnlyTheOldestEventForTheLeaseHolder(t *testing.T, s Store) {
 // acknowledgement moves the end of its lease.
 func ackRenewsTheLease(t *testing.T, s Store) {
 	c := mustCreate(t, s, "ada@example.com")
-	if _, err := patch(s, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), nil, now(), event(application.EventUpdated)); err != nil {
+	if _, err := patch(s, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: new("King")}), nil, now(), event(application.EventUpdated)); err != nil {
 		t.Fatal(err)
 	}
 	start := now()
@@ -296,7 +303,7 @@ func releaseEndsThePendingStateOnlyWhenNothingWaits(t *testing.T, s Store) {
 	}
 	created := pending(t, s, c.ID())[0]
 	// A write lands while the relay holds the customer.
-	if _, err := patch(s, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), nil, now(), event(application.EventUpdated)); err != nil {
+	if _, err := patch(s, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: new("King")}), nil, now(), event(application.EventUpdated)); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Ack(ctx(t), c.ID(), "me", created.ID, now().Add(lease)); err != nil {
@@ -337,7 +344,7 @@ func removedCustomerIsGoneAtOnceAndDeletedOncePublished(t *testing.T, s Store) {
 	if err := remove(s, ctx(t), c.ID(), event(application.EventRemoved)); !errors.Is(err, domain.ErrCustomerNotFound) {
 		t.Fatalf("second delete: %v", err)
 	}
-	if _, err := patch(s, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), nil, now(), event(application.EventUpdated)); !errors.Is(err, domain.ErrCustomerNotFound) {
+	if _, err := patch(s, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: new("King")}), nil, now(), event(application.EventUpdated)); !errors.Is(err, domain.ErrCustomerNotFound) {
 		t.Fatalf("patch after delete: %v", err)
 	}
 	again := mustCreate(t, s, "ada@example.com") // the email is free at once

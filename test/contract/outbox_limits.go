@@ -26,15 +26,7 @@ func RunOutboxLimits(t *testing.T, newStore NewLimitedStore) {
 // is gone at once, its email free.
 func withTheOutboxOffWritesRecordNoEvent(t *testing.T, s Store) {
 	c := mustCreate(t, s, "ada@example.com", "VIP")
-	if _, err := patch(s, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("King")}), nil, now(), event(application.EventUpdated)); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := update(s, ctx(t), c.ID(), func(c *domain.Customer) (application.NewEvent, error) {
-		_, err := c.AddAddresses([]domain.AddressInput{workAddress}, now())
-		return event(application.EventAddressCreated), err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	patchAndAddAnAddress(t, s, c.ID())
 	if got := mustGet(t, s, c.ID()); got.LastName != "King" || got.Version != 2 || len(got.Addresses) != 2 {
 		t.Fatalf("stored %+v, want the writes applied", got)
 	}
@@ -63,13 +55,13 @@ func writesBeyondTheCapAreRefusedUntilTheRelayCatchesUp(t *testing.T, s Store) {
 	c := mustCreate(t, s, "ada@example.com")
 	other := mustCreate(t, s, "grace@example.com")
 	for _, name := range []string{"King", "Byron"} {
-		if _, err := patch(s, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr(name)}), nil, now(), event(application.EventUpdated)); err != nil {
+		if _, err := patch(s, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: new(name)}), nil, now(), event(application.EventUpdated)); err != nil {
 			t.Fatal(err)
 		}
 	}
 	refused := map[string]error{}
-	_, refused["patch"] = patch(s, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("Noel")}), nil, now(), event(application.EventUpdated))
-	_, refused["patch at the current version"] = patch(s, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("Noel")}), ptr(int64(2)), now(), event(application.EventUpdated))
+	_, refused["patch"] = patch(s, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: new("Noel")}), nil, now(), event(application.EventUpdated))
+	_, refused["patch at the current version"] = patch(s, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: new("Noel")}), new(int64(2)), now(), event(application.EventUpdated))
 	_, refused["update"] = update(s, ctx(t), c.ID(), func(c *domain.Customer) (application.NewEvent, error) {
 		_, err := c.AddAddresses([]domain.AddressInput{workAddress}, now())
 		return event(application.EventAddressCreated), err
@@ -86,12 +78,12 @@ func writesBeyondTheCapAreRefusedUntilTheRelayCatchesUp(t *testing.T, s Store) {
 	if events := pending(t, s, c.ID()); len(events) != 3 {
 		t.Fatalf("%d events pending, want the 3 of the cap", len(events))
 	}
-	if _, err := patch(s, ctx(t), other.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("Hopper")}), nil, now(), event(application.EventUpdated)); err != nil {
+	if _, err := patch(s, ctx(t), other.ID(), mustPatch(t, domain.CustomerChanges{LastName: new("Hopper")}), nil, now(), event(application.EventUpdated)); err != nil {
 		t.Fatalf("another customer's write: %v", err)
 	}
 
 	drain(t, s)
-	if _, err := patch(s, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: ptr("Noel")}), nil, now(), event(application.EventUpdated)); err != nil {
+	if _, err := patch(s, ctx(t), c.ID(), mustPatch(t, domain.CustomerChanges{LastName: new("Noel")}), nil, now(), event(application.EventUpdated)); err != nil {
 		t.Fatalf("a write once the relay caught up: %v", err)
 	}
 	if err := remove(s, ctx(t), c.ID(), event(application.EventRemoved)); err != nil {

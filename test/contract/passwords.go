@@ -169,7 +169,7 @@ func aWrongCurrentPasswordOrAnInactiveCustomerChangesNothing(t *testing.T, s Sto
 	app := useCases(t, s, newTestClock())
 	ada := signUp(t, app, "ada@example.com")
 	grace := signUp(t, app, "grace@example.com")
-	if _, err := app.UpdateCustomer.Handle(ctx(t), application.UpdateCustomerCommand{ID: grace.ID(), Changes: domain.CustomerChanges{Status: ptr("INACTIVE")}}); err != nil {
+	if _, err := app.UpdateCustomer.Handle(ctx(t), application.UpdateCustomerCommand{ID: grace.ID(), Changes: domain.CustomerChanges{Status: new("INACTIVE")}}); err != nil {
 		t.Fatal(err)
 	}
 	for _, tt := range []struct {
@@ -276,7 +276,7 @@ func aTokenDiesExpiredSupersededOrByAChange(t *testing.T, s Store) {
 			}
 		}, false},
 		{"the customer is no longer active", func(t *testing.T, app application.Application, _ *testClock, c *domain.Customer) {
-			if _, err := app.UpdateCustomer.Handle(ctx(t), application.UpdateCustomerCommand{ID: c.ID(), Changes: domain.CustomerChanges{Status: ptr("INACTIVE")}}); err != nil {
+			if _, err := app.UpdateCustomer.Handle(ctx(t), application.UpdateCustomerCommand{ID: c.ID(), Changes: domain.CustomerChanges{Status: new("INACTIVE")}}); err != nil {
 				t.Fatal(err)
 			}
 		}, false},
@@ -331,7 +331,7 @@ func aKeyedResetSentAgainAnswersTheFirst(t *testing.T, s Store) {
 func aTokenForAnUnknownOrInactiveEmailIsNotFound(t *testing.T, s Store) {
 	app := useCases(t, s, newTestClock())
 	grace := signUp(t, app, "grace@example.com")
-	if _, err := app.UpdateCustomer.Handle(ctx(t), application.UpdateCustomerCommand{ID: grace.ID(), Changes: domain.CustomerChanges{Status: ptr("INACTIVE")}}); err != nil {
+	if _, err := app.UpdateCustomer.Handle(ctx(t), application.UpdateCustomerCommand{ID: grace.ID(), Changes: domain.CustomerChanges{Status: new("INACTIVE")}}); err != nil {
 		t.Fatal(err)
 	}
 	for _, email := range []string{"nobody@example.com", "grace@example.com", "not an email"} {

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/microbase-io/customer-service/adapters/httpapi"
-	"github.com/microbase-io/customer-service/test/servicetest"
+	"github.com/microbase-io/customer-service/test/support/servicetest"
 )
 
 // A method's path called with another HTTP method than GET or POST, and a

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/microbase-io/customer-service/test/servicetest"
+	"github.com/microbase-io/customer-service/test/support/servicetest"
 )
 
 // hostileAddress is the one address of the suite's customer, written out
@@ -510,8 +510,8 @@ func TestHostileRequestsGetPreciseAnswersAndWriteNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	req.Header.Set("Authorization", "Bearer "+svc.Token)
-	if status, _, _ := do(t, req); status != http.StatusRequestHeaderFieldsTooLarge {
-		t.Errorf("a query of 1 MiB answered %d, want 431", status)
+	if a := servicetest.Send(t, req); a.Status != http.StatusRequestHeaderFieldsTooLarge {
+		t.Errorf("a query of 1 MiB answered %d, want 431", a.Status)
 	}
 	if after := databaseState(t, svc); after != before {
 		t.Fatalf("the database changed:\n%s", firstDifference(before, after))
@@ -542,25 +542,9 @@ func sendHostile(t *testing.T, svc *servicetest.Service, hr hostileRequest, vars
 		req.Header.Set("Content-Type", "application/json")
 	}
 	req.Header.Set("Authorization", "Bearer "+svc.Token)
-	status, raw, header := do(t, req)
-	servicetest.CheckOpenAPI(t, req, []byte(fillVars(hr.body, vars)), servicetest.Answer{Status: status, Header: header, Raw: raw})
-	return status, raw
-}
-
-func do(t *testing.T, req *http.Request) (int, []byte, http.Header) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(req.Context(), 30*time.Second)
-	defer cancel()
-	resp, err := http.DefaultClient.Do(req.WithContext(ctx))
-	if err != nil {
-		t.Fatalf("%s %.200s: %v", req.Method, req.URL, err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, raw, resp.Header
+	a := servicetest.Send(t, req)
+	servicetest.CheckOpenAPI(t, req, []byte(fillVars(hr.body, vars)), a)
+	return a.Status, a.Raw
 }
 
 func checkHostileAnswer(t *testing.T, hr hostileRequest, vars map[string]string, status int, raw []byte) {

@@ -15,8 +15,8 @@ import (
 	"github.com/microbase-io/customer-service/adapters/httpapi"
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
-	"github.com/microbase-io/customer-service/test/largecustomer"
-	"github.com/microbase-io/customer-service/test/servicetest"
+	"github.com/microbase-io/customer-service/test/support/largecustomer"
+	"github.com/microbase-io/customer-service/test/support/servicetest"
 )
 
 // The figure in the README comes from this test with
@@ -60,10 +60,10 @@ func update(t *testing.T, api servicetest.Client, id, lastName, key string) serv
 	return servicetest.Do(t, req)
 }
 
-// The finding this answers: every keyed write kept a full copy of the
-// customer for 24 h, so keyed updates of a 500 KB customer grew the
-// embedded store by 500 KB each until the disk was full. Through the
-// built binary: N updates of the largest customer, then N keyed ones;
+// A keyed write keeps its answer, a copy of the customer, for 24 h: what
+// those copies take is bounded, so keyed updates of a 500 KB customer
+// cannot fill the disk. Through the built binary: N updates of the
+// largest customer, then N keyed ones;
 // the keyed ones grow the data directory by at most the limit more than
 // the unkeyed ones did, and once the subject's records reach the limit
 // its keyed writes answer 503 service_busy with a Retry-After within the
@@ -73,10 +73,8 @@ func TestIdempotencyRecordsOfALargeCustomerStayWithinTheLimitThenAnswerServiceBu
 	for _, text := range []largecustomer.Text{largecustomer.Random, largecustomer.Repeated} {
 		t.Run(text.String(), func(t *testing.T) {
 			dir := t.TempDir()
-			svc := servicetest.StartProcess(t, bin,
-				"CUSTOMER_HTTP_ADDR=127.0.0.1:0", "CUSTOMER_ADMIN_ADDR=127.0.0.1:0", "CUSTOMER_DATA_DIR="+dir,
-				"CUSTOMER_TOKEN_SECRET="+servicetest.Secret, "CUSTOMER_BCRYPT_COST=4", "CUSTOMER_LOG_LEVEL=info",
-				"CUSTOMER_IDEMPOTENCY_MAX_BYTES="+strconv.FormatInt(*keyedMaxBytes, 10))
+			svc := servicetest.StartProcess(t, bin, servicetest.Settings(dir,
+				"CUSTOMER_IDEMPOTENCY_MAX_BYTES="+strconv.FormatInt(*keyedMaxBytes, 10))...)
 			api := svc.Client(t)
 			m := largecustomer.New(text, 1)
 			var addresses []any

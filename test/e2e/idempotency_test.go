@@ -16,9 +16,9 @@ import (
 	"github.com/microbase-io/customer-service/adapters/httpapi"
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
-	"github.com/microbase-io/customer-service/test/mongotest"
-	"github.com/microbase-io/customer-service/test/servicetest"
-	"github.com/microbase-io/customer-service/test/workload"
+	"github.com/microbase-io/customer-service/test/support/mongotest"
+	"github.com/microbase-io/customer-service/test/support/servicetest"
+	"github.com/microbase-io/customer-service/test/support/workload"
 )
 
 // stores are the stores the retry contract is held to: the embedded one

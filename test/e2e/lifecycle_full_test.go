@@ -12,7 +12,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/microbase-io/customer-service/test/servicetest"
+	"github.com/microbase-io/customer-service/test/support/servicetest"
 )
 
 // form calls method with a form body, as curl -d does.

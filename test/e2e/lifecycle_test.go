@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/microbase-io/customer-service/test/servicetest"
+	"github.com/microbase-io/customer-service/test/support/servicetest"
 )
 
 var seedAddress = map[string]any{

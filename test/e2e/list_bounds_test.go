@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/microbase-io/customer-service/domain"
-	"github.com/microbase-io/customer-service/test/servicetest"
+	"github.com/microbase-io/customer-service/test/support/servicetest"
 )
 
 // largestAddress is an address at every length limit, in 4-byte
@@ -56,9 +56,8 @@ func envInt(t *testing.T, name string, def int) int {
 
 // Many callers listing many of the largest customers at once get pages
 // bounded in bytes, or a 503 service_busy; the process's memory stays
-// bounded whatever their number, and micro.ping keeps answering. Before
-// pages were bounded, 32 such callers of 100 such customers took the
-// service from 46 MiB to 1.78 GiB.
+// bounded whatever their number, and micro.ping keeps answering. Run at
+// the README's scale with
 //
 //	LIST_BOUNDS_CUSTOMERS=100 LIST_BOUNDS_CALLERS=32 go test -count=1 -v -run TestManyListCallersOfLargeCustomers ./test/e2e/
 func TestManyListCallersOfLargeCustomersHoldBoundedMemory(t *testing.T) {
@@ -66,8 +65,7 @@ func TestManyListCallersOfLargeCustomersHoldBoundedMemory(t *testing.T) {
 	callers := envInt(t, "LIST_BOUNDS_CALLERS", 16)
 	const maxAnswer = 4 << 20
 	p := servicetest.StartProcess(t, servicetest.BuildBinary(t),
-		"CUSTOMER_DATA_DIR="+t.TempDir(), "CUSTOMER_TOKEN_SECRET="+servicetest.Secret, "CUSTOMER_BCRYPT_COST=4",
-		"CUSTOMER_HTTP_ADDR=127.0.0.1:0", "CUSTOMER_ADMIN_ADDR=127.0.0.1:0", "CUSTOMER_REQUEST_TIMEOUT=10s")
+		servicetest.Settings(t.TempDir(), "CUSTOMER_REQUEST_TIMEOUT=10s")...)
 	api := p.Client(t)
 	var ids []string
 	for i := range customers {

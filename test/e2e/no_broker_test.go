@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/microbase-io/customer-service/test/servicetest"
+	"github.com/microbase-io/customer-service/test/support/servicetest"
 )
 
 // Without CUSTOMER_AMQP_URL nothing would ever publish an event, so writes

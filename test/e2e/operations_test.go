@@ -16,8 +16,8 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/microbase-io/customer-service/adapters/httpapi"
-	"github.com/microbase-io/customer-service/test/mongotest"
-	"github.com/microbase-io/customer-service/test/servicetest"
+	"github.com/microbase-io/customer-service/test/support/mongotest"
+	"github.com/microbase-io/customer-service/test/support/servicetest"
 )
 
 // What an operator sees: the admin endpoints, the metrics after real

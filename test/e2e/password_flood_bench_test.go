@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/microbase-io/customer-service/test/servicetest"
+	"github.com/microbase-io/customer-service/test/support/servicetest"
 )
 
 // BenchmarkCustomerInfoDuringACheckCredentialsFlood measures, through the

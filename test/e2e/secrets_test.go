@@ -20,8 +20,7 @@ import (
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
 
-	"github.com/microbase-io/customer-service/adapters/token"
-	"github.com/microbase-io/customer-service/test/servicetest"
+	"github.com/microbase-io/customer-service/test/support/servicetest"
 )
 
 // jwtPattern finds anything shaped like a JWT: two base64url JSON
@@ -57,20 +56,9 @@ func TestLogsAndAnswersHoldNoSecretsOverALifecycle(t *testing.T) {
 	longPassword := "long-Lifecycle-" + strings.Repeat("s3cret", 12)
 	passwords := []string{johnPassword, janePassword, wrongPassword, shortPassword, longPassword}
 
-	issue := func(secret string, scopes []string, now time.Time, ttl time.Duration) string {
-		issuer, err := token.NewIssuer([]byte(secret), "secrets-test")
-		if err != nil {
-			t.Fatal(err)
-		}
-		tok, err := issuer.Issue("tester", scopes, ttl, now)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tok
-	}
-	wrongSecret := issue("another-deployment-secret-0123456789", []string{"api"}, time.Now(), time.Hour)
-	wrongScope := issue(servicetest.Secret, []string{"apix"}, time.Now(), time.Hour)
-	expired := issue(servicetest.Secret, []string{"api"}, time.Now().Add(-2*time.Hour), time.Hour)
+	wrongSecret := servicetest.Token(t, "another-deployment-secret-0123456789", "api")
+	wrongScope := servicetest.Token(t, servicetest.Secret, "apix")
+	expired := servicetest.TokenAt(t, servicetest.Secret, time.Now().Add(-2*time.Hour), time.Hour, "api")
 	tokens := []string{svc.Token, wrongSecret, wrongScope, expired}
 
 	address := `{"name":"Work","firstName":"John","address_1":"1 Main St","postCode":"61701","city":"Bloomington","state":"Illinois","country":"US"}`
@@ -168,7 +156,8 @@ func TestLogsAndAnswersHoldNoSecretsOverALifecycle(t *testing.T) {
 			}
 			req.Header.Set("Authorization", "Bearer "+tok)
 		}
-		status, raw, _ := do(t, req)
+		a := servicetest.Send(t, req)
+		status, raw := a.Status, a.Raw
 		if status != c.status {
 			t.Errorf("%s %s answered %d %s, want %d", c.method, c.body, status, raw, c.status)
 		}

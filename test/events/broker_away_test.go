@@ -9,8 +9,8 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/microbase-io/customer-service/application"
-	"github.com/microbase-io/customer-service/test/rabbittest"
-	"github.com/microbase-io/customer-service/test/servicetest"
+	"github.com/microbase-io/customer-service/test/support/rabbittest"
+	"github.com/microbase-io/customer-service/test/support/servicetest"
 )
 
 // While the broker is away, writes go on and their events wait in the

@@ -17,8 +17,8 @@ import (
 	amqp091 "github.com/rabbitmq/amqp091-go"
 
 	"github.com/microbase-io/customer-service/application"
-	"github.com/microbase-io/customer-service/test/rabbittest"
-	"github.com/microbase-io/customer-service/test/servicetest"
+	"github.com/microbase-io/customer-service/test/support/rabbittest"
+	"github.com/microbase-io/customer-service/test/support/servicetest"
 )
 
 // password is every test customer's; it must never reach the bus.

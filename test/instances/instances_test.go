@@ -7,8 +7,8 @@ package instances
 import (
 	"testing"
 
-	"github.com/microbase-io/customer-service/test/servicetest"
-	"github.com/microbase-io/customer-service/test/workload"
+	"github.com/microbase-io/customer-service/test/support/servicetest"
+	"github.com/microbase-io/customer-service/test/support/workload"
 )
 
 // twoInstances starts two services on one data directory. Each opens the

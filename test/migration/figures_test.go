@@ -10,7 +10,7 @@ import (
 
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
-	"github.com/microbase-io/customer-service/test/mongotest"
+	"github.com/microbase-io/customer-service/test/support/mongotest"
 )
 
 // FiguresVariable sets how many customers TestMigrationFigures moves; it
@@ -96,7 +96,7 @@ func changeShare(t *testing.T, src store, percent int) int {
 	if err := src.EachStored(ctx(t), func(c application.StoredCustomer) error {
 		if seen++; seen*percent%100 < percent {
 			if _, err := app.UpdateCustomer.Handle(ctx(t), application.UpdateCustomerCommand{ID: c.Customer.ID(),
-				Changes: domain.CustomerChanges{LastName: ptr(fmt.Sprintf("Byron %d", time.Now().UnixNano()))}}); err != nil {
+				Changes: domain.CustomerChanges{LastName: new(fmt.Sprintf("Byron %d", time.Now().UnixNano()))}}); err != nil {
 				return err
 			}
 			changed++

@@ -48,7 +48,7 @@ func seedGenerated(t testing.TB, target application.MigrationTarget, n int) {
 			Tags: []string{"tag" + fmt.Sprint(i%10), "VIP"},
 			Addresses: []domain.Address{
 				{ID: domain.NewID(), AddressInput: domain.AddressInput{Name: "Home", FirstName: "Ada", Address1: "1650 Bolman Court", PostCode: "61701",
-					City: "Bloomington", State: "Illinois", Country: "US", Phone: ptr(int64(2173203531))}},
+					City: "Bloomington", State: "Illinois", Country: "US", Phone: new(int64(2173203531))}},
 				{ID: domain.NewID(), AddressInput: domain.AddressInput{Name: "Work", FirstName: "Ada", LastName: "Lovelace", Address1: "2 Work Street", Address2: "Floor 3",
 					PostCode: "10115", City: "Berlin", State: "Berlin", Country: "DE", Company: "Analytical Engines"}},
 			},

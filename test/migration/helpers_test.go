@@ -26,8 +26,6 @@ func useCases(t *testing.T, repo application.CustomerRepository) application.App
 	return app
 }
 
-func ptr[T any](v T) *T { return &v }
-
 // shop is what seed made: the customers that stay, the ones removed
 // (whose REMOVE waits), and every customer's email and password.
 type shop struct {
@@ -51,7 +49,7 @@ func seed(t *testing.T, repo application.CustomerRepository, n int) shop {
 			Email: email, Password: password(i), FirstName: "Ada", LastName: fmt.Sprintf("Lovelace %d", i),
 			Tags: []string{"tag" + fmt.Sprint(i%4)},
 			Addresses: []domain.AddressInput{{Name: "Home", FirstName: "Ada", Address1: "1 Main Street", PostCode: "61701",
-				City: "Bloomington", State: "Illinois", Country: "US", Phone: ptr(int64(2173203531 + i))}},
+				City: "Bloomington", State: "Illinois", Country: "US", Phone: new(int64(2173203531 + i))}},
 		}})
 		if err != nil {
 			t.Fatal(err)
@@ -59,7 +57,7 @@ func seed(t *testing.T, repo application.CustomerRepository, n int) shop {
 		id := c.ID()
 		s.email[id] = email
 		if _, err := app.UpdateCustomer.Handle(ctx(t), application.UpdateCustomerCommand{ID: id,
-			Changes: domain.CustomerChanges{FirstName: ptr("Augusta"), Tags: ptr([]string{"VIP", "tag" + fmt.Sprint(i%4)})}}); err != nil {
+			Changes: domain.CustomerChanges{FirstName: new("Augusta"), Tags: new([]string{"VIP", "tag" + fmt.Sprint(i%4)})}}); err != nil {
 			t.Fatal(err)
 		}
 		if i%3 == 0 {

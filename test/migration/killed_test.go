@@ -2,9 +2,7 @@ package migration_test
 
 import (
 	"bytes"
-	"context"
 	"errors"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -14,7 +12,7 @@ import (
 
 	"github.com/microbase-io/customer-service/adapters/mongodb"
 	"github.com/microbase-io/customer-service/adapters/sqlite"
-	"github.com/microbase-io/customer-service/test/servicetest"
+	"github.com/microbase-io/customer-service/test/support/servicetest"
 	"github.com/microbase-io/customer-service/test/support/sqlitetest"
 )
 
@@ -105,11 +103,7 @@ func TestTheMigrateCommandKilledPartWayAndRunAgainEndsEqual(t *testing.T) {
 }
 
 func migrateCommand(bin, from, to string) *exec.Cmd {
-	cmd := exec.CommandContext(context.Background(), bin, "migrate", "-from", from, "-to", to)
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "CUSTOMER_") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
+	cmd := servicetest.Command(bin)
+	cmd.Args = append(cmd.Args, "migrate", "-from", from, "-to", to)
 	return cmd
 }

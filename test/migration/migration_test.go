@@ -151,7 +151,7 @@ func TestARerunCopiesOnlyWhatChangedOnTheSource(t *testing.T) {
 		changed := s.live[:3]
 		for _, id := range changed {
 			if _, err := app.UpdateCustomer.Handle(ctx(t), application.UpdateCustomerCommand{ID: id,
-				Changes: domain.CustomerChanges{LastName: ptr("Byron")}}); err != nil {
+				Changes: domain.CustomerChanges{LastName: new("Byron")}}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -200,7 +200,7 @@ func TestTheTargetsOwnCustomersAreReportedAndLeftAlone(t *testing.T) {
 		own := mustCreate(t, dst, "own@example.com")
 		newer := s.live[0]
 		if _, err := useCases(t, dst).UpdateCustomer.Handle(ctx(t), application.UpdateCustomerCommand{ID: newer,
-			Changes: domain.CustomerChanges{LastName: ptr("Written on the target")}}); err != nil {
+			Changes: domain.CustomerChanges{LastName: new("Written on the target")}}); err != nil {
 			t.Fatal(err)
 		}
 		holder := mustCreate(t, dst, "taken@example.com")
@@ -208,7 +208,7 @@ func TestTheTargetsOwnCustomersAreReportedAndLeftAlone(t *testing.T) {
 		otherHolder := mustCreate(t, dst, "also-taken@example.com")
 		moved := s.live[1] // copied: it would be replaced
 		if _, err := useCases(t, src).UpdateCustomer.Handle(ctx(t), application.UpdateCustomerCommand{ID: moved,
-			Changes: domain.CustomerChanges{Email: ptr("also-taken@example.com")}}); err != nil {
+			Changes: domain.CustomerChanges{Email: new("also-taken@example.com")}}); err != nil {
 			t.Fatal(err)
 		}
 		before := storedOf(t, dst)
@@ -259,7 +259,7 @@ func TestAnEmailThatMovedOnTheSourceMovesInOneRun(t *testing.T) {
 		gave := createWithID(t, src, "zz-gave", "moving@example.com")
 		mustBeEqual(t, migrate(t, src, dst, source))
 		if _, err := useCases(t, src).UpdateCustomer.Handle(ctx(t), application.UpdateCustomerCommand{ID: gave.ID(),
-			Changes: domain.CustomerChanges{Email: ptr("elsewhere@example.com")}}); err != nil {
+			Changes: domain.CustomerChanges{Email: new("elsewhere@example.com")}}); err != nil {
 			t.Fatal(err)
 		}
 		took := createWithID(t, src, "aa-took", "moving@example.com")
@@ -374,7 +374,7 @@ func TestMigratedCustomersAreListedAsOnTheSource(t *testing.T) {
 		app := useCases(t, src)
 		for _, id := range s.live[:4] {
 			if _, err := app.UpdateCustomer.Handle(ctx(t), application.UpdateCustomerCommand{ID: id,
-				Changes: domain.CustomerChanges{Tags: ptr([]string{"tag1", "moved"}), Status: ptr("INACTIVE")}}); err != nil {
+				Changes: domain.CustomerChanges{Tags: new([]string{"tag1", "moved"}), Status: new("INACTIVE")}}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -440,7 +440,7 @@ func TestACutOverPublishesEveryEventOnce(t *testing.T) {
 		app := useCases(t, src)
 		for _, id := range s.live[:5] {
 			if _, err := app.UpdateCustomer.Handle(ctx(t), application.UpdateCustomerCommand{ID: id,
-				Changes: domain.CustomerChanges{LastName: ptr("Last write")}}); err != nil {
+				Changes: domain.CustomerChanges{LastName: new("Last write")}}); err != nil {
 				t.Fatal(err)
 			}
 		}

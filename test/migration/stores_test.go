@@ -20,29 +20,20 @@ import (
 	"github.com/microbase-io/customer-service/adapters/mongodb"
 	"github.com/microbase-io/customer-service/adapters/sqlite"
 	"github.com/microbase-io/customer-service/application"
-	"github.com/microbase-io/customer-service/test/mongotest"
+	"github.com/microbase-io/customer-service/test/support/mongotest"
 	"github.com/microbase-io/customer-service/test/support/sqlitetest"
 )
 
 var serverURI string
 
-func TestMain(m *testing.M) { os.Exit(run(m)) }
+func TestMain(m *testing.M) {
+	os.Exit(mongotest.WithServer(func(uri string) int { return run(m, uri) }))
+}
 
-func run(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "customer-mongoserver-*")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	server, err := mongotest.StartServer(dir)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer server.Stop()
-	serverURI = server.URI
-	mongoClient, err = mongodb.NewClient(serverURI, mongotest.OperationTimeout)
+func run(m *testing.M, uri string) int {
+	serverURI = uri
+	var err error
+	mongoClient, err = mongodb.NewClient(uri, mongotest.OperationTimeout)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

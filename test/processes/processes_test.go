@@ -11,33 +11,20 @@ import (
 	"testing"
 	"time"
 
-	"github.com/microbase-io/customer-service/test/servicetest"
-	"github.com/microbase-io/customer-service/test/storetest"
-	"github.com/microbase-io/customer-service/test/workload"
+	"github.com/microbase-io/customer-service/test/support/servicetest"
+	"github.com/microbase-io/customer-service/test/support/storetest"
+	"github.com/microbase-io/customer-service/test/support/workload"
 )
 
-// settings run a process on dataDir, logging JSON so that
-// StartProcess learns its address.
-func settings(dataDir string) []string {
-	return []string{
-		"CUSTOMER_HTTP_ADDR=127.0.0.1:0",
-		"CUSTOMER_ADMIN_ADDR=127.0.0.1:0",
-		"CUSTOMER_DATA_DIR=" + dataDir,
-		"CUSTOMER_TOKEN_SECRET=" + servicetest.Secret,
-		"CUSTOMER_BCRYPT_COST=4",
-		"CUSTOMER_LOG_FORMAT=json",
-		"CUSTOMER_LOG_LEVEL=info",
-		// 32 clients queue for the write lock of one file; the queue is
-		// not what these tests are about.
-		"CUSTOMER_REQUEST_TIMEOUT=30s",
-	}
-}
+// queueTimeout lets 32 clients queue for the write lock of one file; the
+// queue is not what these tests are about.
+const queueTimeout = "CUSTOMER_REQUEST_TIMEOUT=30s"
 
 func TestTwoProcessesOnOneDataDirectoryLoseNoWrite(t *testing.T) {
 	bin := servicetest.BuildBinary(t)
 	dir := t.TempDir()
-	first := servicetest.StartProcess(t, bin, settings(dir)...)
-	second := servicetest.StartProcess(t, bin, settings(dir)...)
+	first := servicetest.StartProcess(t, bin, servicetest.Settings(dir, queueTimeout)...)
+	second := servicetest.StartProcess(t, bin, servicetest.Settings(dir, queueTimeout)...)
 	apis := []servicetest.Client{first.Client(t), second.Client(t)}
 	store := storetest.SQLite(dir)
 
@@ -57,7 +44,7 @@ type updater struct {
 func TestKilledMidLoadLosesNoAcknowledgedWrite(t *testing.T) {
 	bin := servicetest.BuildBinary(t)
 	dir := t.TempDir()
-	svc := servicetest.StartProcess(t, bin, settings(dir)...)
+	svc := servicetest.StartProcess(t, bin, servicetest.Settings(dir, queueTimeout)...)
 	api := svc.Client(t)
 	caller := workload.NewUncheckedCaller()
 	defer caller.CloseIdle()
@@ -134,7 +121,7 @@ func TestKilledMidLoadLosesNoAcknowledgedWrite(t *testing.T) {
 	close(killed)
 	wg.Wait()
 
-	restarted := servicetest.StartProcess(t, bin, settings(dir)...).Client(t)
+	restarted := servicetest.StartProcess(t, bin, servicetest.Settings(dir, queueTimeout)...).Client(t)
 	store := storetest.SQLite(dir)
 	lost, acknowledged := 0, len(created)
 	for _, id := range created {

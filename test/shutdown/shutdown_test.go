@@ -18,9 +18,9 @@ import (
 	"time"
 
 	"github.com/microbase-io/customer-service/adapters/httpapi"
-	"github.com/microbase-io/customer-service/test/servicetest"
-	"github.com/microbase-io/customer-service/test/storetest"
-	"github.com/microbase-io/customer-service/test/workload"
+	"github.com/microbase-io/customer-service/test/support/servicetest"
+	"github.com/microbase-io/customer-service/test/support/storetest"
+	"github.com/microbase-io/customer-service/test/support/workload"
 )
 
 const (
@@ -56,17 +56,11 @@ func (c call) refused() bool { return errors.Is(c.err, syscall.ECONNREFUSED) }
 func TestSIGTERMDrainsRequestsInFlightAndRefusesNewConnections(t *testing.T) {
 	bin := servicetest.BuildBinary(t)
 	dataDir := t.TempDir()
-	svc := servicetest.StartProcess(t, bin,
-		"CUSTOMER_HTTP_ADDR=127.0.0.1:0",
-		"CUSTOMER_ADMIN_ADDR=127.0.0.1:0",
-		"CUSTOMER_DATA_DIR="+dataDir,
-		"CUSTOMER_TOKEN_SECRET="+servicetest.Secret,
+	svc := servicetest.StartProcess(t, bin, servicetest.Settings(dataDir,
 		"CUSTOMER_BCRYPT_COST="+bcryptCost,
 		"CUSTOMER_SHUTDOWN_TIMEOUT="+shutdownTimeout.String(),
 		"CUSTOMER_REQUEST_TIMEOUT="+shutdownTimeout.String(),
-		"CUSTOMER_LOG_LEVEL=info",
-		"CUSTOMER_LOG_FORMAT=json",
-	)
+	)...)
 	api := svc.Client(t)
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.MaxIdleConnsPerHost = clients

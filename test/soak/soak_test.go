@@ -18,9 +18,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/microbase-io/customer-service/test/containers"
-	"github.com/microbase-io/customer-service/test/servicetest"
-	"github.com/microbase-io/customer-service/test/workload"
+	"github.com/microbase-io/customer-service/test/support/containers"
+	"github.com/microbase-io/customer-service/test/support/servicetest"
+	"github.com/microbase-io/customer-service/test/support/workload"
 )
 
 const (

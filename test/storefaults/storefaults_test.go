@@ -23,24 +23,10 @@ import (
 	"time"
 
 	"github.com/microbase-io/customer-service/adapters/sqlite"
-	"github.com/microbase-io/customer-service/test/disktest"
-	"github.com/microbase-io/customer-service/test/servicetest"
-	"github.com/microbase-io/customer-service/test/storetest"
+	"github.com/microbase-io/customer-service/test/support/disktest"
+	"github.com/microbase-io/customer-service/test/support/servicetest"
+	"github.com/microbase-io/customer-service/test/support/storetest"
 )
-
-// settings run the binary on dataDir, logging JSON at info so that
-// StartProcess learns its addresses and the test reads its log.
-func settings(dataDir string) []string {
-	return []string{
-		"CUSTOMER_HTTP_ADDR=127.0.0.1:0",
-		"CUSTOMER_ADMIN_ADDR=127.0.0.1:0",
-		"CUSTOMER_DATA_DIR=" + dataDir,
-		"CUSTOMER_TOKEN_SECRET=" + servicetest.Secret,
-		"CUSTOMER_BCRYPT_COST=4",
-		"CUSTOMER_LOG_FORMAT=json",
-		"CUSTOMER_LOG_LEVEL=info",
-	}
-}
 
 // creates tells which creates were acknowledged and which refused.
 type creates struct{ acked, refused []string }
@@ -149,7 +135,7 @@ func TestAFullDiskAnswers503WithNothingWrittenAndTheServiceRecovers(t *testing.T
 	bin := servicetest.BuildBinary(t)
 	mnt := disktest.Mount(t, 4<<20)
 	dir := filepath.Join(mnt, "data")
-	svc := servicetest.StartProcess(t, bin, settings(dir)...)
+	svc := servicetest.StartProcess(t, bin, servicetest.Settings(dir)...)
 	api := svc.Client(t)
 
 	var c creates
@@ -196,7 +182,7 @@ func TestAFullDiskAnswers503WithNothingWrittenAndTheServiceRecovers(t *testing.T
 		}
 	}
 	kill(t, svc)
-	servicetest.StartProcess(t, bin, settings(dir)...)
+	servicetest.StartProcess(t, bin, servicetest.Settings(dir)...)
 	c.checkStored(t, dir)
 }
 
@@ -208,7 +194,7 @@ func TestAFullDiskAnswers503WithNothingWrittenAndTheServiceRecovers(t *testing.T
 func TestADeletedWALMakesWritesAnswer503AndLosesNoAcknowledgedWrite(t *testing.T) {
 	bin := servicetest.BuildBinary(t)
 	dir := t.TempDir()
-	svc := servicetest.StartProcess(t, bin, settings(dir)...)
+	svc := servicetest.StartProcess(t, bin, servicetest.Settings(dir)...)
 	api := svc.Client(t)
 
 	var c creates
@@ -238,7 +224,7 @@ func TestADeletedWALMakesWritesAnswer503AndLosesNoAcknowledgedWrite(t *testing.T
 		t.Fatalf("the store logged %+v, want once why it refuses writes", said)
 	}
 	kill(t, svc)
-	servicetest.StartProcess(t, bin, settings(dir)...)
+	servicetest.StartProcess(t, bin, servicetest.Settings(dir)...)
 	c.checkStored(t, dir)
 }
 
@@ -249,13 +235,7 @@ func startRefused(t *testing.T, bin, dataDir string) (int, string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin)
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "CUSTOMER_") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
-	cmd.Env = append(cmd.Env, settings(dataDir)...)
+	cmd := servicetest.CommandContext(ctx, bin, servicetest.Settings(dataDir)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	err := cmd.Run()
@@ -294,7 +274,7 @@ func TestAnEmptyDatabaseFileStopsTheServiceAtStart(t *testing.T) {
 func TestADamagedDatabaseFileStopsTheServiceAtStart(t *testing.T) {
 	bin := servicetest.BuildBinary(t)
 	dir := t.TempDir()
-	svc := servicetest.StartProcess(t, bin, settings(dir)...)
+	svc := servicetest.StartProcess(t, bin, servicetest.Settings(dir)...)
 	api := svc.Client(t)
 	var c creates
 	for i := range 20 {

@@ -15,8 +15,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/microbase-io/customer-service/test/containers"
-	"github.com/microbase-io/customer-service/test/servicetest"
+	"github.com/microbase-io/customer-service/test/support/containers"
+	"github.com/microbase-io/customer-service/test/support/servicetest"
 )
 
 // composeCommand finds Compose: the docker plugin or the standalone tool.

@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/microbase-io/customer-service/test/servicetest"
-	"github.com/microbase-io/customer-service/test/storetest"
-	"github.com/microbase-io/customer-service/test/workload"
+	"github.com/microbase-io/customer-service/test/support/servicetest"
+	"github.com/microbase-io/customer-service/test/support/storetest"
+	"github.com/microbase-io/customer-service/test/support/workload"
 )
 
 const (

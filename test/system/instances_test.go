@@ -3,8 +3,8 @@ package system
 import (
 	"testing"
 
-	"github.com/microbase-io/customer-service/test/servicetest"
-	"github.com/microbase-io/customer-service/test/workload"
+	"github.com/microbase-io/customer-service/test/support/servicetest"
+	"github.com/microbase-io/customer-service/test/support/workload"
 )
 
 // Two service containers on one database container: 32 clients update

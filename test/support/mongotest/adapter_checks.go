@@ -98,7 +98,7 @@ func nodeDocumentsReadAndUpdate(t *testing.T, client *mongo.Client) {
 	}
 
 	zero := int64(0)
-	patch, _ := domain.NewCustomerPatch(domain.CustomerChanges{LastName: ptr("Smith")})
+	patch, _ := domain.NewCustomerPatch(domain.CustomerChanges{LastName: new("Smith")})
 	if _, err := repo.Patch(ctx(t), "HkhhuXESl", patch, &zero, time.Now().UTC(), anEvent(application.EventUpdated), application.IdempotencyKey{}); err != nil {
 		t.Fatalf("patch at version 0 of a document without version: %v", err)
 	}
@@ -125,7 +125,7 @@ func addressesAreStoredAsTheNodeServiceStoredThem(t *testing.T, client *mongo.Cl
 	repo := RepositoryOn(t, db)
 	c, err := domain.NewCustomer(domain.NewCustomerInput{Email: "ada@example.com", Password: "correct horse", FirstName: "Ada", LastName: "Lovelace",
 		Addresses: []domain.AddressInput{{Name: "Work", FirstName: "Ada", Address1: "1650 Bolman Court", PostCode: "61701",
-			City: "Bloomington", State: "Illinois", Country: "US", Phone: ptr(int64(2173203531))}}}, 4, time.Now().UTC())
+			City: "Bloomington", State: "Illinois", Country: "US", Phone: new(int64(2173203531))}}}, 4, time.Now().UTC())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,8 +153,6 @@ func addressesAreStoredAsTheNodeServiceStoredThem(t *testing.T, client *mongo.Cl
 		t.Errorf("stored address fields %v, want %v", names, want)
 	}
 }
-
-func ptr[T any](v T) *T { return &v }
 
 // anEvent is an event of type t; what its arguments say does not matter
 // to these checks.

@@ -12,7 +12,7 @@ import (
 	"github.com/microbase-io/customer-service/adapters/mongodb"
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
-	"github.com/microbase-io/customer-service/test/largecustomer"
+	"github.com/microbase-io/customer-service/test/support/largecustomer"
 )
 
 // maxKeptBytes is what the adapter lets a document's records of keyed

@@ -6,8 +6,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/microbase-io/customer-service/test/servicetest"
-	"github.com/microbase-io/customer-service/test/storetest"
+	"github.com/microbase-io/customer-service/test/support/servicetest"
+	"github.com/microbase-io/customer-service/test/support/storetest"
 )
 
 // DisjointUpdates is many clients updating the same few customers, each

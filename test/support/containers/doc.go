@@ -1,5 +1,5 @@
-// Package containers starts the Docker containers that integration and
-// end-to-end tests run against, and removes them when the test ends, whether
+// Package containers starts the Docker containers that the MongoDB, system
+// and soak suites run against, and removes them when the test ends, whether
 // it passed or not.
 //
 // Every helper first calls [RequireDocker], so a test without a Docker engine

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/microbase-io/customer-service/test/servicetest"
-	"github.com/microbase-io/customer-service/test/storetest"
+	"github.com/microbase-io/customer-service/test/support/servicetest"
+	"github.com/microbase-io/customer-service/test/support/storetest"
 )
 
 // createCustomers creates n customers, emails from email(i), spreading the

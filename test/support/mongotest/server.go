@@ -96,6 +96,25 @@ func ServerFor(t testing.TB) string {
 	return s.URI
 }
 
+// WithServer runs a stand-in, with its files in a temporary directory,
+// for as long as run runs, and returns run's exit code, or 1 when the
+// stand-in does not start: for a TestMain whose tests share one server.
+func WithServer(run func(uri string) int) int {
+	dir, err := os.MkdirTemp("", "customer-mongoserver-*")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	s, err := StartServer(dir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer s.Stop()
+	return run(s.URI)
+}
+
 var built struct {
 	sync.Mutex
 	path string

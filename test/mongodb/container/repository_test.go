@@ -8,9 +8,9 @@ import (
 	"testing"
 
 	"github.com/microbase-io/customer-service/application"
-	"github.com/microbase-io/customer-service/test/containers"
 	"github.com/microbase-io/customer-service/test/contract"
-	"github.com/microbase-io/customer-service/test/mongotest"
+	"github.com/microbase-io/customer-service/test/support/containers"
+	"github.com/microbase-io/customer-service/test/support/mongotest"
 )
 
 // One container serves every subtest of the package; each subtest gets a

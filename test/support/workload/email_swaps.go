@@ -7,8 +7,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/microbase-io/customer-service/test/servicetest"
-	"github.com/microbase-io/customer-service/test/storetest"
+	"github.com/microbase-io/customer-service/test/support/servicetest"
+	"github.com/microbase-io/customer-service/test/support/storetest"
 )
 
 // EmailSwaps is a storm of customers moving to emails from a pool smaller

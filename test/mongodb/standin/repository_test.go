@@ -1,10 +1,9 @@
-// Package process_test runs the MongoDB adapter against the MongoDB
-// stand-in (test/mongoserver) started as a local process: the adapter's
-// integration tests need no Docker.
-package process_test
+// Package standin_test runs the MongoDB adapter against the MongoDB
+// stand-in (test/mongoserver) started as a local process, so that the
+// adapter's whole contract runs without Docker.
+package standin_test
 
 import (
-	"fmt"
 	"os"
 	"testing"
 
@@ -12,30 +11,16 @@ import (
 
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/test/contract"
-	"github.com/microbase-io/customer-service/test/mongotest"
+	"github.com/microbase-io/customer-service/test/support/mongotest"
 )
 
 var serverURI string
 
 func TestMain(m *testing.M) {
-	os.Exit(run(m))
-}
-
-func run(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "customer-mongoserver-*")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	server, err := mongotest.StartServer(dir)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer server.Stop()
-	serverURI = server.URI
-	return m.Run()
+	os.Exit(mongotest.WithServer(func(uri string) int {
+		serverURI = uri
+		return m.Run()
+	}))
 }
 
 func client(t *testing.T) *mongo.Client { return mongotest.Connect(t, serverURI) }

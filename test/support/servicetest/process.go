@@ -3,6 +3,7 @@ package servicetest
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -91,7 +92,12 @@ func StartProcess(t testing.TB, bin string, env ...string) *Process {
 // cleared of the caller's own CUSTOMER_* variables, so that settings made
 // for other work do not reach the service.
 func Command(bin string, env ...string) *exec.Cmd {
-	cmd := exec.Command(bin)
+	return CommandContext(context.Background(), bin, env...)
+}
+
+// CommandContext is Command for a process killed once ctx is done.
+func CommandContext(ctx context.Context, bin string, env ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, bin)
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "CUSTOMER_") {
 			cmd.Env = append(cmd.Env, kv)

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/microbase-io/customer-service/test/servicetest"
+	"github.com/microbase-io/customer-service/test/support/servicetest"
 )
 
 // DefaultCallTimeout bounds a call on the client's side. It is far above

@@ -3,8 +3,8 @@ package workload
 import (
 	"testing"
 
-	"github.com/microbase-io/customer-service/test/servicetest"
-	"github.com/microbase-io/customer-service/test/storetest"
+	"github.com/microbase-io/customer-service/test/support/servicetest"
+	"github.com/microbase-io/customer-service/test/support/storetest"
 )
 
 // LoseNoWrite runs DisjointUpdates (updatesPerClient per client) and then

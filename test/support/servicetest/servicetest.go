@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -27,8 +26,8 @@ import (
 	"github.com/microbase-io/customer-service/adapters/httpapi"
 	"github.com/microbase-io/customer-service/adapters/token"
 	"github.com/microbase-io/customer-service/bootstrap"
-	"github.com/microbase-io/customer-service/test/openapitest"
-	"github.com/microbase-io/customer-service/test/storetest"
+	"github.com/microbase-io/customer-service/test/support/openapitest"
+	"github.com/microbase-io/customer-service/test/support/storetest"
 )
 
 // Secret signs the tokens of services started here.
@@ -56,11 +55,9 @@ type Service struct {
 	Logs *observer.ObservedLogs
 }
 
-// Start runs the service with the defaults, a fresh embedded store (or
-// the MongoDB of a CUSTOMER_MONGODB_URI override), a known secret, and the
-// environment overrides given as "KEY=value"; a bare "KEY" leaves that
-// variable unset (an empty value is refused for most). It stops when the
-// test ends.
+// Start runs the service with Settings on a fresh embedded store (or the
+// MongoDB of a CUSTOMER_MONGODB_URI override), logging at warn, and the
+// overrides in env, as Settings reads them. It stops when the test ends.
 func Start(t testing.TB, env ...string) *Service {
 	t.Helper()
 	return StartWith(t, nil, env...)
@@ -72,23 +69,7 @@ func Start(t testing.TB, env ...string) *Service {
 // an instance that goes away.
 func StartWith(t testing.TB, opts []fx.Option, env ...string) *Service {
 	t.Helper()
-	base := []string{
-		"CUSTOMER_HTTP_ADDR=127.0.0.1:0",
-		"CUSTOMER_ADMIN_ADDR=127.0.0.1:0",
-		"CUSTOMER_DATA_DIR=" + t.TempDir(),
-		"CUSTOMER_TOKEN_SECRET=" + Secret,
-		"CUSTOMER_BCRYPT_COST=4",
-		"CUSTOMER_LOG_LEVEL=warn",
-	}
-	settings := base
-	for _, kv := range env {
-		if name, _, set := strings.Cut(kv, "="); !set {
-			settings = slices.DeleteFunc(settings, func(s string) bool { return strings.HasPrefix(s, name+"=") })
-			continue
-		}
-		settings = append(settings, kv)
-	}
-	cfg, err := bootstrap.LoadConfig(settings)
+	cfg, err := bootstrap.LoadConfig(Settings(t.TempDir(), append([]string{"CUSTOMER_LOG_LEVEL=warn"}, env...)...))
 	if err != nil {
 		t.Fatalf("config: %v", err)
 	}
@@ -124,14 +105,22 @@ func StartWith(t testing.TB, opts []fx.Option, env ...string) *Service {
 	}
 }
 
-// Token issues a token for secret with the given scopes.
+// Token issues a token for secret with the given scopes, valid for an
+// hour from now.
 func Token(t testing.TB, secret string, scopes ...string) string {
+	t.Helper()
+	return TokenAt(t, secret, time.Now(), time.Hour, scopes...)
+}
+
+// TokenAt issues a token for secret with the given scopes, issued at now
+// and valid for ttl: in the past, for a token that has expired.
+func TokenAt(t testing.TB, secret string, now time.Time, ttl time.Duration, scopes ...string) string {
 	t.Helper()
 	issuer, err := token.NewIssuer([]byte(secret), "servicetest")
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, err := issuer.Issue("tester", scopes, time.Hour, time.Now())
+	tok, err := issuer.Issue("tester", scopes, ttl, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,26 +163,34 @@ func Do(t testing.TB, req *http.Request) Answer {
 		}
 		req.Body = io.NopCloser(bytes.NewReader(sent))
 	}
+	a := Send(t, req)
+	CheckOpenAPI(t, req, sent, a)
+	if err := json.Unmarshal(a.Raw, &a.Body); err != nil {
+		t.Fatalf("%s %.200s answered %d with non-JSON %q", req.Method, req.URL, a.Status, a.Raw)
+	}
+	if strings.Contains(string(a.Raw), `"password"`) {
+		t.Fatalf("%.200s answered a password field: %s", req.URL, a.Raw)
+	}
+	return a
+}
+
+// Send sends req and returns the answer as it came, neither decoded nor
+// held to the OpenAPI document: for a test that checks it its own way,
+// or an answer net/http gives before the service sees the request.
+func Send(t testing.TB, req *http.Request) Answer {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(req.Context(), 30*time.Second)
 	defer cancel()
 	resp, err := http.DefaultClient.Do(req.WithContext(ctx))
 	if err != nil {
-		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+		t.Fatalf("%s %.200s: %v", req.Method, req.URL, err)
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := Answer{Status: resp.StatusCode, Header: resp.Header, Raw: raw}
-	CheckOpenAPI(t, req, sent, a)
-	if err := json.Unmarshal(raw, &a.Body); err != nil {
-		t.Fatalf("%s %s answered %d with non-JSON %q", req.Method, req.URL, resp.StatusCode, raw)
-	}
-	if strings.Contains(string(raw), `"password"`) {
-		t.Fatalf("%s answered a password field: %s", req.URL, raw)
-	}
-	return a
+	return Answer{Status: resp.StatusCode, Header: resp.Header, Raw: raw}
 }
 
 var openAPIChecker = sync.OnceValues(func() (*openapitest.Checker, error) {

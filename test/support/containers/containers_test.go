@@ -9,7 +9,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
-	"github.com/microbase-io/customer-service/test/containers"
+	"github.com/microbase-io/customer-service/test/support/containers"
 )
 
 func TestTestDatabaseKeepsUniqueIndexAndDataThroughPauseAndRestart(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/microbase-io/customer-service/adapters/httpapi"
-	"github.com/microbase-io/customer-service/test/openapitest"
+	"github.com/microbase-io/customer-service/test/support/openapitest"
 )
 
 const customer = `{"email":"ada@example.com","firstName":"Ada","lastName":"Lovelace","status":"ACTIVE","tags":[],` +
