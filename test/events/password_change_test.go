@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/microbase-io/customer-service/application"
-	"github.com/microbase-io/customer-service/test/rabbittest"
-	"github.com/microbase-io/customer-service/test/servicetest"
+	"github.com/microbase-io/customer-service/test/support/rabbittest"
+	"github.com/microbase-io/customer-service/test/support/servicetest"
 )
 
 // A change and a reset of a password are announced as PASSWORD_CHANGE
