@@ -92,7 +92,7 @@ func methodTable(ms []method) string {
 		var args, codes []string
 		for _, f := range argumentFields(m.documented().requestType) {
 			arg := f.name
-			if f.required {
+			if required(f.StructField) {
 				arg += `\*`
 			}
 			if note := f.Tag.Get("note"); note != "" {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/gin-gonic/gin"
+	"github.com/go-json-experiment/json"
 	"go.uber.org/zap"
 )
 
@@ -23,13 +24,13 @@ type errorJSON struct {
 // warn: it is expected, and its stack would say nothing.
 func (rt *router) render(c *gin.Context, payload any, err error) {
 	if err == nil {
-		if raw, ok := payload.(listAnswer); ok {
+		if list, ok := payload.(listAnswer); ok {
 			c.Header("Content-Type", "application/json; charset=utf-8")
 			c.Status(http.StatusOK)
-			_ = raw.writeJSON(c.Writer)
+			_ = list.writeJSON(c.Writer)
 			return
 		}
-		c.JSON(http.StatusOK, payload)
+		writeJSON(c, http.StatusOK, payload)
 		return
 	}
 	e, known := toAPIError(err)
@@ -47,5 +48,14 @@ func (rt *router) render(c *gin.Context, payload any, err error) {
 	if e.retryAfter > 0 {
 		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(e.retryAfter.Seconds()))))
 	}
-	c.JSON(e.status, errorJSON{Error: e.code, Data: e.data})
+	writeJSON(c, e.status, errorJSON{Error: e.code, Data: e.data})
+}
+
+// writeJSON writes an answer. A client gone mid-answer is no fault of
+// the service's: the access log sees the status, and nothing else can be
+// done.
+func writeJSON(c *gin.Context, status int, answer any) {
+	c.Header("Content-Type", "application/json; charset=utf-8")
+	c.Status(status)
+	_ = json.MarshalWrite(c.Writer, answer, answerOptions)
 }
