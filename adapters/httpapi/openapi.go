@@ -79,8 +79,8 @@ func newOpenAPI(ms []method) *openapi3.T {
 	}
 	s := newSchemas(doc.Components.Schemas)
 	kinds := map[string][]apiError{}
-	for _, err := range apiErrors {
-		e, _ := toAPIError(err)
+	for _, k := range errorKinds {
+		e, _ := toAPIError(k.example)
 		kinds[e.code] = append(kinds[e.code], e)
 	}
 	for code, es := range kinds {
