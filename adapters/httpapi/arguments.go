@@ -57,26 +57,30 @@ func readArguments(w http.ResponseWriter, r *http.Request, maxBody int64) (argum
 	return a, err
 }
 
-// decode fills req, a pointer to a request struct, with the arguments its
-// fields name (their json names), and returns the problems of those it
+// decode fills req, a pointer to a request struct whose fields are
+// fields, with the arguments they name (their json names), and returns the problems of those it
 // could not read, in the order req declares them; their fields are left
 // zero. A field tagged binding:"required" is checked as Gin checks it,
 // by go-playground/validator: absent, or unread, it is reported as
 // required, unless its problem is named already.
-func (a arguments) decode(req any) []domain.Problem {
-	fields := argumentFields(reflect.TypeOf(req).Elem())
-	texts := url.Values{}
+func (a arguments) decode(req any, fields []argumentField) []domain.Problem {
+	var texts url.Values
 	for _, f := range fields {
 		if vs, ok := a.text(f.name); ok {
+			if texts == nil {
+				texts = url.Values{}
+			}
 			texts[f.name] = vs
 		}
 	}
 	var textErrs form.DecodeErrors
-	if err := formDecoder().Decode(req, texts); err != nil && !errors.As(err, &textErrs) {
-		panic("httpapi: decode needs a pointer to a request struct: " + err.Error())
+	if texts != nil {
+		if err := formDecoder().Decode(req, texts); err != nil && !errors.As(err, &textErrs) {
+			panic("httpapi: decode needs a pointer to a request struct: " + err.Error())
+		}
 	}
 	v := reflect.ValueOf(req).Elem()
-	problems := make([][]domain.Problem, len(fields))
+	var unread []fieldProblem
 	for i, f := range fields {
 		var err error
 		if _, isText := texts[f.name]; isText {
@@ -87,21 +91,33 @@ func (a arguments) decode(req any) []domain.Problem {
 			}
 		}
 		if err != nil {
-			problems[i] = []domain.Problem{problemOf(f.name, err)}
+			unread = append(unread, fieldProblem{i, problemOf(f.name, err)})
 		}
 	}
-	var missing validator.ValidationErrors
-	if err := requiredArguments().Struct(req); err != nil && !errors.As(err, &missing) {
-		panic("httpapi: the required arguments of a request: " + err.Error())
-	}
-	for _, m := range missing {
-		field := strings.TrimPrefix(m.Namespace(), v.Type().Name()+".")
-		p := domain.Problem{Field: field, Message: "is required"}
-		if i := slices.IndexFunc(fields, func(f argumentField) bool { return f.name == p.Argument() }); problems[i] == nil {
-			problems[i] = []domain.Problem{p}
+	if err := requiredArguments().Struct(req); err != nil {
+		for _, m := range err.(validator.ValidationErrors) {
+			p := domain.Problem{Field: strings.TrimPrefix(m.Namespace(), v.Type().Name()+"."), Message: "is required"}
+			i := slices.IndexFunc(fields, func(f argumentField) bool { return f.name == p.Argument() })
+			if !slices.ContainsFunc(unread, func(u fieldProblem) bool { return u.field == i }) {
+				unread = append(unread, fieldProblem{i, p})
+			}
 		}
 	}
-	return slices.Concat(problems...)
+	if unread == nil {
+		return nil
+	}
+	slices.SortStableFunc(unread, func(a, b fieldProblem) int { return a.field - b.field })
+	problems := make([]domain.Problem, len(unread))
+	for i, u := range unread {
+		problems[i] = u.Problem
+	}
+	return problems
+}
+
+// fieldProblem is the problem of the argument a request's field reads.
+type fieldProblem struct {
+	field int // the field's index
+	domain.Problem
 }
 
 // requiredArguments reads the binding tags of requests as Gin's binding
@@ -202,6 +218,9 @@ func jsonMembers(body []byte) (map[string]jsontext.Value, error) {
 // parseValues decodes a query or form; where ("query" or "body") names it
 // in the messages.
 func parseValues(s, where string) (url.Values, error) {
+	if s == "" {
+		return nil, nil
+	}
 	if strings.Count(s, "&") >= maxParams {
 		return nil, invalid(where, "has more than "+strconv.Itoa(maxParams)+" parameters")
 	}

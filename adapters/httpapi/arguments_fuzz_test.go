@@ -53,7 +53,7 @@ func FuzzParseArguments(f *testing.F) {
 		}
 		for _, m := range methodList {
 			req := reflect.New(m.documented().requestType).Interface()
-			if unread := a.decode(req); unread != nil {
+			if unread := a.decode(req, argumentFields(reflect.TypeOf(req).Elem())); unread != nil {
 				argFuzzCheckError(t, &domain.ValidationError{Problems: unread})
 			}
 			// encoding/json/v2 refuses to write a string that is not UTF-8.

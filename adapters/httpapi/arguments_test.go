@@ -96,7 +96,7 @@ func argRead[T any](pick func(T) any) func(*testing.T, *http.Request) (any, []st
 			t.Fatalf("readArguments: %v", err)
 		}
 		var req T
-		unread := a.decode(&req)
+		unread := a.decode(&req, argumentFields(reflect.TypeOf(req)))
 		return pick(req), argMessages(t, domain.WithUnread(unread))
 	}
 }
@@ -357,7 +357,7 @@ func TestArguments_RequiredArgumentsAbsentAreNamed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := argMessages(t, domain.WithUnread(a.decode(&req))); !reflect.DeepEqual(got, []string{"id: is required"}) {
+	if got := argMessages(t, domain.WithUnread(a.decode(&req, argumentFields(reflect.TypeOf(req))))); !reflect.DeepEqual(got, []string{"id: is required"}) {
 		t.Errorf("problems %q, want id only: an empty email is present", got)
 	}
 }
@@ -473,7 +473,7 @@ func TestReadArguments_LimitsTheBody(t *testing.T) {
 				t.Fatalf("err = %v, want %v", err, tc.want)
 			}
 			var req argTest
-			if a.decode(&req); err == nil && (req.ID == nil || *req.ID != "a") {
+			if a.decode(&req, argumentFields(reflect.TypeOf(req))); err == nil && (req.ID == nil || *req.ID != "a") {
 				t.Errorf("id = %v, want a", req.ID)
 			}
 		})
@@ -561,7 +561,7 @@ func BenchmarkDecodeArguments_UpdateBody(b *testing.B) {
 			b.Fatal(err)
 		}
 		var req customerUpdateRequest
-		if unread := a.decode(&req); unread != nil {
+		if unread := a.decode(&req, argumentFields(reflect.TypeOf(req))); unread != nil {
 			b.Fatal(unread)
 		}
 	}

@@ -46,8 +46,12 @@ var errTooDeep = &argumentError{message: "is nested deeper than " + strconv.Itoa
 // nestedTooDeep tells whether text nests deeper than maxJSONDepth.
 // jsontext's own bound is a constant of 10,000 levels with no option to
 // lower it, so the depth is watched here while jsontext reads the tokens;
-// any other fault is left for the decoder to report.
+// any other fault is left for the decoder to report. A text with no more
+// brackets than the bound cannot break it, and is not read.
 func nestedTooDeep(text []byte) bool {
+	if bytes.Count(text, []byte("{"))+bytes.Count(text, []byte("[")) <= maxJSONDepth {
+		return false
+	}
 	dec := jsontext.NewDecoder(bytes.NewReader(text), jsonOptions)
 	for {
 		if _, err := dec.ReadToken(); err != nil || dec.StackDepth() == 0 {
