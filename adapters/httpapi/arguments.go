@@ -58,29 +58,25 @@ func readArguments(w http.ResponseWriter, r *http.Request, maxBody int64) (argum
 }
 
 // decode fills req, a pointer to a request struct whose fields are
-// fields, with the arguments they name (their json names), and returns the problems of those it
-// could not read, in the order req declares them; their fields are left
-// zero. A field tagged binding:"required" is checked as Gin checks it,
-// by go-playground/validator: absent, or unread, it is reported as
-// required, unless its problem is named already.
+// fields, with the arguments they name, and returns the problems of those
+// it could not read, in the order req declares them; their fields are
+// left zero. A field tagged binding:"required" is checked as Gin checks
+// it, by go-playground/validator: absent or unread, it is required.
 func (a arguments) decode(req any, fields []argumentField) []domain.Problem {
-	var texts url.Values
+	texts := url.Values{}
 	for _, f := range fields {
 		if vs, ok := a.text(f.name); ok {
-			if texts == nil {
-				texts = url.Values{}
-			}
 			texts[f.name] = vs
 		}
 	}
 	var textErrs form.DecodeErrors
-	if texts != nil {
+	if len(texts) > 0 {
 		if err := formDecoder().Decode(req, texts); err != nil && !errors.As(err, &textErrs) {
 			panic("httpapi: decode needs a pointer to a request struct: " + err.Error())
 		}
 	}
 	v := reflect.ValueOf(req).Elem()
-	var unread []fieldProblem
+	problems := make([]*domain.Problem, len(fields))
 	for i, f := range fields {
 		var err error
 		if _, isText := texts[f.name]; isText {
@@ -91,33 +87,25 @@ func (a arguments) decode(req any, fields []argumentField) []domain.Problem {
 			}
 		}
 		if err != nil {
-			unread = append(unread, fieldProblem{i, problemOf(f.name, err)})
+			p := problemOf(f.name, err)
+			problems[i] = &p
 		}
 	}
 	if err := requiredArguments().Struct(req); err != nil {
 		for _, m := range err.(validator.ValidationErrors) {
 			p := domain.Problem{Field: strings.TrimPrefix(m.Namespace(), v.Type().Name()+"."), Message: "is required"}
-			i := slices.IndexFunc(fields, func(f argumentField) bool { return f.name == p.Argument() })
-			if !slices.ContainsFunc(unread, func(u fieldProblem) bool { return u.field == i }) {
-				unread = append(unread, fieldProblem{i, p})
+			if i := slices.IndexFunc(fields, func(f argumentField) bool { return f.name == p.Argument() }); problems[i] == nil {
+				problems[i] = &p
 			}
 		}
 	}
-	if unread == nil {
-		return nil
+	var unread []domain.Problem
+	for _, p := range problems {
+		if p != nil {
+			unread = append(unread, *p)
+		}
 	}
-	slices.SortStableFunc(unread, func(a, b fieldProblem) int { return a.field - b.field })
-	problems := make([]domain.Problem, len(unread))
-	for i, u := range unread {
-		problems[i] = u.Problem
-	}
-	return problems
-}
-
-// fieldProblem is the problem of the argument a request's field reads.
-type fieldProblem struct {
-	field int // the field's index
-	domain.Problem
+	return unread
 }
 
 // requiredArguments reads the binding tags of requests as Gin's binding

@@ -15,13 +15,11 @@ import (
 // apiError is a failure as MicroBase clients read it: the HTTP status, the
 // machine code in "error" and the optional details in "data".
 type apiError struct {
-	status int
-	code   string
-	data   any    // nil, or a value of a type below (the document is made from them)
-	allow  string // the Allow header of a 405
-	// retryAfter is the Retry-After header of a 503 service_busy; zero
-	// sends none.
-	retryAfter time.Duration
+	status     int
+	code       string
+	data       any           // nil, or a value of a type below (the document is made from them)
+	allow      string        // the Allow header of a 405
+	retryAfter time.Duration // the Retry-After header; zero sends none
 	// warn logs the error's cause at warn, without a stack: a fault of
 	// the store, expected and retried, that the operator should see.
 	warn bool
@@ -74,8 +72,6 @@ var (
 	// where it is recovered.
 	errPanicked = errors.New("httpapi: the handler panicked")
 )
-
-var errInternal = apiError{status: http.StatusInternalServerError, code: "internal_error"}
 
 // errorKinds are the failures the API answers, each as it is answered;
 // the first that matches an error answers it. They make toAPIError, the
@@ -176,7 +172,7 @@ func toAPIError(err error) (apiError, bool) {
 			return a, true
 		}
 	}
-	return errInternal, false
+	return apiError{status: http.StatusInternalServerError, code: "internal_error"}, false
 }
 
 // maxEcho bounds the rejected value an error gives back: enough to see

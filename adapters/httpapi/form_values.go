@@ -55,11 +55,6 @@ func decodeJSONText(values []string, dst any) error {
 	return readJSON([]byte(text), dst)
 }
 
-var (
-	errNotInteger = &argumentError{message: "must be an integer"}
-	errOutOfRange = &argumentError{message: "is out of range"}
-)
-
 // parseInteger reads an integer argument given in a query or form: one
 // base-10 integer.
 func parseInteger(values []string) (*integer, error) {
@@ -70,9 +65,9 @@ func parseInteger(values []string) (*integer, error) {
 	i, err := strconv.ParseInt(text, 10, 64)
 	switch {
 	case errors.Is(err, strconv.ErrRange):
-		return nil, errOutOfRange
+		return nil, &argumentError{message: "is out of range"}
 	case err != nil:
-		return nil, errNotInteger
+		return nil, &argumentError{message: "must be an integer"}
 	}
 	n := integer(i)
 	return &n, nil

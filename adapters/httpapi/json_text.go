@@ -41,8 +41,6 @@ func (e *argumentError) Error() string {
 	return e.path + ": " + e.message
 }
 
-var errTooDeep = &argumentError{message: "is nested deeper than " + strconv.Itoa(maxJSONDepth) + " levels"}
-
 // nestedTooDeep tells whether text nests deeper than maxJSONDepth.
 // jsontext's own bound is a constant of 10,000 levels with no option to
 // lower it, so the depth is watched here while jsontext reads the tokens;
@@ -66,7 +64,7 @@ func nestedTooDeep(text []byte) bool {
 // readJSON reads JSON text into dst, a pointer, within maxJSONDepth.
 func readJSON(text []byte, dst any) error {
 	if nestedTooDeep(text) {
-		return errTooDeep
+		return &argumentError{message: "is nested deeper than " + strconv.Itoa(maxJSONDepth) + " levels"}
 	}
 	return decodeJSON(text, dst)
 }

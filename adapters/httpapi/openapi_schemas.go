@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"errors"
 	"reflect"
 	"slices"
 	"strings"
@@ -82,14 +81,9 @@ func customizeRequest(_ string, t reflect.Type, tag reflect.StructTag, schema *o
 
 // requiredAddressFields are the fields of an address the domain refuses
 // when they are empty, as it names them.
-var requiredAddressFields = sync.OnceValue(func() []string {
-	var empty *domain.ValidationError
+var requiredAddressFields = sync.OnceValue(func() (names []string) {
 	_, err := domain.NewAddress("", domain.AddressInput{}, "")
-	if !errors.As(err, &empty) {
-		panic("httpapi: the domain takes an empty address")
-	}
-	var names []string
-	for _, p := range empty.Problems {
+	for _, p := range err.(*domain.ValidationError).Problems {
 		names = append(names, p.Field)
 	}
 	return names

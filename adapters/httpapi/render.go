@@ -24,12 +24,6 @@ type errorJSON struct {
 // warn: it is expected, and its stack would say nothing.
 func (rt *router) render(c *gin.Context, payload any, err error) {
 	if err == nil {
-		if list, ok := payload.(listAnswer); ok {
-			c.Header("Content-Type", "application/json; charset=utf-8")
-			c.Status(http.StatusOK)
-			_ = list.writeJSON(c.Writer)
-			return
-		}
 		writeJSON(c, http.StatusOK, payload)
 		return
 	}
@@ -51,11 +45,13 @@ func (rt *router) render(c *gin.Context, payload any, err error) {
 	writeJSON(c, e.status, errorJSON{Error: e.code, Data: e.data})
 }
 
-// writeJSON writes an answer. A client gone mid-answer is no fault of
-// the service's: the access log sees the status, and nothing else can be
-// done.
+// writeJSON writes an answer; a failed write is the access log's to tell.
 func writeJSON(c *gin.Context, status int, answer any) {
 	c.Header("Content-Type", "application/json; charset=utf-8")
 	c.Status(status)
+	if list, ok := answer.(listAnswer); ok {
+		_ = list.writeJSON(c.Writer)
+		return
+	}
 	_ = json.MarshalWrite(c.Writer, answer, answerOptions)
 }
