@@ -81,7 +81,7 @@ func TestAddAddresses_RefusesBadInputBeforeTheStore(t *testing.T) {
 			wantValidation(t, err, "customerId: must not have surrounding spaces", "addresses[1].city: must not be empty")
 		}},
 		{"invalid country", application.AddAddressesCommand{CustomerID: "nobody", Addresses: []domain.AddressInput{badCountry}}, func(t *testing.T, err error) {
-			if !errors.Is(err, domain.ErrInvalidCountry) {
+			if !errors.As(err, new(*domain.InvalidCountryError)) {
 				t.Fatalf("error = %v, want invalid country", err)
 			}
 		}},
@@ -174,7 +174,7 @@ func TestUpdateAddress_AbsentCustomerOrAddressIsAddressNotFound(t *testing.T) {
 	wantValidation(t, err, "address.id: must not be empty", "address.name: must not be empty")
 	bad.Name = "Home"
 	_, err = uc.Handle(context.Background(), application.UpdateAddressCommand{CustomerID: c.ID(), AddressID: &addressID, Address: bad})
-	if !errors.Is(err, domain.ErrInvalidCountry) {
+	if !errors.As(err, new(*domain.InvalidCountryError)) {
 		t.Errorf("error = %v, want invalid country", err)
 	}
 }

@@ -186,7 +186,7 @@ func TestCheckAddressInputs_ReportsWhatAddAddressesWould(t *testing.T) {
 		name         string
 		inputs       []domain.AddressInput
 		wantProblems []string
-		wantErr      error
+		wantErr      any // an errors.As target
 	}{
 		{name: "valid", inputs: []domain.AddressInput{validAddressInput(), validAddressInput()}},
 		{name: "empty list", inputs: []domain.AddressInput{}, wantProblems: []string{"addresses: must hold at least one address"}},
@@ -196,7 +196,7 @@ func TestCheckAddressInputs_ReportsWhatAddAddressesWould(t *testing.T) {
 			wantProblems: []string{"addresses: a customer has at most 50 addresses"}},
 		{name: "thousands of empty addresses get one message", inputs: make([]domain.AddressInput, 10000),
 			wantProblems: []string{"addresses: a customer has at most 50 addresses"}},
-		{name: "invalid country alone", inputs: []domain.AddressInput{badCountry}, wantErr: domain.ErrInvalidCountry},
+		{name: "invalid country alone", inputs: []domain.AddressInput{badCountry}, wantErr: new(*domain.InvalidCountryError)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -205,8 +205,8 @@ func TestCheckAddressInputs_ReportsWhatAddAddressesWould(t *testing.T) {
 			case tt.wantProblems != nil:
 				wantProblems(t, err, tt.wantProblems...)
 			case tt.wantErr != nil:
-				if !errors.Is(err, tt.wantErr) || errors.Is(err, domain.ErrValidation) {
-					t.Errorf("error = %v, want %v alone", err, tt.wantErr)
+				if !errors.As(err, tt.wantErr) || errors.Is(err, domain.ErrValidation) {
+					t.Errorf("error = %v, want %T alone", err, tt.wantErr)
 				}
 			case err != nil:
 				t.Errorf("error = %v, want none", err)

@@ -99,22 +99,22 @@ func TestNewCustomer_AnInvalidEmailOrCountryAloneGetsItsOwnError(t *testing.T) {
 	tests := []struct {
 		name    string
 		change  func(*domain.NewCustomerInput)
-		wantErr error
+		wantErr any // an errors.As target
 	}{
-		{"invalid email", func(in *domain.NewCustomerInput) { in.Email = "ada@localhost" }, domain.ErrInvalidEmail},
-		{"invalid country", func(in *domain.NewCustomerInput) { in.Addresses = []domain.AddressInput{badCountry} }, domain.ErrInvalidCountry},
+		{"invalid email", func(in *domain.NewCustomerInput) { in.Email = "ada@localhost" }, new(*domain.InvalidEmailError)},
+		{"invalid country", func(in *domain.NewCustomerInput) { in.Addresses = []domain.AddressInput{badCountry} }, new(*domain.InvalidCountryError)},
 		{"both: the email is checked first", func(in *domain.NewCustomerInput) {
 			in.Email = "ada@localhost"
 			in.Addresses = []domain.AddressInput{badCountry}
-		}, domain.ErrInvalidEmail},
+		}, new(*domain.InvalidEmailError)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			in := validCustomerInput()
 			tt.change(&in)
 			c, err := domain.NewCustomer(in, bcrypt.MinCost, created)
-			if !errors.Is(err, tt.wantErr) || errors.Is(err, domain.ErrValidation) || c != nil {
-				t.Errorf("NewCustomer = %v, %v; want only %v", c, err, tt.wantErr)
+			if !errors.As(err, tt.wantErr) || errors.Is(err, domain.ErrValidation) || c != nil {
+				t.Errorf("NewCustomer = %v, %v; want only %T", c, err, tt.wantErr)
 			}
 		})
 	}
@@ -340,14 +340,14 @@ func TestCustomer_AddAddressesRefusesBadInputAndChangesNothing(t *testing.T) {
 		existing     int
 		inputs       []domain.AddressInput
 		wantProblems []string
-		wantErr      error
+		wantErr      any // an errors.As target
 	}{
 		{name: "empty list", existing: 1, inputs: nil, wantProblems: []string{"addresses: must hold at least one address"}},
 		{name: "one bad among good", existing: 1, inputs: []domain.AddressInput{validAddressInput(), badCity},
 			wantProblems: []string{"addresses[1].city: must not be empty"}},
 		{name: "over the limit", existing: domain.MaxAddresses - 1, inputs: []domain.AddressInput{validAddressInput(), validAddressInput()},
 			wantProblems: []string{"addresses: a customer has at most 50 addresses"}},
-		{name: "invalid country", existing: 0, inputs: []domain.AddressInput{badCountry}, wantErr: domain.ErrInvalidCountry},
+		{name: "invalid country", existing: 0, inputs: []domain.AddressInput{badCountry}, wantErr: new(*domain.InvalidCountryError)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -356,8 +356,8 @@ func TestCustomer_AddAddressesRefusesBadInputAndChangesNothing(t *testing.T) {
 			added, err := c.AddAddresses(tt.inputs, later)
 			if tt.wantProblems != nil {
 				wantProblems(t, err, tt.wantProblems...)
-			} else if !errors.Is(err, tt.wantErr) || errors.Is(err, domain.ErrValidation) {
-				t.Errorf("AddAddresses error = %v, want %v", err, tt.wantErr)
+			} else if !errors.As(err, tt.wantErr) || errors.Is(err, domain.ErrValidation) {
+				t.Errorf("AddAddresses error = %v, want %T", err, tt.wantErr)
 			}
 			if added != nil || !reflect.DeepEqual(c.Snapshot(), before) {
 				t.Error("a refused AddAddresses changed the customer")
@@ -448,8 +448,8 @@ func TestCustomer_ReplaceAddressRefusesUnknownIDOrBadInput(t *testing.T) {
 			wantProblems(t, err, "address.city: must not contain control characters")
 		}},
 		{"bad country", "a0", badCountry, func(t *testing.T, _ *domain.Customer, err error) {
-			if !errors.Is(err, domain.ErrInvalidCountry) {
-				t.Errorf("error = %v, want ErrInvalidCountry", err)
+			if !errors.As(err, new(*domain.InvalidCountryError)) {
+				t.Errorf("error = %v, want an InvalidCountryError", err)
 			}
 		}},
 	}

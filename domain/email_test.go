@@ -126,8 +126,8 @@ func wantInvalidEmail(t *testing.T, raw string) {
 	if err == nil {
 		t.Fatalf("NormalizeEmail(%q) = %q, want an error", raw, got)
 	}
-	if !errors.Is(err, domain.ErrInvalidEmail) {
-		t.Errorf("NormalizeEmail(%q) error = %v, want ErrInvalidEmail", raw, err)
+	if !errors.As(err, new(*domain.InvalidEmailError)) {
+		t.Errorf("NormalizeEmail(%q) error = %v, want an InvalidEmailError", raw, err)
 	}
 	if got != "" {
 		t.Errorf("NormalizeEmail(%q) returned %q with its error", raw, got)

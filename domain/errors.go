@@ -9,11 +9,10 @@ import (
 )
 
 // Sentinel errors name what went wrong; the detail types below carry the
-// facts a caller needs and match their sentinel with errors.Is.
+// facts a caller needs and match their sentinel with errors.Is, except an
+// invalid email or country, which only their type names.
 var (
 	ErrValidation       = errors.New("invalid input")
-	ErrInvalidEmail     = errors.New("invalid email")
-	ErrInvalidCountry   = errors.New("invalid country")
 	ErrCustomerNotFound = errors.New("customer not found")
 	ErrAddressNotFound  = errors.New("customer address not found")
 	ErrDuplicateEmail   = errors.New("email already belongs to another customer")
@@ -52,8 +51,7 @@ func (e *AddressNotFoundError) Is(target error) bool { return target == ErrAddre
 // InvalidEmailError carries the rejected email as the caller sent it.
 type InvalidEmailError struct{ Email string }
 
-func (e *InvalidEmailError) Error() string        { return fmt.Sprintf("invalid email %q", e.Email) }
-func (e *InvalidEmailError) Is(target error) bool { return target == ErrInvalidEmail }
+func (e *InvalidEmailError) Error() string { return fmt.Sprintf("invalid email %q", e.Email) }
 
 // InvalidCountryError carries the rejected country code.
 type InvalidCountryError struct{ Country string }
@@ -61,7 +59,6 @@ type InvalidCountryError struct{ Country string }
 func (e *InvalidCountryError) Error() string {
 	return fmt.Sprintf("country %q is not an ISO 3166-1 alpha-2 code", e.Country)
 }
-func (e *InvalidCountryError) Is(target error) bool { return target == ErrInvalidCountry }
 
 // DuplicateEmailError names the uniqueness rule that was violated (Index is
 // the store's name for it) and the email that collided.

@@ -100,7 +100,7 @@ func FuzzNewCustomerPatch(f *testing.F) {
 
 		p, err := domain.NewCustomerPatch(ch)
 		if err != nil {
-			if !errors.Is(err, domain.ErrValidation) && !errors.Is(err, domain.ErrInvalidEmail) {
+			if !errors.Is(err, domain.ErrValidation) && !errors.As(err, new(*domain.InvalidEmailError)) {
 				t.Fatalf("NewCustomerPatch error %#v is neither a validation error nor an invalid email", err)
 			}
 			if !p.IsEmpty() {
@@ -217,7 +217,7 @@ func FuzzNewAddress(f *testing.F) {
 						t.Fatalf("problem %q names no field of the address", p)
 					}
 				}
-			case !errors.Is(err, domain.ErrInvalidCountry):
+			case !errors.As(err, new(*domain.InvalidCountryError)):
 				t.Fatalf("NewAddress error %#v is neither a validation error nor an invalid country", err)
 			}
 			return

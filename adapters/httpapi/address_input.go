@@ -2,18 +2,19 @@ package httpapi
 
 import "github.com/microbase-io/customer-service/domain"
 
-// addressInput is an address as a caller sends it. Its fields marked
-// required are documented so; the domain refuses them empty or absent.
+// addressInput is an address as a caller sends it. The domain refuses
+// some of its fields empty or absent; the document names them from it
+// (requiredAddressFields).
 type addressInput struct {
-	Name         string `json:"name" binding:"required" doc:"e.g. \"Work\""`
-	FirstName    string `json:"firstName" binding:"required"`
+	Name         string `json:"name" doc:"e.g. \"Work\""`
+	FirstName    string `json:"firstName"`
 	LastName     string `json:"lastName"`
-	Address1     string `json:"address_1" binding:"required"`
+	Address1     string `json:"address_1"`
 	Address2     string `json:"address_2"`
-	PostCode     string `json:"postCode" binding:"required"`
-	City         string `json:"city" binding:"required"`
-	State        string `json:"state" binding:"required"`
-	Country      string `json:"country" binding:"required" doc:"ISO 3166-1 alpha-2, in any letter case."`
+	PostCode     string `json:"postCode"`
+	City         string `json:"city"`
+	State        string `json:"state"`
+	Country      string `json:"country" doc:"ISO 3166-1 alpha-2, in any letter case."`
 	Company      string `json:"company"`
 	Phone        *int64 `json:"phone" doc:"A JSON number, as MicroBase clients send it."`
 	Instructions string `json:"instructions"`

@@ -11,8 +11,8 @@ import (
 // The requests of the address methods, and their endpoints.
 
 type customerAddressCreateRequest struct {
-	CustomerID *string        `json:"customerId" form:"customerId" binding:"required"`
-	Addresses  []addressInput `json:"addresses" form:"addresses" binding:"required" note:"a non-empty list of addresses, without ids"`
+	CustomerID *string        `json:"customerId" binding:"required"`
+	Addresses  []addressInput `json:"addresses" binding:"required" note:"a non-empty list of addresses, without ids"`
 }
 
 func customerAddressCreate(app application.Application) endpoint {
@@ -27,8 +27,8 @@ func customerAddressCreate(app application.Application) endpoint {
 // addressIDRequest names one address of a customer: customer.address.info
 // and customer.address.remove.
 type addressIDRequest struct {
-	CustomerID *string `json:"customerId" form:"customerId" binding:"required"`
-	AddressID  *string `json:"addressId" form:"addressId" binding:"required"`
+	CustomerID *string `json:"customerId" binding:"required"`
+	AddressID  *string `json:"addressId" binding:"required"`
 }
 
 type addressPayload struct {
@@ -55,8 +55,8 @@ func customerAddressRemove(app application.Application) endpoint {
 }
 
 type customerAddressUpdateRequest struct {
-	CustomerID *string        `json:"customerId" form:"customerId" binding:"required"`
-	Address    *addressUpdate `json:"address" form:"address" binding:"required" note:"the new address, with the id of the one it replaces"`
+	CustomerID *string        `json:"customerId" binding:"required"`
+	Address    *addressUpdate `json:"address" binding:"required" note:"the new address, with the id of the one it replaces"`
 }
 
 func customerAddressUpdate(app application.Application) endpoint {

@@ -10,11 +10,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
-	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/go-playground/form/v4"
+	"github.com/go-playground/validator/v10"
 
 	"github.com/microbase-io/customer-service/domain"
 )
@@ -56,13 +57,12 @@ func readArguments(w http.ResponseWriter, r *http.Request, maxBody int64) (argum
 	return a, err
 }
 
-// decode fills req, a pointer to a request struct, with the arguments its
-// fields name (json and form tags), and returns the problems of those it
-// could not read, in the order req declares them; their fields are left
-// zero. A field tagged binding:"required" that no argument names is
-// reported as required.
-func (a arguments) decode(req any) []domain.Problem {
-	fields := argumentFields(reflect.TypeOf(req).Elem())
+// decode fills req, a pointer to a request struct whose fields are
+// fields, with the arguments they name, and returns the problems of those
+// it could not read, in the order req declares them; their fields are
+// left zero. A field tagged binding:"required" is checked as Gin checks
+// it, by go-playground/validator: absent or unread, it is required.
+func (a arguments) decode(req any, fields []argumentField) []domain.Problem {
 	texts := url.Values{}
 	for _, f := range fields {
 		if vs, ok := a.text(f.name); ok {
@@ -70,28 +70,52 @@ func (a arguments) decode(req any) []domain.Problem {
 		}
 	}
 	var textErrs form.DecodeErrors
-	if err := formDecoder().Decode(req, texts); err != nil && !errors.As(err, &textErrs) {
-		panic("httpapi: decode needs a pointer to a request struct: " + err.Error())
+	if len(texts) > 0 {
+		if err := formDecoder().Decode(req, texts); err != nil && !errors.As(err, &textErrs) {
+			panic("httpapi: decode needs a pointer to a request struct: " + err.Error())
+		}
 	}
 	v := reflect.ValueOf(req).Elem()
-	var unread []domain.Problem
-	for _, f := range fields {
+	problems := make([]*domain.Problem, len(fields))
+	for i, f := range fields {
 		var err error
 		if _, isText := texts[f.name]; isText {
 			err = textErrs[f.name]
 		} else if raw, ok := a.json[f.name]; ok {
-			if err = decodeJSON(raw, v.Field(f.index).Addr().Interface()); err != nil {
-				v.Field(f.index).SetZero() // what was decoded before the error
+			if err = decodeJSON(raw, v.Field(i).Addr().Interface()); err != nil {
+				v.Field(i).SetZero() // what was decoded before the error
 			}
-		} else if f.required {
-			err = &argumentError{message: "is required"}
 		}
 		if err != nil {
-			unread = append(unread, problemOf(f.name, err))
+			p := problemOf(f.name, err)
+			problems[i] = &p
+		}
+	}
+	if err := requiredArguments().Struct(req); err != nil {
+		for _, m := range err.(validator.ValidationErrors) {
+			p := domain.Problem{Field: strings.TrimPrefix(m.Namespace(), v.Type().Name()+"."), Message: "is required"}
+			if i := slices.IndexFunc(fields, func(f argumentField) bool { return f.name == p.Argument() }); problems[i] == nil {
+				problems[i] = &p
+			}
+		}
+	}
+	var unread []domain.Problem
+	for _, p := range problems {
+		if p != nil {
+			unread = append(unread, *p)
 		}
 	}
 	return unread
 }
+
+// requiredArguments reads the binding tags of requests as Gin's binding
+// does; its names are the json names, as problems name arguments.
+var requiredArguments = sync.OnceValue(func() *validator.Validate {
+	v := validator.New()
+	v.SetTagName("binding")
+	v.RegisterTagNameFunc(func(f reflect.StructField) string { return jsonName(f) })
+	return v
+})
 
 // text returns the values the query, or else a form body, gives the
 // argument name: the query wins, as MicroBase merges body, then path, then
@@ -107,20 +131,25 @@ func (a arguments) text(name string) ([]string, bool) {
 // argumentField is a field of a request struct and the argument it reads.
 type argumentField struct {
 	reflect.StructField
-	index    int
-	name     string
-	required bool
+	name string
 }
 
 func argumentFields(t reflect.Type) []argumentField {
 	fields := make([]argumentField, t.NumField())
 	for i := range fields {
-		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		fields[i] = argumentField{StructField: f, index: i, name: name, required: f.Tag.Get("binding") == "required"}
+		fields[i] = argumentField{StructField: t.Field(i), name: jsonName(t.Field(i))}
 	}
 	return fields
 }
+
+// jsonName is the name a field has in JSON, and so as an argument.
+func jsonName(f reflect.StructField) string {
+	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+	return name
+}
+
+// required tells whether an argument must be given.
+func required(f reflect.StructField) bool { return f.Tag.Get("binding") == "required" }
 
 type bodyKind int
 
@@ -153,8 +182,9 @@ func bodyKindOf(contentType string, body []byte) (bodyKind, error) {
 	return noBody, invalid("body", fmt.Sprintf("content type %q is not supported: use application/json or application/x-www-form-urlencoded", mediaType))
 }
 
-// jsonMembers checks a JSON body against the limits of checkJSON and
-// returns its members, each still undecoded.
+// jsonMembers returns the members of a JSON body, each still undecoded.
+// The body must be an object, nested at most maxJSONDepth deep, with no
+// name given twice in any of its objects.
 func jsonMembers(body []byte) (map[string]jsontext.Value, error) {
 	if !utf8.Valid(body) {
 		return nil, invalid("body", "must be valid UTF-8")
@@ -162,16 +192,13 @@ func jsonMembers(body []byte) (map[string]jsontext.Value, error) {
 	if bytes.TrimLeft(body, jsonSpace)[0] != '{' {
 		return nil, invalid("body", "must be a JSON object")
 	}
-	if p := checkJSON(body); p != nil {
-		field := strings.TrimPrefix(p.path, ".")
-		if field == "" {
-			field = "body"
-		}
-		return nil, invalid(field, p.message)
-	}
 	var members map[string]jsontext.Value
-	if err := json.Unmarshal(body, &members, jsonOptions); err != nil {
-		return nil, fmt.Errorf("httpapi: a checked JSON body did not decode: %w", err)
+	if err := readJSON(body, &members); err != nil {
+		p := problemOf("", err)
+		if p.Field = strings.TrimPrefix(p.Field, "."); p.Field == "" {
+			p.Field = "body"
+		}
+		return nil, &domain.ValidationError{Problems: []domain.Problem{p}}
 	}
 	return members, nil
 }
@@ -179,6 +206,9 @@ func jsonMembers(body []byte) (map[string]jsontext.Value, error) {
 // parseValues decodes a query or form; where ("query" or "body") names it
 // in the messages.
 func parseValues(s, where string) (url.Values, error) {
+	if s == "" {
+		return nil, nil
+	}
 	if strings.Count(s, "&") >= maxParams {
 		return nil, invalid(where, "has more than "+strconv.Itoa(maxParams)+" parameters")
 	}

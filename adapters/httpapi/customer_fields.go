@@ -100,7 +100,7 @@ func appendProjected(b []byte, c jsonview.Customer, fields fieldSelection) ([]by
 		first = false
 		b, _ = jsontext.AppendQuote(b, f.name)
 		b = append(b, ':')
-		raw, err := json.Marshal(value.Interface())
+		raw, err := json.Marshal(value.Interface(), answerOptions)
 		if err != nil {
 			return nil, err
 		}

@@ -14,14 +14,14 @@ import (
 )
 
 type customerListRequest struct {
-	IDs      filter    `json:"id" form:"id" doc:"Ids to match."`
-	Emails   filter    `json:"email" form:"email" doc:"Emails to match."`
-	Statuses filter    `json:"status" form:"status" doc:"Statuses to match."`
-	Tags     filter    `json:"tags" form:"tags" note:"each a list" doc:"Tags to match."`
-	Limit    *integer  `json:"limit" form:"limit" note:"10; at most 100"`
-	Skip     *integer  `json:"skip" form:"skip" note:"0"`
-	After    *string   `json:"after" form:"after" note:"page.next" doc:"The page.next of the page before: the page that follows it (without skip)."`
-	Fields   fieldList `json:"fields" form:"fields" doc:"Field names to answer, or to leave out with a leading \"-\"."`
+	IDs      filter    `json:"id" doc:"Ids to match."`
+	Emails   filter    `json:"email" doc:"Emails to match."`
+	Statuses filter    `json:"status" doc:"Statuses to match."`
+	Tags     filter    `json:"tags" note:"each a list" doc:"Tags to match."`
+	Limit    *integer  `json:"limit" note:"10; at most 100"`
+	Skip     *integer  `json:"skip" note:"0"`
+	After    *string   `json:"after" note:"page.next" doc:"The page.next of the page before: the page that follows it (without skip)."`
+	Fields   fieldList `json:"fields" doc:"Field names to answer, or to leave out with a leading \"-\"."`
 }
 
 // listPayload is what the document says a customer.list answer is;
@@ -47,7 +47,7 @@ func customerList(app application.Application) endpoint {
 		page := &pageBuilder{ctx: ctx, room: claimOf(ctx), fields: fields}
 		applied, err := app.ListCustomers.Handle(ctx, application.ListCustomersQuery{
 			IDs: req.IDs, Emails: req.Emails, Statuses: req.Statuses, Tags: req.Tags,
-			Limit: int64Of(req.Limit), Skip: int64Of(req.Skip), After: req.After,
+			Limit: (*int64)(req.Limit), Skip: (*int64)(req.Skip), After: req.After,
 			WithoutAddresses: !fields.holds(addressesField), Unread: unread,
 		}, page.add)
 		if err != nil {
@@ -99,7 +99,7 @@ type listAnswer struct {
 }
 
 func (a listAnswer) writeJSON(w io.Writer) error {
-	page, err := json.Marshal(a.page)
+	page, err := json.Marshal(a.page, answerOptions)
 	if err != nil {
 		return err
 	}

@@ -25,13 +25,13 @@ func microPing(application.Application) endpoint {
 }
 
 type customerCreateRequest struct {
-	Email     *string        `json:"email" form:"email" binding:"required" doc:"Trimmed and lower-cased; unique across customers."`
-	Password  *string        `json:"password" form:"password" binding:"required" format:"password" note:"8–72 bytes"`
-	FirstName *string        `json:"firstName" form:"firstName" binding:"required"`
-	LastName  *string        `json:"lastName" form:"lastName" binding:"required"`
-	Status    *string        `json:"status" form:"status" enum:"ACTIVE,INACTIVE"`
-	Tags      *stringList    `json:"tags" form:"tags" doc:"Duplicates are dropped, order kept."`
-	Addresses []addressInput `json:"addresses" form:"addresses"`
+	Email     *string        `json:"email" binding:"required" doc:"Trimmed and lower-cased; unique across customers."`
+	Password  *string        `json:"password" binding:"required" format:"password" note:"8–72 bytes"`
+	FirstName *string        `json:"firstName" binding:"required"`
+	LastName  *string        `json:"lastName" binding:"required"`
+	Status    *string        `json:"status" enum:"ACTIVE,INACTIVE"`
+	Tags      *stringList    `json:"tags" doc:"Duplicates are dropped, order kept."`
+	Addresses []addressInput `json:"addresses"`
 }
 
 func customerCreate(app application.Application) endpoint {
@@ -49,7 +49,7 @@ func customerCreate(app application.Application) endpoint {
 
 // customerIDRequest names one customer: customer.info and customer.remove.
 type customerIDRequest struct {
-	ID *string `json:"id" form:"id" binding:"required"`
+	ID *string `json:"id" binding:"required"`
 }
 
 func customerInfo(app application.Application) endpoint {
@@ -69,13 +69,13 @@ func customerRemove(app application.Application) endpoint {
 // customer object with password, _id or createdAt, is ignored and cannot
 // reach the store.
 type customerUpdateRequest struct {
-	ID        *string     `json:"id" form:"id" binding:"required"`
-	Email     *string     `json:"email" form:"email"`
-	FirstName *string     `json:"firstName" form:"firstName"`
-	LastName  *string     `json:"lastName" form:"lastName"`
-	Status    *string     `json:"status" form:"status" enum:"ACTIVE,INACTIVE"`
-	Tags      *stringList `json:"tags" form:"tags" doc:"Replaces the tags; an empty list clears them."`
-	Version   *integer    `json:"version" form:"version" doc:"The version last read; the update applies only if it is still the stored one."`
+	ID        *string     `json:"id" binding:"required"`
+	Email     *string     `json:"email"`
+	FirstName *string     `json:"firstName"`
+	LastName  *string     `json:"lastName"`
+	Status    *string     `json:"status" enum:"ACTIVE,INACTIVE"`
+	Tags      *stringList `json:"tags" doc:"Replaces the tags; an empty list clears them."`
+	Version   *integer    `json:"version" doc:"The version last read; the update applies only if it is still the stored one."`
 }
 
 func customerUpdate(app application.Application) endpoint {
@@ -83,7 +83,7 @@ func customerUpdate(app application.Application) endpoint {
 		changes := domain.CustomerChanges{Email: req.Email, FirstName: req.FirstName, LastName: req.LastName,
 			Status: req.Status, Tags: (*[]string)(req.Tags)}
 		return customerAnswer(app.UpdateCustomer.Handle(ctx, application.UpdateCustomerCommand{
-			ID: value(req.ID), Changes: changes, Version: int64Of(req.Version), Unread: unread, Key: idempotencyKeyOf(ctx),
+			ID: value(req.ID), Changes: changes, Version: (*int64)(req.Version), Unread: unread, Key: idempotencyKeyOf(ctx),
 		}))
 	})
 }
@@ -91,8 +91,8 @@ func customerUpdate(app application.Application) endpoint {
 // customerCheckCredentialsRequest carries a password, which goes nowhere
 // but the use case: it is not logged, and errors never carry it.
 type customerCheckCredentialsRequest struct {
-	Email    *string `json:"email" form:"email" binding:"required"`
-	Password *string `json:"password" form:"password" binding:"required" format:"password"`
+	Email    *string `json:"email" binding:"required"`
+	Password *string `json:"password" binding:"required" format:"password"`
 }
 
 func customerCheckCredentials(app application.Application) endpoint {

@@ -15,13 +15,11 @@ import (
 // apiError is a failure as MicroBase clients read it: the HTTP status, the
 // machine code in "error" and the optional details in "data".
 type apiError struct {
-	status int
-	code   string
-	data   any    // nil, or a value of a type below (the document is made from them)
-	allow  string // the Allow header of a 405
-	// retryAfter is the Retry-After header of a 503 service_busy; zero
-	// sends none.
-	retryAfter time.Duration
+	status     int
+	code       string
+	data       any           // nil, or a value of a type below (the document is made from them)
+	allow      string        // the Allow header of a 405
+	retryAfter time.Duration // the Retry-After header; zero sends none
 	// warn logs the error's cause at warn, without a stack: a fault of
 	// the store, expected and retried, that the operator should see.
 	warn bool
@@ -75,17 +73,81 @@ var (
 	errPanicked = errors.New("httpapi: the handler panicked")
 )
 
-var errInternal = apiError{status: http.StatusInternalServerError, code: "internal_error"}
-
-// apiErrors are one error of each kind toAPIError answers, for the
-// document; a test holds them to this file.
-var apiErrors = []error{
-	&domain.ValidationError{}, &domain.InvalidEmailError{}, &domain.InvalidCountryError{},
-	&domain.CustomerNotFoundError{}, &domain.AddressNotFoundError{}, &domain.DuplicateEmailError{},
-	&domain.VersionConflictError{}, domain.ErrBadCredentials, &domain.EmailNotFoundError{}, domain.ErrPasswordTokenInvalid,
-	&application.LockedOutError{}, token.ErrInvalidToken, application.ErrUnavailable,
-	application.ErrOutcomeUnknown, application.ErrEventBacklogFull, &application.BusyError{}, application.ErrIdempotencyKeyReused, errKeyInUse, errPayloadTooLarge, errHeaderTooLarge, errRequestTimeout, &unknownMethodError{}, errMethodNotAllowed, errPanicked,
+// errorKinds are the failures the API answers, each as it is answered;
+// the first that matches an error answers it. They make toAPIError, the
+// OpenAPI document's error schemas and the README's error table.
+var errorKinds = []errorKind{
+	as(http.StatusBadRequest, "validation_error", func(e *domain.ValidationError, a *apiError) { a.data = e.Messages() }),
+	as(http.StatusBadRequest, "customer_invalid_email", func(e *domain.InvalidEmailError, a *apiError) { a.data = emailData{echo(e.Email)} }),
+	as(http.StatusBadRequest, "address_contry_invalid", func(e *domain.InvalidCountryError, a *apiError) { a.data = countryData{echo(e.Country)} }),
+	as(http.StatusNotFound, "customer_not_found", func(e *domain.CustomerNotFoundError, a *apiError) { a.data = customerData{e.ID} }),
+	as(http.StatusNotFound, "customer_not_found", func(e *domain.EmailNotFoundError, a *apiError) { a.data = emailData{echo(e.Email)} }),
+	as(http.StatusNotFound, "customer_address_not_found", func(e *domain.AddressNotFoundError, a *apiError) {
+		a.data = addressData{e.CustomerID, e.AddressID}
+	}),
+	as(http.StatusConflict, "duplicate_key", func(e *domain.DuplicateEmailError, a *apiError) { a.data = duplicateData{e.Index, e.Email} }),
+	as(http.StatusConflict, "version_conflict", func(e *domain.VersionConflictError, a *apiError) { a.data = versionData{e.ID, e.Actual} }),
+	is(http.StatusUnauthorized, "bad_credentials", domain.ErrBadCredentials),
+	is(http.StatusBadRequest, "password_token_invalid", domain.ErrPasswordTokenInvalid),
+	is(http.StatusUnauthorized, "invalid_token", token.ErrInvalidToken),
+	is(http.StatusServiceUnavailable, "database_unavailable", application.ErrOutcomeUnknown, warned, func(a *apiError) { a.data = outcomeData{Written: "unknown"} }),
+	is(http.StatusServiceUnavailable, "database_unavailable", application.ErrUnavailable, warned),
+	is(http.StatusServiceUnavailable, "event_backlog_full", application.ErrEventBacklogFull),
+	as(http.StatusServiceUnavailable, "service_busy", func(e *application.BusyError, a *apiError) { a.retryAfter = e.RetryAfter }),
+	as(http.StatusTooManyRequests, "too_many_attempts", func(e *application.LockedOutError, a *apiError) {
+		a.retryAfter, a.data = e.RetryAfter, lockoutData{RetryAfter: int64(math.Ceil(e.RetryAfter.Seconds()))}
+	}),
+	is(http.StatusUnprocessableEntity, "idempotency_key_reused", application.ErrIdempotencyKeyReused),
+	is(http.StatusConflict, "idempotency_key_in_use", errKeyInUse),
+	is(http.StatusRequestEntityTooLarge, "payload_too_large", errPayloadTooLarge),
+	is(http.StatusRequestHeaderFieldsTooLarge, "header_too_large", errHeaderTooLarge),
+	is(http.StatusRequestTimeout, "request_timeout", errRequestTimeout),
+	as(http.StatusNotFound, "unknown_method", func(e *unknownMethodError, a *apiError) { a.data = methodData{echo(e.method)} }),
+	is(http.StatusMethodNotAllowed, "method_not_allowed", errMethodNotAllowed, func(a *apiError) { a.allow = "GET, POST" }),
+	is(http.StatusInternalServerError, "internal_error", errPanicked),
 }
+
+// errorKind is one row of errorKinds: an error of the kind, for the
+// document, and how an error is found to be of it and answered.
+type errorKind struct {
+	example error
+	// answer is the answer to err if it is of the kind.
+	answer func(err error) (apiError, bool)
+}
+
+// is is the kind of the errors that are target (errors.Is); details
+// complete its answer.
+func is(status int, code string, target error, details ...func(*apiError)) errorKind {
+	return errorKind{example: target, answer: func(err error) (apiError, bool) {
+		if !errors.Is(err, target) {
+			return apiError{}, false
+		}
+		a := apiError{status: status, code: code}
+		for _, d := range details {
+			d(&a)
+		}
+		return a, true
+	}}
+}
+
+// as is the kind of the errors of type *E (errors.As); detail completes
+// the answer from the error's facts.
+func as[E any, P interface {
+	*E
+	error
+}](status int, code string, detail func(P, *apiError)) errorKind {
+	return errorKind{example: P(new(E)), answer: func(err error) (apiError, bool) {
+		var e P
+		if !errors.As(err, &e) {
+			return apiError{}, false
+		}
+		a := apiError{status: status, code: code}
+		detail(e, &a)
+		return a, true
+	}}
+}
+
+func warned(a *apiError) { a.warn = true }
 
 // commonErrors are what any method of its kind may answer, besides its
 // own errors.
@@ -105,83 +167,12 @@ func commonErrors(m method) []error {
 // second result is false for an error nobody anticipated: its text stays in
 // the log and the client sees internal_error only.
 func toAPIError(err error) (apiError, bool) {
-	if e, ok := toDomainAPIError(err); ok {
-		return e, true
+	for _, k := range errorKinds {
+		if a, ok := k.answer(err); ok {
+			return a, true
+		}
 	}
-	var (
-		unknown *unknownMethodError
-		busy    *application.BusyError
-		locked  *application.LockedOutError
-	)
-	switch {
-	case errors.Is(err, token.ErrInvalidToken):
-		return apiError{status: http.StatusUnauthorized, code: "invalid_token"}, true
-	case errors.Is(err, application.ErrOutcomeUnknown):
-		return apiError{status: http.StatusServiceUnavailable, code: "database_unavailable", data: outcomeData{Written: "unknown"}, warn: true}, true
-	case errors.Is(err, application.ErrUnavailable):
-		return apiError{status: http.StatusServiceUnavailable, code: "database_unavailable", warn: true}, true
-	case errors.Is(err, application.ErrEventBacklogFull):
-		return apiError{status: http.StatusServiceUnavailable, code: "event_backlog_full"}, true
-	case errors.As(err, &busy):
-		return apiError{status: http.StatusServiceUnavailable, code: "service_busy", retryAfter: busy.RetryAfter}, true
-	case errors.As(err, &locked):
-		return apiError{status: http.StatusTooManyRequests, code: "too_many_attempts", retryAfter: locked.RetryAfter,
-			data: lockoutData{RetryAfter: int64(math.Ceil(locked.RetryAfter.Seconds()))}}, true
-	case errors.Is(err, application.ErrIdempotencyKeyReused):
-		return apiError{status: http.StatusUnprocessableEntity, code: "idempotency_key_reused"}, true
-	case errors.Is(err, errKeyInUse):
-		return apiError{status: http.StatusConflict, code: "idempotency_key_in_use"}, true
-	case errors.Is(err, errPayloadTooLarge):
-		return apiError{status: http.StatusRequestEntityTooLarge, code: "payload_too_large"}, true
-	case errors.Is(err, errHeaderTooLarge):
-		return apiError{status: http.StatusRequestHeaderFieldsTooLarge, code: "header_too_large"}, true
-	case errors.Is(err, errRequestTimeout):
-		return apiError{status: http.StatusRequestTimeout, code: "request_timeout"}, true
-	case errors.As(err, &unknown):
-		return apiError{status: http.StatusNotFound, code: "unknown_method", data: methodData{echo(unknown.method)}}, true
-	case errors.Is(err, errMethodNotAllowed):
-		return apiError{status: http.StatusMethodNotAllowed, code: "method_not_allowed", allow: "GET, POST"}, true
-	case errors.Is(err, errPanicked):
-		return errInternal, true
-	}
-	return errInternal, false
-}
-
-func toDomainAPIError(err error) (apiError, bool) {
-	var (
-		validation *domain.ValidationError
-		email      *domain.InvalidEmailError
-		country    *domain.InvalidCountryError
-		notFound   *domain.CustomerNotFoundError
-		noEmail    *domain.EmailNotFoundError
-		noAddress  *domain.AddressNotFoundError
-		duplicate  *domain.DuplicateEmailError
-		conflict   *domain.VersionConflictError
-	)
-	switch {
-	case errors.As(err, &validation):
-		return apiError{status: http.StatusBadRequest, code: "validation_error", data: validation.Messages()}, true
-	case errors.As(err, &email):
-		return apiError{status: http.StatusBadRequest, code: "customer_invalid_email", data: emailData{echo(email.Email)}}, true
-	case errors.As(err, &country):
-		return apiError{status: http.StatusBadRequest, code: "address_contry_invalid", data: countryData{echo(country.Country)}}, true
-	case errors.As(err, &notFound):
-		return apiError{status: http.StatusNotFound, code: "customer_not_found", data: customerData{notFound.ID}}, true
-	case errors.As(err, &noEmail):
-		return apiError{status: http.StatusNotFound, code: "customer_not_found", data: emailData{echo(noEmail.Email)}}, true
-	case errors.As(err, &noAddress):
-		return apiError{status: http.StatusNotFound, code: "customer_address_not_found",
-			data: addressData{noAddress.CustomerID, noAddress.AddressID}}, true
-	case errors.As(err, &duplicate):
-		return apiError{status: http.StatusConflict, code: "duplicate_key", data: duplicateData{duplicate.Index, duplicate.Email}}, true
-	case errors.As(err, &conflict):
-		return apiError{status: http.StatusConflict, code: "version_conflict", data: versionData{conflict.ID, conflict.Actual}}, true
-	case errors.Is(err, domain.ErrBadCredentials):
-		return apiError{status: http.StatusUnauthorized, code: "bad_credentials"}, true
-	case errors.Is(err, domain.ErrPasswordTokenInvalid):
-		return apiError{status: http.StatusBadRequest, code: "password_token_invalid"}, true
-	}
-	return apiError{}, false
+	return apiError{status: http.StatusInternalServerError, code: "internal_error"}, false
 }
 
 // maxEcho bounds the rejected value an error gives back: enough to see

@@ -1,10 +1,11 @@
 package httpapi
 
 import (
+	"errors"
+	"strconv"
 	"strings"
 	"sync"
 
-	"github.com/go-json-experiment/json/jsontext"
 	"github.com/go-playground/form/v4"
 )
 
@@ -16,6 +17,7 @@ import (
 // unbalanced ones.
 var formDecoder = sync.OnceValue(func() *form.Decoder {
 	d := form.NewDecoder()
+	d.SetTagName("json")
 	d.RegisterCustomTypeFunc(func(vs []string) (any, error) {
 		s, err := onlyValue(vs)
 		return &s, err
@@ -50,10 +52,25 @@ func decodeJSONText(values []string, dst any) error {
 	if text = strings.Trim(text, jsonSpace); text == "" {
 		return &argumentError{message: "must be JSON"}
 	}
-	if p := checkJSON([]byte(text)); p != nil {
-		return p
+	return readJSON([]byte(text), dst)
+}
+
+// parseInteger reads an integer argument given in a query or form: one
+// base-10 integer.
+func parseInteger(values []string) (*integer, error) {
+	text, err := onlyValue(values)
+	if err != nil {
+		return nil, err
 	}
-	return decodeJSON(jsontext.Value(text), dst)
+	i, err := strconv.ParseInt(text, 10, 64)
+	switch {
+	case errors.Is(err, strconv.ErrRange):
+		return nil, &argumentError{message: "is out of range"}
+	case err != nil:
+		return nil, &argumentError{message: "must be an integer"}
+	}
+	n := integer(i)
+	return &n, nil
 }
 
 // onlyValue is the value of an argument that takes one.

@@ -118,12 +118,13 @@ func (m method) documented() endpoint { return m.endpoint(application.Applicatio
 // it passes on to its use case; it answers a payload whose first field is
 // OK, or an error.
 func handle[Req, Ans any](h func(ctx context.Context, req Req, unread []domain.Problem) (Ans, error)) endpoint {
+	fields := argumentFields(reflect.TypeFor[Req]())
 	return endpoint{
 		requestType: reflect.TypeFor[Req](),
 		answerType:  reflect.TypeFor[Ans](),
 		call: func(ctx context.Context, args arguments) (any, error) {
 			var req Req
-			unread := args.decode(&req)
+			unread := args.decode(&req, fields)
 			answer, err := h(ctx, req, unread)
 			return answer, err
 		},

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"encoding/json"
 	"net/http"
 	"reflect"
 	"slices"
@@ -11,6 +10,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/gin-gonic/gin"
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // OpenAPIDocument is the name, under BasePath, of the OpenAPI 3.1
@@ -28,7 +29,7 @@ const OpenAPIDocument = "openapi.json"
 func OpenAPI() []byte { return openAPIJSON() }
 
 var openAPIJSON = sync.OnceValue(func() []byte {
-	b, err := json.Marshal(newOpenAPI(methodList))
+	b, err := json.Marshal(newOpenAPI(methodList), answerOptions)
 	if err != nil {
 		panic("httpapi: the OpenAPI document: " + err.Error())
 	}
@@ -36,7 +37,7 @@ var openAPIJSON = sync.OnceValue(func() []byte {
 })
 
 func (rt *router) serveOpenAPI(c *gin.Context) {
-	rt.render(c, json.RawMessage(openAPIJSON()), nil)
+	rt.render(c, jsontext.Value(openAPIJSON()), nil)
 }
 
 const apiDescription = "Every method is `GET` or `POST /services/customer/v1/<method>`. Its arguments come as a JSON " +
@@ -78,8 +79,8 @@ func newOpenAPI(ms []method) *openapi3.T {
 	}
 	s := newSchemas(doc.Components.Schemas)
 	kinds := map[string][]apiError{}
-	for _, err := range apiErrors {
-		e, _ := toAPIError(err)
+	for _, k := range errorKinds {
+		e, _ := toAPIError(k.example)
 		kinds[e.code] = append(kinds[e.code], e)
 	}
 	for code, es := range kinds {

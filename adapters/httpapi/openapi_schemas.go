@@ -2,18 +2,21 @@ package httpapi
 
 import (
 	"reflect"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3gen"
 
 	"github.com/microbase-io/customer-service/adapters/jsonview"
+	"github.com/microbase-io/customer-service/domain"
 )
 
 // schemas makes the JSON Schemas of request and answer types with
 // openapi3gen, and puts the structs they hold among the document's
 // components. Struct tags complete what Go types cannot say: binding
-// (required), doc (description), enum, and format.
+// (required, as Gin reads it), doc (description), enum, and format.
 type schemas struct {
 	components        openapi3.Schemas
 	requests, answers *openapi3gen.Generator
@@ -68,10 +71,23 @@ func customizeRequest(_ string, t reflect.Type, tag reflect.StructTag, schema *o
 		}
 	case t.Kind() == reflect.Struct:
 		schema.Type = &openapi3.Types{openapi3.TypeObject}
-		schema.Required = fieldNames(t, func(f reflect.StructField) bool { return f.Tag.Get("binding") == "required" })
+		isAddress := t == reflect.TypeFor[addressInput]() || t == reflect.TypeFor[addressUpdate]()
+		schema.Required = fieldNames(t, func(f reflect.StructField) bool {
+			return required(f) || isAddress && slices.Contains(requiredAddressFields(), jsonName(f))
+		})
 	}
 	return nil
 }
+
+// requiredAddressFields are the fields of an address the domain refuses
+// when they are empty, as it names them.
+var requiredAddressFields = sync.OnceValue(func() (names []string) {
+	_, err := domain.NewAddress("", domain.AddressInput{}, "")
+	for _, p := range err.(*domain.ValidationError).Problems {
+		names = append(names, p.Field)
+	}
+	return names
+})
 
 // customizeAnswer makes an answer's fields required unless they may be
 // left out (omitempty, omitzero), and allows no other member: an answer
@@ -124,8 +140,7 @@ func fromTags(tag reflect.StructTag, schema *openapi3.Schema) {
 func fieldNames(t reflect.Type, keep func(reflect.StructField) bool) []string {
 	var names []string
 	for _, f := range reflect.VisibleFields(t) {
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name != "" && f.IsExported() && keep(f) {
+		if name := jsonName(f); name != "" && f.IsExported() && keep(f) {
 			names = append(names, name)
 		}
 	}

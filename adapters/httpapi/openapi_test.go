@@ -96,8 +96,8 @@ func TestOpenAPI_OnlyPublicMethodsNeedNoToken(t *testing.T) {
 func TestOpenAPI_EveryErrorCodeHasTheStatusTheServiceAnswers(t *testing.T) {
 	doc := openAPIDocument(t)
 	answered := map[string]string{}
-	for _, err := range apiErrors {
-		e, _ := toAPIError(err)
+	for _, k := range errorKinds {
+		e, _ := toAPIError(k.example)
 		answered[e.code] = strconv.Itoa(e.status)
 	}
 	documented := map[string]bool{}

@@ -14,9 +14,9 @@ import (
 // fingerprint holds it only through a keyed hash (see fingerprint).
 
 type customerChangePasswordRequest struct {
-	ID              *string `json:"id" form:"id" binding:"required"`
-	CurrentPassword *string `json:"currentPassword" form:"currentPassword" binding:"required" format:"password" doc:"The password the customer has now; never answered or logged."`
-	NewPassword     *string `json:"newPassword" form:"newPassword" binding:"required" format:"password" note:"8–72 bytes"`
+	ID              *string `json:"id" binding:"required"`
+	CurrentPassword *string `json:"currentPassword" binding:"required" format:"password" doc:"The password the customer has now; never answered or logged."`
+	NewPassword     *string `json:"newPassword" binding:"required" format:"password" note:"8–72 bytes"`
 }
 
 func customerChangePassword(app application.Application) endpoint {
@@ -29,7 +29,7 @@ func customerChangePassword(app application.Application) endpoint {
 }
 
 type customerCreatePasswordTokenRequest struct {
-	Email *string `json:"email" form:"email" binding:"required"`
+	Email *string `json:"email" binding:"required"`
 }
 
 // passwordTokenPayload is the one answer that carries a reset token.
@@ -50,8 +50,8 @@ func customerCreatePasswordToken(app application.Application) endpoint {
 }
 
 type customerResetPasswordRequest struct {
-	Token       *string `json:"token" form:"token" binding:"required" format:"password" doc:"What customer.createPasswordToken answered; never answered or logged."`
-	NewPassword *string `json:"newPassword" form:"newPassword" binding:"required" format:"password" note:"8–72 bytes"`
+	Token       *string `json:"token" binding:"required" format:"password" doc:"What customer.createPasswordToken answered; never answered or logged."`
+	NewPassword *string `json:"newPassword" binding:"required" format:"password" note:"8–72 bytes"`
 }
 
 func customerResetPassword(app application.Application) endpoint {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/gin-gonic/gin"
+	"github.com/go-json-experiment/json"
 	"go.uber.org/zap"
 )
 
@@ -23,13 +24,7 @@ type errorJSON struct {
 // warn: it is expected, and its stack would say nothing.
 func (rt *router) render(c *gin.Context, payload any, err error) {
 	if err == nil {
-		if raw, ok := payload.(listAnswer); ok {
-			c.Header("Content-Type", "application/json; charset=utf-8")
-			c.Status(http.StatusOK)
-			_ = raw.writeJSON(c.Writer)
-			return
-		}
-		c.JSON(http.StatusOK, payload)
+		writeJSON(c, http.StatusOK, payload)
 		return
 	}
 	e, known := toAPIError(err)
@@ -47,5 +42,16 @@ func (rt *router) render(c *gin.Context, payload any, err error) {
 	if e.retryAfter > 0 {
 		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(e.retryAfter.Seconds()))))
 	}
-	c.JSON(e.status, errorJSON{Error: e.code, Data: e.data})
+	writeJSON(c, e.status, errorJSON{Error: e.code, Data: e.data})
+}
+
+// writeJSON writes an answer; a failed write is the access log's to tell.
+func writeJSON(c *gin.Context, status int, answer any) {
+	c.Header("Content-Type", "application/json; charset=utf-8")
+	c.Status(status)
+	if list, ok := answer.(listAnswer); ok {
+		_ = list.writeJSON(c.Writer)
+		return
+	}
+	_ = json.MarshalWrite(c.Writer, answer, answerOptions)
 }

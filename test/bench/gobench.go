@@ -19,14 +19,20 @@ type goBenchFigures struct {
 }
 
 // goBenchSummary compares the service's HTTP path with the bare Gin
-// handler (BenchmarkUpdatePath in adapters/httpapi).
+// handler, without and with the same token check (BenchmarkUpdatePath in
+// adapters/httpapi).
 type goBenchSummary struct {
-	Service goBenchFigures `json:"service"`
-	BareGin goBenchFigures `json:"bare_gin"`
-	CPU     string         `json:"cpu,omitempty"`
+	Service      goBenchFigures `json:"service"`
+	BareGin      goBenchFigures `json:"bare_gin"`
+	BareGinToken goBenchFigures `json:"bare_gin_token,omitzero"`
+	CPU          string         `json:"cpu,omitempty"`
 }
 
 func (s goBenchSummary) nsRatio() float64 { return ratio(s.Service.NsPerOp, s.BareGin.NsPerOp) }
+
+func (s goBenchSummary) nsRatioToken() float64 {
+	return ratio(s.Service.NsPerOp, s.BareGinToken.NsPerOp)
+}
 
 func readGoBench(path string) (goBenchSummary, error) {
 	f, err := os.Open(path)
@@ -95,7 +101,12 @@ func parseGoBench(r io.Reader) (goBenchSummary, error) {
 	if s.Service, err = figures("service"); err != nil {
 		return s, err
 	}
-	s.BareGin, err = figures("bare_gin")
+	if s.BareGin, err = figures("bare_gin"); err != nil {
+		return s, err
+	}
+	if _, ran := runs["bare_gin_token"]; ran {
+		s.BareGinToken, err = figures("bare_gin_token")
+	}
 	return s, err
 }
 

@@ -37,6 +37,21 @@ func TestParseGoBench_TakesTheMedianOfEachSubBenchmark(t *testing.T) {
 	}
 }
 
+func TestParseGoBench_ReadsTheBaselineThatChecksTheToken(t *testing.T) {
+	in := goBenchOutput + "BenchmarkUpdatePath/bare_gin_token-2 10 5000 ns/op 3000 B/op 50 allocs/op\n" +
+		"BenchmarkUpdatePath/bare_gin_token-2 10 3000 ns/op 3000 B/op 50 allocs/op\n"
+	s, err := parseGoBench(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (goBenchFigures{Runs: 2, NsPerOp: 4000, BytesPerOp: 3000, AllocsPerOp: 50}); s.BareGinToken != want {
+		t.Errorf("got %+v, want %+v", s.BareGinToken, want)
+	}
+	if s.nsRatioToken() != 1.75 {
+		t.Errorf("ratio to the token baseline %v, want 1.75", s.nsRatioToken())
+	}
+}
+
 func TestParseGoBench_ReadsNamesWithoutTheGOMAXPROCSSuffix(t *testing.T) {
 	in := "BenchmarkUpdatePath/service 10 5 ns/op 1 B/op 1 allocs/op\n" +
 		"BenchmarkUpdatePath/bare_gin 10 4 ns/op 1 B/op 1 allocs/op\n"

@@ -82,8 +82,12 @@ func (r growthReport) print(w io.Writer) {
 		last.Customers, last.Ops["customer.update"].P50ms, targetUpdateP50ms, fmtThroughput(last.Updates.Throughput),
 		r.Clients, targetUpdatesPerSecond, fmtBytes(maxPeak(r.Phases)), fmtBytes(targetGrowthPeakRSS))
 	if gb := r.GoBench; gb != nil {
-		fmt.Fprintf(w, "HTTP path of customer.update over a store of one customer in memory (BenchmarkUpdatePath, median of %d): %.0f ns/op, %.0f B/op, %.0f allocs/op; a bare Gin handler %.0f ns/op (ratio %.2f)\n",
+		fmt.Fprintf(w, "HTTP path of customer.update over a store of one customer in memory (BenchmarkUpdatePath, median of %d): %.0f ns/op, %.0f B/op, %.0f allocs/op; a bare Gin handler %.0f ns/op (ratio %.2f)",
 			gb.Service.Runs, gb.Service.NsPerOp, gb.Service.BytesPerOp, gb.Service.AllocsPerOp, gb.BareGin.NsPerOp, gb.nsRatio())
+		if gb.BareGinToken.Runs > 0 {
+			fmt.Fprintf(w, ", checking the same token %.0f ns/op (ratio %.2f)", gb.BareGinToken.NsPerOp, gb.nsRatioToken())
+		}
+		fmt.Fprintln(w)
 	}
 }
 
