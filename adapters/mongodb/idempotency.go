@@ -92,6 +92,20 @@ func (r *Repository) readKeyed(ctx context.Context, id string, key application.I
 	return keyedRead{customer: doc.Customer.toDomain(), keys: doc.Keys, exists: true}, nil
 }
 
+// readToChange reads customer id for a change keyed by key: done, with
+// the answer to give, when key made the change before, the key was
+// reused, or there is no customer to change; otherwise the customer and
+// the keys it holds.
+func (r *Repository) readToChange(ctx context.Context, id string, key application.IdempotencyKey) (found keyedRead, first *domain.Customer, done bool, err error) {
+	if found, err = r.readKeyed(ctx, id, key); err != nil {
+		return found, nil, true, err
+	}
+	if first, done, err := replay(found.keys, key); done {
+		return found, first, true, err
+	}
+	return found, nil, found.err != nil, found.err
+}
+
 // replay returns the result of the write key made before (done), or
 // ErrIdempotencyKeyReused; not done when keys hold no live record of it.
 func replay(keys []keyDocument, key application.IdempotencyKey) (*domain.Customer, bool, error) {

@@ -136,15 +136,9 @@ func (r *Repository) Rehash(ctx context.Context, id string, old, new domain.Pass
 // SetPassword is Update's read-decide-write, under the version read.
 func (r *Repository) SetPassword(ctx context.Context, id string, key application.IdempotencyKey, change func(*domain.Customer) (application.NewEvent, error)) (*domain.Customer, error) {
 	for {
-		found, err := r.readKeyed(ctx, id, key)
-		if err != nil {
-			return nil, err
-		}
-		if first, done, err := replay(found.keys, key); done {
+		found, first, done, err := r.readToChange(ctx, id, key)
+		if done {
 			return first, err
-		}
-		if found.err != nil {
-			return nil, found.err
 		}
 		c, written, err := r.writePassword(ctx, found.customer, nil, found.keys, key, change)
 		if err != nil || written {

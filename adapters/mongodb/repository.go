@@ -279,15 +279,9 @@ func patchFields(patch domain.CustomerPatch) (set, same bson.D) {
 // that safe.
 func (r *Repository) Update(ctx context.Context, id string, key application.IdempotencyKey, change func(*domain.Customer) (application.NewEvent, error)) (*domain.Customer, error) {
 	for {
-		found, err := r.readKeyed(ctx, id, key)
-		if err != nil {
-			return nil, err
-		}
-		if first, done, err := replay(found.keys, key); done {
+		found, first, done, err := r.readToChange(ctx, id, key)
+		if done {
 			return first, err
-		}
-		if found.err != nil {
-			return nil, found.err
 		}
 		c := found.customer
 		read := c.Version()
@@ -376,15 +370,9 @@ func (r *Repository) Delete(ctx context.Context, id string, ev application.NewEv
 		return err
 	}
 	for {
-		found, err := r.readKeyed(ctx, id, key)
-		if err != nil {
+		found, _, done, err := r.readToChange(ctx, id, key)
+		if done {
 			return err
-		}
-		if _, done, err := replay(found.keys, key); done {
-			return err
-		}
-		if found.err != nil {
-			return found.err
 		}
 		c := found.customer
 		if r.limits.Off && !key.Set() {
