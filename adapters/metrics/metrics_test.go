@@ -198,7 +198,7 @@ func TestPasswordWorkIsCountedAsTheApplicationReportsIt(t *testing.T) {
 # HELP customer_bcrypt_refusals_total Password calls that got no bcrypt slot before their deadline, answered service_busy.
 # TYPE customer_bcrypt_refusals_total counter
 customer_bcrypt_refusals_total 1
-# HELP customer_bcrypt_slots bcrypt computations that may run at once: one per core.
+# HELP customer_bcrypt_slots bcrypt computations that may run at once (CUSTOMER_BCRYPT_SLOTS).
 # TYPE customer_bcrypt_slots gauge
 customer_bcrypt_slots 2
 # HELP customer_bcrypt_slots_in_use bcrypt computations (password checks and new hashes) running now.

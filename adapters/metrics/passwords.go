@@ -22,7 +22,7 @@ func newPasswordMetrics(r prometheus.Registerer) passwordMetrics {
 		}),
 		slots: prometheus.NewGauge(prometheus.GaugeOpts{
 			Namespace: namespace, Subsystem: "bcrypt", Name: "slots",
-			Help: "bcrypt computations that may run at once: one per core.",
+			Help: "bcrypt computations that may run at once (CUSTOMER_BCRYPT_SLOTS).",
 		}),
 		waits: prometheus.NewCounter(prometheus.CounterOpts{
 			Namespace: namespace, Subsystem: "bcrypt", Name: "waits_total",

@@ -101,14 +101,19 @@ func maxPeak(phases []growthPhase) int64 {
 
 // write saves the figures as growth.json in dir.
 func (r growthReport) write(dir string, w io.Writer) error {
+	return writeReport(dir, "growth.json", r, w)
+}
+
+// writeReport saves v, indented JSON, as name in dir, and says so on w.
+func writeReport(dir, name string, v any, w io.Writer) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	b, err := json.MarshalIndent(r, "", "  ")
+	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
 	}
-	path := filepath.Join(dir, "growth.json")
+	path := filepath.Join(dir, name)
 	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
 		return err
 	}
