@@ -32,7 +32,7 @@ const busyBcrypt = "the password hashing slots"
 // service may use (runtime.GOMAXPROCS), at least one.
 func newBcryptSlots(size int, observer PasswordObserver) *bcryptSlots {
 	if size <= 0 {
-		size = DefaultBcryptSlots()
+		size = defaultBcryptSlots()
 	}
 	if observer == nil {
 		observer = noObserver{}
@@ -98,7 +98,7 @@ func (noObserver) BcryptWaited()             {}
 func (noObserver) BcryptRefused()            {}
 func (noObserver) UnknownEmailsTracked(int)  {}
 
-// DefaultBcryptSlots is how many bcrypt computations run at once when
+// defaultBcryptSlots is how many bcrypt computations run at once when
 // Settings leave it to the machine: one per core the service may use but
 // one, at least one.
-func DefaultBcryptSlots() int { return max(1, runtime.GOMAXPROCS(0)-1) }
+func defaultBcryptSlots() int { return max(1, runtime.GOMAXPROCS(0)-1) }

@@ -18,7 +18,7 @@ type Settings struct {
 	// BcryptCost is the cost of the password hashes the service makes.
 	BcryptCost int
 	// BcryptSlots is how many bcrypt computations may run at once;
-	// default DefaultBcryptSlots.
+	// default defaultBcryptSlots.
 	BcryptSlots int
 	// Lockout is the defence against guessing; default
 	// DefaultLoginMaxFailures failures within DefaultLoginLockout.

@@ -186,7 +186,7 @@ func (c Config) validate() error {
 	check(c.LogFormat == "json" || c.LogFormat == "console", "CUSTOMER_LOG_FORMAT must be json or console")
 	check(slices.Contains(logLevels, c.LogLevel), "CUSTOMER_LOG_LEVEL must be one of %s, not %q", strings.Join(logLevels, ", "), c.LogLevel)
 	check(c.BcryptCost >= 4 && c.BcryptCost <= 31, "CUSTOMER_BCRYPT_COST must be between 4 and 31")
-	check(c.BcryptSlots >= 0 && c.BcryptSlots <= 1024, "CUSTOMER_BCRYPT_SLOTS must be between 0 (one per core) and 1024, not %d", c.BcryptSlots)
+	check(c.BcryptSlots >= 0 && c.BcryptSlots <= 1024, "CUSTOMER_BCRYPT_SLOTS must be between 0 (one per core but one) and 1024, not %d", c.BcryptSlots)
 	check(c.LoginFailures >= 1, "CUSTOMER_LOGIN_MAX_FAILURES must be at least 1")
 	check(c.LoginLockout >= time.Second, "CUSTOMER_LOGIN_LOCKOUT must be at least 1s, not %s", c.LoginLockout)
 	check(c.PasswordToken >= time.Minute && c.PasswordToken <= 24*time.Hour, "CUSTOMER_PASSWORD_TOKEN_TTL must be between 1m and 24h, not %s", c.PasswordToken)

@@ -24,6 +24,7 @@ import (
 	"github.com/microbase-io/customer-service/application"
 	"github.com/microbase-io/customer-service/domain"
 	"github.com/microbase-io/customer-service/test/support/openapitest"
+	"github.com/microbase-io/customer-service/test/support/secrettest"
 	"github.com/microbase-io/customer-service/test/support/sqlitetest"
 )
 
@@ -223,7 +224,7 @@ func checkAnswer(t *testing.T, status int, header http.Header, raw []byte) answe
 	if header.Get(httpapi.RequestIDHeader) == "" {
 		t.Errorf("answer with status %d has no %s", status, httpapi.RequestIDHeader)
 	}
-	assertNoPassword(t, raw)
+	secrettest.CheckAnswer(t, "the service", raw, plainPasswords)
 	return got
 }
 
@@ -235,66 +236,6 @@ func (a *api) call(t *testing.T, method, body string) answer {
 
 // plainPasswords are every password the tests send; none may come back.
 var plainPasswords = []string{johnPassword, janePassword, createPassword, changedPassword, resetPassword}
-
-// assertNoPassword fails when an answer holds a password, a bcrypt hash or
-// any field or value about a password. The one place the word may appear is
-// a validation message naming a password argument ("password: ..."),
-// which tells the caller which argument to fix and holds no secret, and
-// an error code.
-func assertNoPassword(t *testing.T, raw []byte) {
-	t.Helper()
-	for _, p := range plainPasswords {
-		if bytes.Contains(raw, []byte(p)) {
-			t.Errorf("answer holds a plain password: %s", raw)
-		}
-	}
-	if bytes.Contains(raw, []byte("$2a$")) || bytes.Contains(raw, []byte("$2b$")) || bytes.Contains(raw, []byte("$2y$")) {
-		t.Errorf("answer holds a bcrypt hash: %s", raw)
-	}
-	var v any
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return // checkAnswer reports it
-	}
-	validation := false
-	if m, ok := v.(map[string]any); ok {
-		validation = m["error"] == "validation_error"
-	}
-	var walk func(v any, inData bool)
-	walk = func(v any, inData bool) {
-		switch v := v.(type) {
-		case map[string]any:
-			for k, e := range v {
-				if strings.Contains(strings.ToLower(k), "password") {
-					t.Errorf("answer has a %q field: %s", k, raw)
-				}
-				if k == "error" {
-					continue // a code, such as password_token_invalid
-				}
-				walk(e, k == "data")
-			}
-		case []any:
-			for _, e := range v {
-				if s, ok := e.(string); ok && inData && validation && namesAPasswordArgument(s) {
-					continue
-				}
-				walk(e, false)
-			}
-		case string:
-			if strings.Contains(strings.ToLower(v), "password") {
-				t.Errorf("answer mentions a password: %s", raw)
-			}
-		}
-	}
-	walk(v, false)
-}
-
-// namesAPasswordArgument is a validation message about an argument that
-// holds a password ("newPassword: must be ..."): it names the argument
-// and holds nothing of it.
-func namesAPasswordArgument(message string) bool {
-	field, _, ok := strings.Cut(message, ": ")
-	return ok && strings.Contains(strings.ToLower(field), "password")
-}
 
 // assertLogsHoldNoPassword checks every log line of a test for the plain
 // passwords it sent.

@@ -20,6 +20,7 @@ import (
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
 
+	"github.com/microbase-io/customer-service/test/support/secrettest"
 	"github.com/microbase-io/customer-service/test/support/servicetest"
 )
 
@@ -84,7 +85,7 @@ func TestLogsAndAnswersHoldNoSecretsOverALifecycle(t *testing.T) {
 		if a.Status != status {
 			t.Errorf("%s answered %d %s, want %d", method, a.Status, a.Raw, status)
 		}
-		checkAnswerHoldsNoPassword(t, method, a.Raw, passwords)
+		secrettest.CheckAnswer(t, method, a.Raw, passwords)
 		return a
 	}
 	passwordCall("customer.changePassword", map[string]any{"id": mary, "currentPassword": wrongPassword, "newPassword": maryChanged}, 401)
@@ -161,7 +162,7 @@ func TestLogsAndAnswersHoldNoSecretsOverALifecycle(t *testing.T) {
 		if status != c.status {
 			t.Errorf("%s %s answered %d %s, want %d", c.method, c.body, status, raw, c.status)
 		}
-		checkAnswerHoldsNoPassword(t, c.method, raw, passwords)
+		secrettest.CheckAnswer(t, c.method, raw, passwords)
 	}
 
 	secrets := append(append(append([]string{servicetest.Secret, resetToken}, passwords...), hashes...), tokens...)
@@ -284,62 +285,6 @@ func TestDevelopmentTokenIsTheOnlyTokenLoggedAndOnlyWithoutASecret(t *testing.T)
 func createForSecrets(t *testing.T, svc *servicetest.Service, body string) string {
 	t.Helper()
 	return svc.Call(t, "customer.create", json.RawMessage(body)).Customer(t)["id"].(string)
-}
-
-// checkAnswerHoldsNoPassword fails when an answer carries a password
-// field, a password's value or a hash. The word itself may appear only in
-// a validation message naming the argument ("password: ...") and in an
-// error code.
-func checkAnswerHoldsNoPassword(t *testing.T, method string, raw []byte, passwords []string) {
-	t.Helper()
-	text := string(raw)
-	for _, p := range passwords {
-		if strings.Contains(text, p) {
-			t.Errorf("%s answered a password: %s", method, raw)
-		}
-	}
-	if strings.Contains(text, "$2a$") || strings.Contains(text, "$2b$") || strings.Contains(text, "$2y$") {
-		t.Errorf("%s answered a hash: %s", method, raw)
-	}
-	var body map[string]any
-	if err := json.Unmarshal(raw, &body); err != nil {
-		t.Fatalf("%s answered %s: %v", method, raw, err)
-	}
-	var walk func(v any, inValidationData bool)
-	walk = func(v any, inValidationData bool) {
-		switch v := v.(type) {
-		case map[string]any:
-			for k, e := range v {
-				if strings.Contains(strings.ToLower(k), "password") {
-					t.Errorf("%s answered a %q field: %s", method, k, raw)
-				}
-				if k == "error" {
-					continue // a code, such as password_token_invalid
-				}
-				walk(e, k == "data" && body["error"] == "validation_error")
-			}
-		case []any:
-			for _, e := range v {
-				if s, ok := e.(string); ok && inValidationData && namesAPasswordArgument(s) {
-					continue
-				}
-				walk(e, false)
-			}
-		case string:
-			if strings.Contains(strings.ToLower(v), "password") {
-				t.Errorf("%s answered a value about a password: %s", method, raw)
-			}
-		}
-	}
-	walk(body, false)
-}
-
-// namesAPasswordArgument is a validation message about an argument that
-// holds a password ("newPassword: must be ..."), which names it and holds
-// nothing of it.
-func namesAPasswordArgument(message string) bool {
-	field, _, ok := strings.Cut(message, ": ")
-	return ok && strings.Contains(strings.ToLower(field), "password")
 }
 
 // storedHashes reads every password hash in the store, the removed
