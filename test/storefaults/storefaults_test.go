@@ -131,6 +131,11 @@ func kill(t *testing.T, p *servicetest.Process) {
 // /readyz finds it (its probe writes) and says ready, and creates succeed
 // again. After kill -9 and a restart, the store holds every acknowledged
 // create and none of the refused.
+//
+// A reader holds a snapshot while the disk is full, so that the store
+// cannot start its WAL again over blocks it already has: the writes that
+// would fit there would be honest, but would make when the disk is full
+// for the store a matter of when the checkpointer ran.
 func TestAFullDiskAnswers503WithNothingWrittenAndTheServiceRecovers(t *testing.T) {
 	bin := servicetest.BuildBinary(t)
 	mnt := disktest.Mount(t, 4<<20)
@@ -143,6 +148,10 @@ func TestAFullDiskAnswers503WithNothingWrittenAndTheServiceRecovers(t *testing.T
 		if !c.create(t, api, fmt.Sprintf("before%d@example.com", i)) {
 			t.Fatal("a create failed before the disk was full")
 		}
+	}
+	release, err := storetest.HoldSQLiteSnapshot(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
 	}
 	free := disktest.Fill(t, mnt, 96<<10)
 	for i := 0; len(c.refused) < 20 && i < 1000; i++ {
@@ -173,6 +182,9 @@ func TestAFullDiskAnswers503WithNothingWrittenAndTheServiceRecovers(t *testing.T
 	}
 
 	free()
+	if err := release(); err != nil {
+		t.Fatal(err)
+	}
 	if status, text := readyz(t, svc); status != http.StatusOK {
 		t.Fatalf("/readyz once the disk has room: %d %q, want ready", status, text)
 	}

@@ -27,6 +27,28 @@ func (f sqliteFile) open() (*sql.DB, error) {
 	return sql.Open("sqlite", "file:"+f.path+"?_pragma=busy_timeout(10000)&_pragma=query_only(ON)")
 }
 
+// HoldSQLiteSnapshot opens a read transaction on the embedded store's
+// file in dataDir and keeps it open until release, as a long report or
+// a backup elsewhere would. While it holds its snapshot the store cannot
+// start its WAL again from the beginning, so every write needs new
+// blocks on the disk: the disk's free space alone says whether writes fit.
+func HoldSQLiteSnapshot(ctx context.Context, dataDir string) (release func() error, err error) {
+	db, err := sqliteFile{path: filepath.Join(dataDir, sqlite.FileName)}.open()
+	if err != nil {
+		return nil, err
+	}
+	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err == nil {
+		// SQLite takes the snapshot at a transaction's first read.
+		var n int
+		err = tx.QueryRowContext(ctx, `SELECT count(*) FROM customers`).Scan(&n)
+	}
+	if err != nil {
+		return nil, errors.Join(err, db.Close())
+	}
+	return func() error { return errors.Join(tx.Rollback(), db.Close()) }, nil
+}
+
 const customerQuery = `SELECT id, email, password, first_name, last_name, status, tags, version, removed FROM customers`
 
 func (f sqliteFile) Customer(ctx context.Context, id string) (Customer, error) {
