@@ -29,9 +29,11 @@ func (f sqliteFile) open() (*sql.DB, error) {
 
 // HoldSQLiteSnapshot opens a read transaction on the embedded store's
 // file in dataDir and keeps it open until release, as a long report or
-// a backup elsewhere would. While it holds its snapshot the store cannot
-// start its WAL again from the beginning, so every write needs new
-// blocks on the disk: the disk's free space alone says whether writes fit.
+// a backup elsewhere would. No checkpoint copies the WAL past its
+// snapshot, so from the first write after it the WAL is never wholly
+// copied, and no writer starts it again from its beginning over blocks
+// it already has: each write needs new blocks on the disk, and the
+// disk's free space alone says whether writes fit.
 func HoldSQLiteSnapshot(ctx context.Context, dataDir string) (release func() error, err error) {
 	db, err := sqliteFile{path: filepath.Join(dataDir, sqlite.FileName)}.open()
 	if err != nil {
