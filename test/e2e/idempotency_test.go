@@ -196,11 +196,14 @@ func TestReusedAndInUseKeysAreRefused(t *testing.T) {
 	for _, store := range stores {
 		t.Run(store.name, func(t *testing.T) {
 			t.Parallel() // each on a service and a store of its own
-			block := make(chan struct{})
+			block, entered := make(chan struct{}), make(chan struct{}, 1)
 			var blocking atomic.Bool
+			// The first call is held in the store for as long as the copy
+			// takes, which no request deadline of the store's should cut.
+			env := append(store.env(t), "CUSTOMER_REQUEST_TIMEOUT=1m")
 			svc := servicetest.StartWith(t, []fx.Option{fx.Decorate(func(r application.CustomerRepository) application.CustomerRepository {
-				return slowUpdates{CustomerRepository: r, block: block, blocking: &blocking}
-			})}, store.env(t)...)
+				return slowUpdates{CustomerRepository: r, block: block, entered: entered, blocking: &blocking}
+			})}, env...)
 			id := svc.Call(t, "customer.create", map[string]any{
 				"email": "ada@example.com", "password": "s3cret-pass", "firstName": "Ada", "lastName": "Lovelace",
 			}).Customer(t)["id"]
@@ -212,7 +215,11 @@ func TestReusedAndInUseKeysAreRefused(t *testing.T) {
 			args := map[string]any{"customerId": id, "addresses": []any{homeAddress}}
 			done := make(chan servicetest.Answer)
 			go func() { done <- keyedCall(t, svc, "customer.address.create", "slow", args) }()
-			time.Sleep(200 * time.Millisecond) // the first is in the store by now
+			select {
+			case <-entered: // the first is in the store, its key taken
+			case <-time.After(30 * time.Second):
+				t.Fatal("the first call never reached the store")
+			}
 			keyedCall(t, svc, "customer.address.create", "slow", args).Error(t, http.StatusConflict, "idempotency_key_in_use")
 			close(block)
 			(<-done).Customer(t)
@@ -223,16 +230,25 @@ func TestReusedAndInUseKeysAreRefused(t *testing.T) {
 	}
 }
 
-// slowUpdates holds address writes until block closes, while blocking.
+// slowUpdates holds address writes until block closes, while blocking,
+// and says on entered when one is held.
 type slowUpdates struct {
 	application.CustomerRepository
-	block    chan struct{}
-	blocking *atomic.Bool
+	block, entered chan struct{}
+	blocking       *atomic.Bool
 }
 
 func (s slowUpdates) Update(ctx context.Context, id string, k application.IdempotencyKey, change func(*domain.Customer) (application.NewEvent, error)) (*domain.Customer, error) {
 	if s.blocking.Load() {
-		<-s.block
+		select {
+		case s.entered <- struct{}{}:
+		default:
+		}
+		select {
+		case <-s.block:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
 	return s.CustomerRepository.Update(ctx, id, k, change)
 }
