@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	_ "modernc.org/sqlite"
 
@@ -49,6 +50,33 @@ func HoldSQLiteSnapshot(ctx context.Context, dataDir string) (release func() err
 		return nil, errors.Join(err, db.Close())
 	}
 	return func() error { return errors.Join(tx.Rollback(), db.Close()) }, nil
+}
+
+// CheckpointSQLite copies the WAL of the embedded store in dataDir into
+// its database file and empties it, as the store's checkpointer does a
+// second after writes stop, so that the database file's size alone says
+// what the store holds. It tries again while another connection keeps
+// the WAL busy, until ctx ends.
+func CheckpointSQLite(ctx context.Context, dataDir string) error {
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dataDir, sqlite.FileName)+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	for {
+		var busy, frames, copied int
+		if err := db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &frames, &copied); err != nil {
+			return err
+		}
+		if busy == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("the WAL stayed busy: %w", ctx.Err())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }
 
 const customerQuery = `SELECT id, email, password, first_name, last_name, status, tags, version, removed FROM customers`
