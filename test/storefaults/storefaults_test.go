@@ -165,6 +165,19 @@ func TestAFullDiskAnswers503WithNothingWrittenAndTheServiceRecovers(t *testing.T
 	if status, text := readyz(t, svc); status != http.StatusServiceUnavailable || !strings.Contains(text, "full") {
 		t.Fatalf("/readyz with a full disk: %d %q, want 503 saying the disk is full", status, text)
 	}
+	free()
+	if err := release(); err != nil {
+		t.Fatal(err)
+	}
+	if status, text := readyz(t, svc); status != http.StatusOK {
+		t.Fatalf("/readyz once the disk has room: %d %q, want ready", status, text)
+	}
+	for i := range 5 {
+		if !c.create(t, api, fmt.Sprintf("after%d@example.com", i)) {
+			t.Fatal("a create failed once the disk had room")
+		}
+	}
+	kill(t, svc) // its output read to the end
 	var warned int
 	for _, l := range logLines(svc) {
 		if l.Stacktrace != "" {
@@ -180,20 +193,6 @@ func TestAFullDiskAnswers503WithNothingWrittenAndTheServiceRecovers(t *testing.T
 	if warned != len(c.refused) {
 		t.Errorf("%d refused creates logged %d times, want once each", len(c.refused), warned)
 	}
-
-	free()
-	if err := release(); err != nil {
-		t.Fatal(err)
-	}
-	if status, text := readyz(t, svc); status != http.StatusOK {
-		t.Fatalf("/readyz once the disk has room: %d %q, want ready", status, text)
-	}
-	for i := range 5 {
-		if !c.create(t, api, fmt.Sprintf("after%d@example.com", i)) {
-			t.Fatal("a create failed once the disk had room")
-		}
-	}
-	kill(t, svc)
 	servicetest.StartProcess(t, bin, servicetest.Settings(dir)...)
 	c.checkStored(t, dir)
 }
@@ -226,6 +225,7 @@ func TestADeletedWALMakesWritesAnswer503AndLosesNoAcknowledgedWrite(t *testing.T
 	if status, text := readyz(t, svc); status != http.StatusServiceUnavailable || !strings.Contains(text, "WAL file was deleted") {
 		t.Fatalf("/readyz after the WAL was deleted: %d %q, want 503 saying why", status, text)
 	}
+	kill(t, svc) // its output read to the end
 	var said []logLine
 	for _, l := range logLines(svc) {
 		if l.Logger == "sqlite" && l.Level == "error" {
@@ -235,7 +235,6 @@ func TestADeletedWALMakesWritesAnswer503AndLosesNoAcknowledgedWrite(t *testing.T
 	if len(said) != 1 || !strings.Contains(said[0].Error, "WAL file was deleted") {
 		t.Fatalf("the store logged %+v, want once why it refuses writes", said)
 	}
-	kill(t, svc)
 	servicetest.StartProcess(t, bin, servicetest.Settings(dir)...)
 	c.checkStored(t, dir)
 }
