@@ -133,7 +133,9 @@ func TestBcryptSlots_ACallBeyondItsDeadlineIsBusy(t *testing.T) {
 	}
 	for name, call := range calls {
 		t.Run(name, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+			// Long enough for the reads before the wait on a loaded
+			// machine: the slot stays held, so the call waits it out.
+			ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 			defer cancel()
 			err := call(ctx)
 			var busy *application.BusyError

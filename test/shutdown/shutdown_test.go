@@ -27,8 +27,10 @@ const (
 	clients = 64
 	// shutdownTimeout is the drain bound the service runs with; the
 	// request deadline is as long, so that no request in flight is cut by
-	// its own deadline rather than by the shutdown.
-	shutdownTimeout = 20 * time.Second
+	// its own deadline rather than by the shutdown. The 16 creating
+	// clients queue for one bcrypt slot on two cores (about 4 s here);
+	// the bound leaves room for a machine several times slower.
+	shutdownTimeout = 60 * time.Second
 	// exitMargin is what stopping may take after the drain: closing the
 	// database connections and the embedded store, on a busy machine.
 	exitMargin = 15 * time.Second
