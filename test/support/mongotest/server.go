@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/microbase-io/customer-service/test/support/servicetest"
 )
 
 // ServerBinaryVariable names a built test/mongoserver binary; `make test`
@@ -133,11 +135,9 @@ func serverBinary() (string, error) {
 	if built.path != "" {
 		return built.path, nil
 	}
-	// The service module's directory, also from a module that requires
-	// it (test/bench).
-	module, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/microbase-io/customer-service").Output()
+	module, err := servicetest.ModuleDir()
 	if err != nil {
-		return "", fmt.Errorf("locating the module: %w", err)
+		return "", err
 	}
 	cache, err := os.UserCacheDir()
 	if err != nil {
@@ -152,7 +152,7 @@ func serverBinary() (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	build := exec.CommandContext(ctx, "go", "build", "-o", tmp, ".")
-	build.Dir = filepath.Join(strings.TrimSpace(string(module)), "test", "mongoserver")
+	build.Dir = filepath.Join(module, "test", "mongoserver")
 	if out, err := build.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("building %s: %v\n%s", build.Dir, err, out)
 	}
