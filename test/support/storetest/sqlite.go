@@ -19,13 +19,21 @@ import (
 // SQLite reads the embedded store's file in dataDir, with a connection of
 // its own (the store allows readers from other processes).
 func SQLite(dataDir string) Inspector {
-	return sqliteFile{path: filepath.Join(dataDir, sqlite.FileName)}
+	return fileIn(dataDir)
 }
 
 type sqliteFile struct{ path string }
 
-func (f sqliteFile) open() (*sql.DB, error) {
-	return sql.Open("sqlite", "file:"+f.path+"?_pragma=busy_timeout(10000)&_pragma=query_only(ON)")
+func fileIn(dataDir string) sqliteFile {
+	return sqliteFile{path: filepath.Join(dataDir, sqlite.FileName)}
+}
+
+// open connects to the file for reading only.
+func (f sqliteFile) open() (*sql.DB, error) { return f.connect("&_pragma=query_only(ON)") }
+
+// connect connects to the file with more pragmas, each "&_pragma=...".
+func (f sqliteFile) connect(pragmas string) (*sql.DB, error) {
+	return sql.Open("sqlite", "file:"+f.path+"?_pragma=busy_timeout(10000)"+pragmas)
 }
 
 // HoldSQLiteSnapshot opens a read transaction on the embedded store's
@@ -36,7 +44,7 @@ func (f sqliteFile) open() (*sql.DB, error) {
 // it already has: each write needs new blocks on the disk, and the
 // disk's free space alone says whether writes fit.
 func HoldSQLiteSnapshot(ctx context.Context, dataDir string) (release func() error, err error) {
-	db, err := sqliteFile{path: filepath.Join(dataDir, sqlite.FileName)}.open()
+	db, err := fileIn(dataDir).open()
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +66,8 @@ func HoldSQLiteSnapshot(ctx context.Context, dataDir string) (release func() err
 // what the store holds. It tries again while another connection keeps
 // the WAL busy, until ctx ends.
 func CheckpointSQLite(ctx context.Context, dataDir string) error {
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(dataDir, sqlite.FileName)+"?_pragma=busy_timeout(10000)")
+	// Not read only: a checkpoint writes the database file.
+	db, err := fileIn(dataDir).connect("")
 	if err != nil {
 		return err
 	}
