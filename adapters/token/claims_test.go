@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"slices"
 	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 )
 
 func TestScopeClaimAcceptsStringOrList(t *testing.T) {
@@ -30,23 +33,34 @@ func TestScopeClaimAcceptsStringOrList(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var c tokenClaims
-			err := json.Unmarshal([]byte(`{"scope":`+tt.json+`}`), &c)
+			if err := json.Unmarshal([]byte(`{"scope":`+tt.json+`}`), &c); err != nil {
+				t.Fatal(err)
+			}
+			scopes, err := scopesOf(c.Scope)
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("err = %v, wantErr %v", err, tt.wantErr)
 			}
-			if !tt.wantErr && !slices.Equal(c.Scope, tt.want) {
-				t.Fatalf("scope = %q, want %q", c.Scope, tt.want)
+			if !tt.wantErr && !slices.Equal(scopes, tt.want) {
+				t.Fatalf("scope = %q, want %q", scopes, tt.want)
 			}
 		})
 	}
 }
 
-func TestScopeClaimIsWrittenAsOneString(t *testing.T) {
-	b, err := json.Marshal(tokenClaims{Scope: scopeList{"read", "api"}})
+func TestIssuedTokensCarryOneScopeStringAndWholeSeconds(t *testing.T) {
+	iss, err := NewIssuer(secretA, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := string(b), `{"scope":"read api"}`; got != want {
-		t.Fatalf("json = %s, want %s", got, want)
+	tok, err := iss.Issue("service-a", []string{"read", "api"}, time.Hour, time.Unix(1_700_000_000, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c tokenClaims
+	if _, _, err := jwt.NewParser().ParseUnverified(tok, &c); err != nil {
+		t.Fatal(err)
+	}
+	if c.Scope != "read api" || *c.IssuedAt != 1_700_000_000 || *c.ExpiresAt != 1_700_003_600 {
+		t.Fatalf("claims scope %q, iat %v, exp %v; want \"read api\", whole seconds", c.Scope, *c.IssuedAt, *c.ExpiresAt)
 	}
 }

@@ -45,9 +45,9 @@ func (i *Issuer) Issue(subject string, scopes []string, ttl time.Duration, now t
 		Issuer:    i.issuer,
 		Subject:   subject,
 		ID:        rand.Text(),
-		IssuedAt:  newNumericDate(now),
-		ExpiresAt: newNumericDate(now.Add(ttl)),
-		Scope:     scopes,
+		IssuedAt:  seconds(now),
+		ExpiresAt: seconds(now.Add(ttl)),
+		Scope:     strings.Join(scopes, " "),
 	}
 	return jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(i.secret)
 }

@@ -115,14 +115,19 @@ func (v *Verifier) Verify(authorization string) (Claims, error) {
 	if _, ok := parsed.Header["crit"]; ok {
 		return Claims{}, errCrit
 	}
-	if !slices.Contains(c.Scope, v.scope) {
+	scopes, err := scopesOf(c.Scope)
+	if err != nil {
+		return Claims{}, errMalformed
+	}
+	if !slices.Contains(scopes, v.scope) {
 		return Claims{}, errScope
 	}
 	// WithExpirationRequired: exp is never nil here.
-	if err := checkLifetime(c.ExpiresAt.date().Time, c.IssuedAt.date(), v.now(), v.maxLifetime); err != nil {
+	exp := date(c.ExpiresAt).Time
+	if err := checkLifetime(exp, date(c.IssuedAt), v.now(), v.maxLifetime); err != nil {
 		return Claims{}, err
 	}
-	return Claims{Subject: c.Subject, Issuer: c.Issuer, ID: c.ID, ExpiresAt: c.ExpiresAt.date().Time, scopes: slices.Clip(c.Scope)}, nil
+	return Claims{Subject: c.Subject, Issuer: c.Issuer, ID: c.ID, ExpiresAt: exp, scopes: slices.Clip(scopes)}, nil
 }
 
 // checkLifetime bounds how long a stolen token stays useful; jwt has no
