@@ -25,7 +25,7 @@ var HTTPModule = fx.Module("http",
 	fx.Invoke(func(*httpapi.Server) {}),
 )
 
-func newVerifier(cfg Config, log *zap.Logger) (*token.Verifier, error) {
+func newVerifier(cfg Config, m *metrics.Metrics, log *zap.Logger) (*token.Verifier, error) {
 	secrets, development, err := TokenSecrets(cfg)
 	if err != nil {
 		return nil, err
@@ -47,7 +47,12 @@ func newVerifier(cfg Config, log *zap.Logger) (*token.Verifier, error) {
 		log.Warn("no CUSTOMER_TOKEN_SECRET: using the development secret in the data directory; a development token follows",
 			zap.String("authorization", "Bearer "+tok), zap.Time("expires", now.Add(cfg.TokenMaxTTL)))
 	}
-	return token.NewVerifier(secrets, cfg.TokenScope, cfg.TokenMaxTTL)
+	v, err := token.NewVerifier(secrets, cfg.TokenScope, cfg.TokenMaxTTL)
+	if err != nil {
+		return nil, err
+	}
+	m.ObserveKeptTokens(v)
+	return v, nil
 }
 
 func newRouter(cfg Config, app application.Application, verifier *token.Verifier, m *metrics.Metrics, log *zap.Logger) http.Handler {

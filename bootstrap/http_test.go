@@ -9,6 +9,8 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
+
+	"github.com/microbase-io/customer-service/adapters/metrics"
 )
 
 // The development token logged at start is one the service accepts: it
@@ -29,7 +31,7 @@ func TestDevelopmentTokenLivesNoLongerThanTheMaximum(t *testing.T) {
 				t.Fatal(err)
 			}
 			core, logs := observer.New(zapcore.InfoLevel)
-			verifier, err := newVerifier(cfg, zap.New(core))
+			verifier, err := newVerifier(cfg, metrics.New(), zap.New(core))
 			if err != nil {
 				t.Fatal(err)
 			}

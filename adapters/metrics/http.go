@@ -73,3 +73,23 @@ func (m *Metrics) BytesHeld(n int64) { m.http.heldBytes.Set(float64(n)) }
 func (m *Metrics) TokenRefused(reason token.Reason) {
 	m.http.authFailures.WithLabelValues(string(reason)).Inc()
 }
+
+// ObserveKeptTokens reports the cache of accepted tokens of v: the calls
+// that found their token's decoding kept, those that decoded it, and the
+// tokens kept.
+func (m *Metrics) ObserveKeptTokens(v *token.Verifier) {
+	m.registry.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Namespace: namespace, Subsystem: "auth", Name: "kept_token_uses_total",
+			Help: "Calls whose token, accepted before, was found kept: no signature check or decoding, the checks against the clock and the scope only.",
+		}, func() float64 { hits, _, _ := v.KeptTokens(); return float64(hits) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Namespace: namespace, Subsystem: "auth", Name: "token_decodes_total",
+			Help: "Calls whose token was not kept: its signature checked and decoded, refused or then kept.",
+		}, func() float64 { _, misses, _ := v.KeptTokens(); return float64(misses) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Namespace: namespace, Subsystem: "auth", Name: "kept_tokens",
+			Help: "Accepted tokens whose decoding is kept (at most 1,024; the least recently used goes first).",
+		}, func() float64 { _, _, kept := v.KeptTokens(); return float64(kept) }),
+	)
+}

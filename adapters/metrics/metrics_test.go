@@ -99,6 +99,38 @@ customer_auth_failures_total{reason="scope"} 1
 `, "customer_auth_failures_total")
 }
 
+func TestKeptTokensAreCountedAsTheVerifierUsesThem(t *testing.T) {
+	secret := []byte("metrics-test-secret-0123456789abcdef")
+	v, err := token.NewVerifier([][]byte{secret}, "api", time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := New()
+	m.ObserveKeptTokens(v)
+	iss, err := token.NewIssuer(secret, "metrics-test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := iss.Issue("client", []string{"api"}, time.Minute, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, header := range []string{"Bearer " + tok, "Bearer " + tok, "Bearer " + tok, "Bearer not-a-token"} {
+		_, _ = v.Verify(header)
+	}
+	assertMetrics(t, m, `
+# HELP customer_auth_kept_token_uses_total Calls whose token, accepted before, was found kept: no signature check or decoding, the checks against the clock and the scope only.
+# TYPE customer_auth_kept_token_uses_total counter
+customer_auth_kept_token_uses_total 2
+# HELP customer_auth_token_decodes_total Calls whose token was not kept: its signature checked and decoded, refused or then kept.
+# TYPE customer_auth_token_decodes_total counter
+customer_auth_token_decodes_total 2
+# HELP customer_auth_kept_tokens Accepted tokens whose decoding is kept (at most 1,024; the least recently used goes first).
+# TYPE customer_auth_kept_tokens gauge
+customer_auth_kept_tokens 1
+`, "customer_auth_kept_token_uses_total", "customer_auth_token_decodes_total", "customer_auth_kept_tokens")
+}
+
 func TestMongoCommandsAreTimedAndFailuresCountedByCommandName(t *testing.T) {
 	m := New()
 	mon, _ := m.MongoDBMonitors()

@@ -214,6 +214,13 @@ func TestMetricsCountWhatTheServiceDid(t *testing.T) {
 	if families["customer_mongodb_pool_connections"] != nil {
 		t.Error("a service on the embedded store exposes MongoDB pool metrics")
 	}
+	// The calls after the first with one token found it kept.
+	if m := sample(families, "customer_auth_kept_token_uses_total", map[string]string{}); m.GetCounter().GetValue() < 1 {
+		t.Errorf("customer_auth_kept_token_uses_total = %v, want some", m.GetCounter().GetValue())
+	}
+	if m := sample(families, "customer_auth_kept_tokens", map[string]string{}); m.GetGauge().GetValue() < 1 {
+		t.Errorf("customer_auth_kept_tokens = %v, want the token used", m.GetGauge().GetValue())
+	}
 	for _, name := range []string{"go_goroutines", "go_memstats_heap_inuse_bytes", "go_info", "go_build_info", "process_resident_memory_bytes", "customer_outbox_publish_failures_total"} {
 		if families[name] == nil {
 			t.Errorf("no %s", name)
