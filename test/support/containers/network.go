@@ -31,9 +31,6 @@ func NewNetwork(t testing.TB) *Network {
 	return &Network{name: nw.Name}
 }
 
-// Name is the Docker network's name.
-func (n *Network) Name() string { return n.name }
-
 // OnNetwork attaches the container to n, where other containers reach it as
 // alias.
 func OnNetwork(n *Network, alias string) testcontainers.CustomizeRequestOption {

@@ -59,39 +59,6 @@ func Fill(t testing.TB, dir string, room int64) (free func()) {
 	}
 }
 
-// Full fills the file system of dir to the last byte, and returns the
-// function that frees it again.
-func Full(t testing.TB, dir string) (free func()) {
-	t.Helper()
-	path := filepath.Join(dir, "filler-to-the-last-byte")
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	chunk := make([]byte, 4096)
-	for {
-		if _, err := f.Write(chunk); err != nil {
-			if !errors.Is(err, syscall.ENOSPC) {
-				t.Fatal(err)
-			}
-			break
-		}
-	}
-	for {
-		if _, err := f.Write(chunk[:1]); err != nil {
-			break
-		}
-	}
-	if err := f.Close(); err != nil && !errors.Is(err, syscall.ENOSPC) {
-		t.Fatal(err)
-	}
-	return func() {
-		if err := os.Remove(path); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 // Immutable makes the files immutable (chattr +i: no one, root included,
 // may write, rename or delete them, through a descriptor already open
 // too), and returns the function that makes them mutable again; they are
