@@ -81,11 +81,11 @@ func (m *Metrics) ObserveKeptTokens(v *token.Verifier) {
 	m.registry.MustRegister(
 		prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Namespace: namespace, Subsystem: "auth", Name: "kept_token_uses_total",
-			Help: "Calls whose token, accepted before, was found kept: no signature check or decoding, the checks against the clock and the scope only.",
+			Help: "Calls whose token, accepted before, was found kept: no signature check or decoding, the checks against the clock only.",
 		}, func() float64 { hits, _, _ := v.KeptTokens(); return float64(hits) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Namespace: namespace, Subsystem: "auth", Name: "token_decodes_total",
-			Help: "Calls whose token was not kept: its signature checked and decoded, refused or then kept.",
+			Help: "Calls whose token was not kept and was parsed: refused, or accepted (and then kept, unless longer than 2 KiB).",
 		}, func() float64 { _, misses, _ := v.KeptTokens(); return float64(misses) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Namespace: namespace, Subsystem: "auth", Name: "kept_tokens",

@@ -119,10 +119,10 @@ func TestKeptTokensAreCountedAsTheVerifierUsesThem(t *testing.T) {
 		_, _ = v.Verify(header)
 	}
 	assertMetrics(t, m, `
-# HELP customer_auth_kept_token_uses_total Calls whose token, accepted before, was found kept: no signature check or decoding, the checks against the clock and the scope only.
+# HELP customer_auth_kept_token_uses_total Calls whose token, accepted before, was found kept: no signature check or decoding, the checks against the clock only.
 # TYPE customer_auth_kept_token_uses_total counter
 customer_auth_kept_token_uses_total 2
-# HELP customer_auth_token_decodes_total Calls whose token was not kept: its signature checked and decoded, refused or then kept.
+# HELP customer_auth_token_decodes_total Calls whose token was not kept and was parsed: refused, or accepted (and then kept, unless longer than 2 KiB).
 # TYPE customer_auth_token_decodes_total counter
 customer_auth_token_decodes_total 2
 # HELP customer_auth_kept_tokens Accepted tokens whose decoding is kept (at most 1,024; the least recently used goes first).

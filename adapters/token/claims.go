@@ -34,7 +34,8 @@ func (c Claims) HasScope(s string) bool { return slices.Contains(c.scopes, s) }
 // a string for a float64, so such a token is refused as malformed rather
 // than guessed at. scope is any: issuers write it as the OAuth
 // space-separated string ("read api") or as a JSON list (["read", "api"]),
-// and scopesOf reads both.
+// and scopesOf reads both. A name given twice keeps its last value, for
+// scope as for every claim (RFC 7519 §4 allows a parser that does so).
 type tokenClaims struct {
 	Issuer    string           `json:"iss,omitempty"`
 	Subject   string           `json:"sub,omitempty"`
@@ -53,6 +54,24 @@ func (c *tokenClaims) GetIssuedAt() (*jwt.NumericDate, error)       { return dat
 func (c *tokenClaims) GetIssuer() (string, error)                   { return c.Issuer, nil }
 func (c *tokenClaims) GetSubject() (string, error)                  { return c.Subject, nil }
 func (c *tokenClaims) GetAudience() (jwt.ClaimStrings, error)       { return c.Audience, nil }
+
+// maxSeconds is 9999-12-31T23:59:59Z. A date beyond it, either way, is
+// refused as malformed: converted to a time, a float64 that large has no
+// meaning (Go gives whatever the platform does), so "nbf": 1e300 could
+// read as long past.
+const maxSeconds = 253402300799
+
+var errDateRange = errors.New("a NumericDate beyond the year 9999")
+
+// checkDates refuses exp, nbf and iat beyond maxSeconds.
+func (c *tokenClaims) checkDates() error {
+	for _, d := range []*float64{c.ExpiresAt, c.NotBefore, c.IssuedAt} {
+		if d != nil && math.Abs(*d) > maxSeconds {
+			return errDateRange
+		}
+	}
+	return nil
+}
 
 // date is the NumericDate of seconds, as jwt reads one; nil stays nil.
 func date(seconds *float64) *jwt.NumericDate {

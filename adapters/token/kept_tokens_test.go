@@ -2,6 +2,7 @@ package token
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -36,8 +37,12 @@ func TestAKeptTokenIsCheckedAgainstTheClockAndItsLifetimeOnEveryCall(t *testing.
 			if got := ReasonOf(err); got != tt.want {
 				t.Fatalf("reason = %q (err %v), want %q", got, err, tt.want)
 			}
-			if hits, misses, _ := v.KeptTokens(); hits != 1 || misses != 1 {
+			hits, misses, kept := v.KeptTokens()
+			if hits != 1 || misses != 1 {
 				t.Fatalf("hits %d, misses %d: the second call did not find the token kept", hits, misses)
+			}
+			if wantKept := map[bool]int{true: 1, false: 0}[tt.want == ""]; kept != wantKept {
+				t.Fatalf("%d tokens kept after the second call, want %d: a token the clock refuses gives up its slot", kept, wantKept)
 			}
 		})
 	}
@@ -71,29 +76,72 @@ func TestOnlyAcceptedTokensAreKept(t *testing.T) {
 	}
 }
 
+func TestAKeptTokenWithAnotherSignatureIsCheckedAfresh(t *testing.T) {
+	clock := t0
+	v := testVerifier(t, &clock)
+	good := sign(t, jwt.SigningMethodHS256, secretA, validClaims(nil))
+	if _, err := v.Verify("Bearer " + good); err != nil {
+		t.Fatal(err)
+	}
+	headerAndPayload := good[:strings.LastIndex(good, ".")]
+	other := sign(t, jwt.SigningMethodHS256, otherSecret, validClaims(nil))
+	for name, forged := range map[string]string{
+		"signed with another secret": headerAndPayload + other[strings.LastIndex(other, "."):],
+		"its signature changed":      headerAndPayload + ".AAAA" + good[strings.LastIndex(good, ".")+5:],
+	} {
+		_, err := v.Verify("Bearer " + forged)
+		if ReasonOf(err) != ReasonBadSignature {
+			t.Errorf("%s: reason %q (err %v), want %q", name, ReasonOf(err), err, ReasonBadSignature)
+		}
+	}
+	if hits, _, _ := v.KeptTokens(); hits != 0 {
+		t.Fatalf("%d calls found a token kept: the signature is part of what is kept", hits)
+	}
+}
+
+func TestATokenLongerThanTheKeptLengthIsCheckedAfreshEachTime(t *testing.T) {
+	clock := t0
+	v := testVerifier(t, &clock)
+	header := "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"jti": strings.Repeat("j", maxKeptTokenLength)}))
+	for range 2 {
+		if _, err := v.Verify(header); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if hits, misses, kept := v.KeptTokens(); hits != 0 || misses != 2 || kept != 0 {
+		t.Fatalf("hits %d, misses %d, kept %d; want 0, 2, 0", hits, misses, kept)
+	}
+}
+
 func TestTheKeptTokensAreBoundedAndTheLeastRecentlyUsedGoesFirst(t *testing.T) {
 	clock := t0
 	v := testVerifier(t, &clock)
-	headers := make([]string, keptTokens+10)
-	for i := range headers {
-		headers[i] = "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"jti": fmt.Sprint(i)}))
-		if _, err := v.Verify(headers[i]); err != nil {
+	verify := func(header string) (found bool) {
+		t.Helper()
+		before, _, _ := v.KeptTokens()
+		if _, err := v.Verify(header); err != nil {
 			t.Fatal(err)
 		}
+		after, _, _ := v.KeptTokens()
+		return after > before
 	}
+	headers := make([]string, keptTokens+2)
+	for i := range headers {
+		headers[i] = "Bearer " + sign(t, jwt.SigningMethodHS256, secretA, validClaims(jwt.MapClaims{"jti": fmt.Sprint(i)}))
+	}
+	for _, h := range headers[:keptTokens] {
+		verify(h)
+	}
+	// The first, used again, is the most recently used: the next new
+	// token takes the second's slot.
+	if !verify(headers[0]) {
+		t.Fatal("a token of the full cache was not found kept")
+	}
+	verify(headers[keptTokens])
 	if _, _, kept := v.KeptTokens(); kept != keptTokens {
 		t.Fatalf("kept %d tokens, want the bound %d", kept, keptTokens)
 	}
-	for _, tt := range []struct {
-		header  string
-		wasKept bool
-	}{{headers[len(headers)-1], true}, {headers[0], false}} {
-		before, _, _ := v.KeptTokens()
-		if _, err := v.Verify(tt.header); err != nil {
-			t.Fatal(err)
-		}
-		if after, _, _ := v.KeptTokens(); (after > before) != tt.wasKept {
-			t.Fatalf("found kept: %v, want %v", after > before, tt.wasKept)
-		}
+	if !verify(headers[0]) || verify(headers[1]) {
+		t.Fatal("the least recently used token did not go first")
 	}
 }
