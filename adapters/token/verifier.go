@@ -28,13 +28,12 @@ const (
 	// maxTokenLength bounds the work an unauthenticated caller can cause;
 	// real tokens are a few hundred bytes.
 	maxTokenLength = 8 << 10
-)
 
-const (
 	// keptTokens bounds the accepted tokens whose decoding a Verifier
 	// keeps: far above the tokens live at once in a deployment (one per
 	// calling service or user session).
 	keptTokens = 1024
+
 	// maxKeptTokenLength bounds a kept token, and so what its entry holds:
 	// real tokens are a few hundred bytes, and a longer one is checked
 	// afresh on every call. An entry is the token, its strings and its
@@ -212,7 +211,8 @@ func (v *Verifier) decode(raw string) (decodedToken, error) {
 	if !slices.Contains(t.scopes, v.scope) {
 		return decodedToken{}, errScope
 	}
-	// Read: what a kept entry holds of them is t.scopes, and nothing.
+	// The scope is now in t.scopes, and aud is never read: a kept entry
+	// holds neither claim.
 	t.claims.Scope, t.claims.Audience = nil, nil
 	return t, nil
 }
