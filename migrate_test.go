@@ -25,9 +25,12 @@ func storeWith(t *testing.T, emails ...string) string {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	create := application.NewCreateCustomer(store, bcrypt.MinCost, application.SystemClock{})
+	app, err := application.New(store, application.SystemClock{}, application.Settings{BcryptCost: bcrypt.MinCost})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, email := range emails {
-		if _, err := create.Handle(context.Background(), application.CreateCustomerCommand{Customer: domain.NewCustomerInput{
+		if _, err := app.CreateCustomer.Handle(context.Background(), application.CreateCustomerCommand{Customer: domain.NewCustomerInput{
 			Email: email, Password: "s3cret-pass", FirstName: "Ada", LastName: "Lovelace"}}); err != nil {
 			t.Fatal(err)
 		}

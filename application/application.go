@@ -18,16 +18,9 @@ type Application struct {
 	RemoveAddress       RemoveAddress
 }
 
-// New builds every use case over repo, passwords hashed, and checked
-// against a stand-in for unknown emails, at bcryptCost, the other
-// Settings at their defaults.
-func New(repo CustomerRepository, clock Clock, bcryptCost int) (Application, error) {
-	return NewWith(repo, clock, Settings{BcryptCost: bcryptCost})
-}
-
-// NewWith builds every use case over repo with settings; those that hash
+// New builds every use case over repo with settings; those that hash
 // or check a password share one set of bcrypt slots.
-func NewWith(repo CustomerRepository, clock Clock, settings Settings) (Application, error) {
+func New(repo CustomerRepository, clock Clock, settings Settings) (Application, error) {
 	p, err := newPasswords(repo, clock, settings)
 	if err != nil {
 		return Application{}, err

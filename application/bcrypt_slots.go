@@ -28,15 +28,7 @@ type bcryptSlots struct {
 // busyBcrypt names the bound in a BusyError.
 const busyBcrypt = "the password hashing slots"
 
-// newBcryptSlots makes size slots; zero is one less than the cores the
-// service may use (runtime.GOMAXPROCS), at least one.
 func newBcryptSlots(size int, observer PasswordObserver) *bcryptSlots {
-	if size <= 0 {
-		size = defaultBcryptSlots()
-	}
-	if observer == nil {
-		observer = noObserver{}
-	}
 	return &bcryptSlots{sem: semaphore.NewWeighted(int64(size)), size: size, observer: observer}
 }
 

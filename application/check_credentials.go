@@ -45,17 +45,6 @@ type CheckCredentials interface {
 
 type checkCredentials struct{ p *passwords }
 
-// NewCheckCredentials checks passwords, and makes new hashes, at
-// bcryptCost, with the other Settings at their defaults and bcrypt slots
-// of its own; New shares one set among every use case.
-func NewCheckCredentials(repo CustomerRepository, bcryptCost int) (CheckCredentials, error) {
-	p, err := newPasswords(repo, SystemClock{}, Settings{BcryptCost: bcryptCost})
-	if err != nil {
-		return nil, err
-	}
-	return checkCredentials{p}, nil
-}
-
 // Handle refuses what validate refuses. Every other failure is
 // domain.ErrBadCredentials after one bcrypt comparison (see passwords.check),
 // or LockedOutError after none. An email that is not valid is one nobody

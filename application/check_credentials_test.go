@@ -29,7 +29,7 @@ var longestPassword = strings.Repeat("Long-s3cret-", 6)
 func seedForCredentials(t testing.TB) *sqlite.Store {
 	t.Helper()
 	repo := sqlitetest.Open(t)
-	create := application.NewCreateCustomer(repo, credentialsCost, application.SystemClock{})
+	create := newApp(t, repo, application.SystemClock{}, credentialsCost).CreateCustomer
 	for _, in := range []domain.NewCustomerInput{
 		{Email: "ada@example.com", Password: "s3cret-pass", FirstName: "Ada", LastName: "Lovelace"},
 		{Email: "grace@example.com", Password: "s3cret-pass", FirstName: "Grace", LastName: "Hopper", Status: new("INACTIVE")},
@@ -60,10 +60,7 @@ func TestCheckCredentials_FailuresAreAlikeAndEachCostsOneBcryptComparison(t *tes
 	repo := seedForCredentials(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			uc, err := application.NewCheckCredentials(repo, credentialsCost)
-			if err != nil {
-				t.Fatal(err)
-			}
+			uc := newApp(t, repo, application.SystemClock{}, credentialsCost).CheckCredentials
 			var checked []*domain.Customer
 			uc = application.WatchPasswordChecks(uc, func(c *domain.Customer, _ string, _ error) { checked = append(checked, c) })
 
@@ -105,10 +102,7 @@ func TestCheckCredentials_PasswordOver72BytesIsRefusedAfterTheSameComparison(t *
 	repo := seedForCredentials(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			uc, err := application.NewCheckCredentials(repo, credentialsCost)
-			if err != nil {
-				t.Fatal(err)
-			}
+			uc := newApp(t, repo, application.SystemClock{}, credentialsCost).CheckCredentials
 			type check struct {
 				id       string
 				password string
@@ -135,11 +129,8 @@ func TestCheckCredentials_PasswordOver72BytesIsRefusedAfterTheSameComparison(t *
 }
 
 func TestCheckCredentials_EmptyArgumentsAreAValidationError(t *testing.T) {
-	uc, err := application.NewCheckCredentials(seedForCredentials(t), credentialsCost)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = uc.Handle(context.Background(), application.Credentials{})
+	uc := newApp(t, seedForCredentials(t), application.SystemClock{}, credentialsCost).CheckCredentials
+	err := uc.Handle(context.Background(), application.Credentials{})
 	var ve *domain.ValidationError
 	if !errors.As(err, &ve) || !slices.Equal(ve.Messages(), []string{"email: must not be empty", "password: must not be empty"}) {
 		t.Fatalf("Handle = %v, want both arguments named", err)
@@ -147,20 +138,11 @@ func TestCheckCredentials_EmptyArgumentsAreAValidationError(t *testing.T) {
 }
 
 func TestCheckCredentials_StoreFailureIsNotBadCredentials(t *testing.T) {
-	uc, err := application.NewCheckCredentials(seedForCredentials(t), credentialsCost)
-	if err != nil {
-		t.Fatal(err)
-	}
+	uc := newApp(t, seedForCredentials(t), application.SystemClock{}, credentialsCost).CheckCredentials
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if err := uc.Handle(ctx, application.Credentials{Email: "ada@example.com", Password: "s3cret-pass"}); !errors.Is(err, application.ErrUnavailable) {
 		t.Fatalf("Handle = %v, want ErrUnavailable", err)
-	}
-}
-
-func TestNewCheckCredentials_RefusesACostBcryptRefuses(t *testing.T) {
-	if _, err := application.NewCheckCredentials(sqlitetest.Open(t), bcrypt.MaxCost+1); err == nil {
-		t.Fatal("want an error for a cost bcrypt refuses")
 	}
 }
 
@@ -182,7 +164,7 @@ func TestCredentials_PrintWithoutThePassword(t *testing.T) {
 func BenchmarkCheckCredentials(b *testing.B) {
 	repo := sqlitetest.Open(b)
 	const cost = bcrypt.DefaultCost
-	create := application.NewCreateCustomer(repo, cost, application.SystemClock{})
+	create := newApp(b, repo, application.SystemClock{}, cost).CreateCustomer
 	for _, in := range []domain.NewCustomerInput{
 		{Email: "ada@example.com", Password: "s3cret-pass", FirstName: "Ada", LastName: "Lovelace"},
 		{Email: "grace@example.com", Password: "s3cret-pass", FirstName: "Grace", LastName: "Hopper", Status: new("INACTIVE")},
@@ -195,11 +177,11 @@ func BenchmarkCheckCredentials(b *testing.B) {
 	}
 	// No lockout while failures are timed; then one failure locks out.
 	never := domain.LockoutRule{MaxFailures: math.MaxInt32, Window: time.Hour}
-	failing, err := application.NewWith(repo, application.SystemClock{}, application.Settings{BcryptCost: cost, Lockout: never})
+	failing, err := application.New(repo, application.SystemClock{}, application.Settings{BcryptCost: cost, Lockout: never})
 	if err != nil {
 		b.Fatal(err)
 	}
-	locking, err := application.NewWith(repo, application.SystemClock{}, application.Settings{BcryptCost: cost, Lockout: domain.LockoutRule{MaxFailures: 1, Window: time.Hour}})
+	locking, err := application.New(repo, application.SystemClock{}, application.Settings{BcryptCost: cost, Lockout: domain.LockoutRule{MaxFailures: 1, Window: time.Hour}})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -25,12 +25,6 @@ type createCustomer struct {
 	slots      *bcryptSlots
 }
 
-// NewCreateCustomer hashes passwords at bcryptCost, in bcrypt slots of
-// its own; New shares one set among every use case.
-func NewCreateCustomer(repo CustomerRepository, bcryptCost int, clock Clock) CreateCustomer {
-	return createCustomer{repo: repo, bcryptCost: bcryptCost, clock: clock, slots: newBcryptSlots(0, nil)}
-}
-
 // Handle refuses a call with unread arguments without hashing its password.
 func (uc createCustomer) Handle(ctx context.Context, cmd CreateCustomerCommand) (*domain.Customer, error) {
 	if len(cmd.Unread) > 0 {

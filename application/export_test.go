@@ -19,4 +19,9 @@ func WatchPasswordChecks(uc CheckCredentials, seen func(c *domain.Customer, pass
 
 // UnknownEmailsHeld is how many unknown emails the lockout table of app
 // holds.
-func UnknownEmailsHeld(uc CheckCredentials) int { return uc.(checkCredentials).p.unknown.len() }
+func UnknownEmailsHeld(uc CheckCredentials) int {
+	u := uc.(checkCredentials).p.unknown
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.table.Len()
+}

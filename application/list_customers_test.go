@@ -21,7 +21,7 @@ func seedMany(t *testing.T, n int) (*sqlite.Store, []string) {
 	t.Helper()
 	repo := sqlitetest.Open(t)
 	clock := &fixedClock{}
-	create := application.NewCreateCustomer(repo, bcrypt.MinCost, clock)
+	create := newApp(t, repo, clock, bcrypt.MinCost).CreateCustomer
 	ids := make([]string, n)
 	for i := range n {
 		in := domain.NewCustomerInput{Email: fmt.Sprintf("c%02d@example.com", i), Password: "s3cret-pass", FirstName: "C", LastName: "D"}

@@ -59,9 +59,6 @@ type unknownEmails struct {
 }
 
 func newUnknownEmails(size int, observer PasswordObserver) *unknownEmails {
-	if size <= 0 {
-		size = DefaultUnknownEmails
-	}
 	table, err := simplelru.NewLRU[[sha256.Size]byte, domain.LoginAttempts](size, nil)
 	if err != nil {
 		panic("application: " + err.Error()) // size is positive
@@ -90,11 +87,4 @@ func (u *unknownEmails) count(email string, rule domain.LockoutRule, now time.Ti
 	u.table.Add(key, a)
 	u.observer.UnknownEmailsTracked(u.table.Len())
 	return a, true
-}
-
-// len is how many emails the table holds.
-func (u *unknownEmails) len() int {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	return u.table.Len()
 }

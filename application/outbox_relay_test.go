@@ -93,7 +93,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // cases, and returns their ids.
 func writes(t *testing.T, repo *sqlite.Store, n int) []string {
 	t.Helper()
-	create := application.NewCreateCustomer(repo, bcrypt.MinCost, application.SystemClock{})
+	create := newApp(t, repo, application.SystemClock{}, bcrypt.MinCost).CreateCustomer
 	update := application.NewUpdateCustomer(repo, application.SystemClock{})
 	ids := make([]string, n)
 	for i := range n {

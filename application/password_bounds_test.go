@@ -70,7 +70,7 @@ func boundedApp(t *testing.T, s application.Settings) (application.Application, 
 	repo := seedForCredentials(t)
 	o := newObserved()
 	s.BcryptCost, s.Observer = credentialsCost, o
-	app, err := application.NewWith(repo, application.SystemClock{}, s)
+	app, err := application.New(repo, application.SystemClock{}, s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +201,7 @@ func TestLockout_AnswersKnownAndUnknownEmailsAlikeWithoutBcrypt(t *testing.T) {
 	repo := seedForCredentials(t)
 	// A clock that stands still: every lockout starts at the same time.
 	clock := stillClock{time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)}
-	app, err := application.NewWith(repo, clock, application.Settings{BcryptCost: credentialsCost, Lockout: rule})
+	app, err := application.New(repo, clock, application.Settings{BcryptCost: credentialsCost, Lockout: rule})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,6 +40,12 @@ func (s Settings) withDefaults() Settings {
 	if s.Lockout.Window <= 0 {
 		s.Lockout.Window = DefaultLoginLockout
 	}
+	if s.BcryptSlots <= 0 {
+		s.BcryptSlots = defaultBcryptSlots()
+	}
+	if s.UnknownEmails <= 0 {
+		s.UnknownEmails = DefaultUnknownEmails
+	}
 	if s.PasswordTokenTTL <= 0 {
 		s.PasswordTokenTTL = DefaultPasswordTokenTTL
 	}

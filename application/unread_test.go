@@ -15,10 +15,7 @@ import (
 // first, then the rules the other arguments break, and writes nothing.
 func TestUseCases_AnswerUnreadArgumentsWithTheRulesAndWriteNothing(t *testing.T) {
 	repo, clock, c := seed(t)
-	app, err := application.New(repo, clock, bcrypt.MinCost)
-	if err != nil {
-		t.Fatal(err)
-	}
+	app := newApp(t, repo, clock, bcrypt.MinCost)
 	ctx := context.Background()
 	unread := func(field string) []domain.Problem {
 		return []domain.Problem{{Field: field, Message: "must be a string"}}

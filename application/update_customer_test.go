@@ -24,7 +24,7 @@ func seed(t *testing.T) (*sqlite.Store, *fixedClock, *domain.Customer) {
 	t.Helper()
 	repo := sqlitetest.Open(t)
 	clock := &fixedClock{t: time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)}
-	c, err := application.NewCreateCustomer(repo, bcrypt.MinCost, clock).Handle(context.Background(), application.CreateCustomerCommand{Customer: domain.NewCustomerInput{
+	c, err := newApp(t, repo, clock, bcrypt.MinCost).CreateCustomer.Handle(context.Background(), application.CreateCustomerCommand{Customer: domain.NewCustomerInput{
 		Email: "john.doe@gmail.com", Password: "s3cret-pass", FirstName: "John", LastName: "Doe", Tags: []string{"VIP"},
 	}})
 	if err != nil {
@@ -145,7 +145,7 @@ func TestCreateCustomerKeepsOnlyABcryptHash(t *testing.T) {
 
 func TestCreateCustomerRefusesATakenEmailInAnyCase(t *testing.T) {
 	repo, clock, _ := seed(t)
-	_, err := application.NewCreateCustomer(repo, bcrypt.MinCost, clock).Handle(context.Background(), application.CreateCustomerCommand{Customer: domain.NewCustomerInput{
+	_, err := newApp(t, repo, clock, bcrypt.MinCost).CreateCustomer.Handle(context.Background(), application.CreateCustomerCommand{Customer: domain.NewCustomerInput{
 		Email: " John.DOE@gmail.com", Password: "another-pass", FirstName: "J", LastName: "D",
 	}})
 	if !errors.Is(err, domain.ErrDuplicateEmail) {

@@ -14,7 +14,7 @@ var ApplicationModule = fx.Module("application",
 		func(repo application.CustomerRepository, cfg Config, clock application.Clock, m *metrics.Metrics) (application.Application, error) {
 			settings := cfg.PasswordSettings()
 			settings.Observer = m
-			return application.NewWith(repo, clock, settings)
+			return application.New(repo, clock, settings)
 		},
 	),
 )

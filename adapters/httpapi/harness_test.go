@@ -92,8 +92,10 @@ type api struct {
 	handler http.Handler
 	repo    *sqlite.Store
 	clock   *stepClock
-	logs    *observer.ObservedLogs
-	token   string
+	// create makes fixtures on repo, past any wrapper of the setup.
+	create application.CreateCustomer
+	logs   *observer.ObservedLogs
+	token  string
 }
 
 func newAPI(t *testing.T, opts ...apiOption) *api {
@@ -109,7 +111,11 @@ func newAPI(t *testing.T, opts ...apiOption) *api {
 		repo = setup.repo(mem)
 	}
 	clock := &stepClock{t: time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)}
-	uc, err := application.New(repo, clock, bcrypt.MinCost)
+	uc, err := application.New(repo, clock, application.Settings{BcryptCost: bcrypt.MinCost})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixtures, err := application.New(mem, clock, application.Settings{BcryptCost: bcrypt.MinCost})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,6 +131,7 @@ func newAPI(t *testing.T, opts ...apiOption) *api {
 		handler: httpapi.NewRouter(setup.cfg, uc, verifier, zap.New(core)),
 		repo:    mem,
 		clock:   clock,
+		create:  fixtures.CreateCustomer,
 		logs:    logs,
 		token:   issueToken(t, testSecret, []string{testScope}, time.Now(), time.Hour),
 	}
@@ -254,8 +261,7 @@ func assertLogsHoldNoPassword(t *testing.T, logs *observer.ObservedLogs) {
 // addCustomer stores a customer through the real use case, as a fixture.
 func (a *api) addCustomer(t *testing.T, email, password string, tags ...string) string {
 	t.Helper()
-	uc := application.NewCreateCustomer(a.repo, bcrypt.MinCost, a.clock)
-	c, err := uc.Handle(context.Background(), application.CreateCustomerCommand{Customer: domain.NewCustomerInput{
+	c, err := a.create.Handle(context.Background(), application.CreateCustomerCommand{Customer: domain.NewCustomerInput{
 		Email: email, Password: password, FirstName: "John", LastName: "Doe", Tags: tags,
 	}})
 	if err != nil {

@@ -29,13 +29,6 @@ type serverTimeouts struct {
 // ServerOption changes a setting of NewServer.
 type ServerOption func(*serverTimeouts)
 
-// WithReadTimeout replaces the time a client has to send a whole request,
-// its body included (30 s); a body not in by then is answered 408
-// request_timeout.
-func WithReadTimeout(d time.Duration) ServerOption {
-	return func(t *serverTimeouts) { t.read = d }
-}
-
 // WithRequestTimeout is how long a handler may work on a request once it
 // is read (Config.RequestTimeout); the write deadline leaves room for it.
 func WithRequestTimeout(d time.Duration) ServerOption {

@@ -141,11 +141,9 @@ func benchService(b *testing.B) (http.Handler, string, string) {
 	if _, err := repo.Create(context.Background(), c, application.NewEvent{ID: domain.NewID(), At: time.Now(), Args: application.CustomerCreated{Customer: c}}, application.IdempotencyKey{}); err != nil {
 		b.Fatal(err)
 	}
-	clock := application.SystemClock{}
-	uc := application.Application{
-		CreateCustomer: application.NewCreateCustomer(repo, bcrypt.MinCost, clock),
-		GetCustomer:    application.NewGetCustomer(repo),
-		UpdateCustomer: application.NewUpdateCustomer(repo, clock),
+	uc, err := application.New(repo, application.SystemClock{}, application.Settings{BcryptCost: bcrypt.MinCost})
+	if err != nil {
+		b.Fatal(err)
 	}
 	verifier, tok := benchToken(b)
 	cfg := httpapi.Config{MaxBodyBytes: 1 << 20, RequestTimeout: 5 * time.Second, MaxAnswerBytes: 4 << 20, MaxHeldBytes: 32 << 20}

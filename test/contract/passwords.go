@@ -84,7 +84,7 @@ func (c *testClock) advance(d time.Duration) {
 
 func useCases(t *testing.T, s Store, clock application.Clock) application.Application {
 	t.Helper()
-	app, err := application.NewWith(s, clock, application.Settings{BcryptCost: bcrypt.MinCost, Lockout: rule})
+	app, err := application.New(s, clock, application.Settings{BcryptCost: bcrypt.MinCost, Lockout: rule})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -454,7 +454,7 @@ func aRehashChangesNothingClientsSee(t *testing.T, s Store) {
 	app := useCases(t, s, newTestClock())
 	c := signUp(t, app, "ada@example.com")
 	// A stronger configuration: the next success renews the hash.
-	stronger, err := application.NewWith(s, newTestClock(), application.Settings{BcryptCost: bcrypt.MinCost + 1, Lockout: rule})
+	stronger, err := application.New(s, newTestClock(), application.Settings{BcryptCost: bcrypt.MinCost + 1, Lockout: rule})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,7 @@ import (
 
 func useCases(t *testing.T, repo application.CustomerRepository) application.Application {
 	t.Helper()
-	app, err := application.New(repo, application.SystemClock{}, bcrypt.MinCost)
+	app, err := application.New(repo, application.SystemClock{}, application.Settings{BcryptCost: bcrypt.MinCost})
 	if err != nil {
 		t.Fatal(err)
 	}
