@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"cmp"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -40,11 +41,7 @@ func (rt *router) accessLog(c *gin.Context) {
 	}
 	rt.log.Info("request", fields...)
 
-	method := x.method
-	if method == "" {
-		method = UnknownMethod
-	}
-	rt.observer.RequestServed(ServedRequest{Method: method, Status: status, ErrorCode: x.errorCode,
+	rt.observer.RequestServed(ServedRequest{Method: cmp.Or(x.method, UnknownMethod), Status: status, ErrorCode: x.errorCode,
 		Bytes: bytes, WriteFailure: w.failure, Duration: elapsed})
 	if x.authFailure != "" {
 		rt.observer.TokenRefused(x.authFailure)

@@ -109,13 +109,6 @@ func appendProjected(b []byte, c jsonview.Customer, fields fieldSelection) ([]by
 	return append(b, '}'), nil
 }
 
-// projectedCustomer is a customer with only the selected fields: what the
-// document says a listed customer is.
-type projectedCustomer struct {
-	customer jsonview.Customer
-	fields   fieldSelection
-}
-
-func (p projectedCustomer) MarshalJSON() ([]byte, error) {
-	return appendProjected(nil, p.customer, p.fields)
-}
+// projectedCustomer stands, in the document, for a customer with only the
+// selected fields; listAnswer writes them (appendProjected).
+type projectedCustomer struct{}

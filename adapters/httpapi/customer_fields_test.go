@@ -34,7 +34,7 @@ func TestProjectedCustomer_AllFieldsRenderAsCustomerJSON(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := json.Marshal(projectedCustomer{customer: c, fields: selectFields(nil)})
+		got, err := appendProjected(nil, c, selectFields(nil))
 		if err != nil {
 			t.Fatal(err)
 		}

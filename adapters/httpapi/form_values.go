@@ -23,10 +23,7 @@ var formDecoder = sync.OnceValue(func() *form.Decoder {
 		return &s, err
 	}, (*string)(nil))
 	d.RegisterCustomTypeFunc(func(vs []string) (any, error) { return parseInteger(vs) }, (*integer)(nil))
-	d.RegisterCustomTypeFunc(func(vs []string) (any, error) {
-		l := stringList(splitValues(vs))
-		return &l, nil
-	}, (*stringList)(nil))
+	d.RegisterCustomTypeFunc(func(vs []string) (any, error) { return new(stringList(splitValues(vs))), nil }, (*stringList)(nil))
 	d.RegisterCustomTypeFunc(func(vs []string) (any, error) { return filter(splitParts(vs)), nil }, filter(nil))
 	d.RegisterCustomTypeFunc(func(vs []string) (any, error) { return fieldList(dropEmpty(splitParts(vs))), nil }, fieldList(nil))
 	d.RegisterCustomTypeFunc(func(vs []string) (any, error) {
@@ -35,9 +32,8 @@ var formDecoder = sync.OnceValue(func() *form.Decoder {
 		return addresses, err
 	}, []addressInput(nil))
 	d.RegisterCustomTypeFunc(func(vs []string) (any, error) {
-		var address addressUpdate
-		err := decodeJSONText(vs, &address)
-		return &address, err
+		address := new(addressUpdate)
+		return address, decodeJSONText(vs, address)
 	}, (*addressUpdate)(nil))
 	return d
 })
@@ -69,8 +65,7 @@ func parseInteger(values []string) (*integer, error) {
 	case err != nil:
 		return nil, &argumentError{message: "must be an integer"}
 	}
-	n := integer(i)
-	return &n, nil
+	return new(integer(i)), nil
 }
 
 // onlyValue is the value of an argument that takes one.

@@ -22,9 +22,7 @@ func (rt *router) limitHeader(c *gin.Context) {
 	if headerBytes(c.Request) > maxHeaderBytes {
 		rt.render(c, nil, errHeaderTooLarge)
 		c.Abort()
-		return
 	}
-	c.Next()
 }
 
 // headerBytes is the size of r's request line and header lines as they

@@ -7,7 +7,7 @@ import (
 	"hash"
 	"maps"
 	"slices"
-	"sync"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -25,33 +25,6 @@ const maxIdempotencyKey = 255
 // errKeyInUse is a keyed write whose key a write of this instance is still
 // running.
 var errKeyInUse = errors.New("httpapi: the idempotency key's first request is still running")
-
-// keysInFlight are the scopes of the keyed writes this instance is
-// running. It holds at most one entry per request in flight.
-type keysInFlight struct {
-	mu   sync.Mutex
-	held map[string]struct{}
-}
-
-// take holds scope for one request; false when another holds it.
-func (k *keysInFlight) take(scope string) bool {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if _, held := k.held[scope]; held {
-		return false
-	}
-	if k.held == nil {
-		k.held = map[string]struct{}{}
-	}
-	k.held[scope] = struct{}{}
-	return true
-}
-
-func (k *keysInFlight) release(scope string) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	delete(k.held, scope)
-}
 
 // idempotent reads the Idempotency-Key of a write: none lets the call run
 // as any other; a malformed one, or one sent with a token that names no
@@ -79,26 +52,18 @@ func (rt *router) idempotent(c *gin.Context) {
 		return
 	}
 	k := application.NewIdempotencyKey(ex.issuer, ex.subject, key[0], "")
-	if !rt.inFlight.take(k.Scope) {
+	if _, held := rt.inFlight.LoadOrStore(k.Scope, struct{}{}); held {
 		rt.render(c, nil, errKeyInUse)
 		c.Abort()
 		return
 	}
-	defer rt.inFlight.release(k.Scope)
+	defer rt.inFlight.Delete(k.Scope)
 	ex.idempotencyKey = k
 	c.Next()
 }
 
 func validKey(k string) bool {
-	if k == "" || len(k) > maxIdempotencyKey {
-		return false
-	}
-	for i := range len(k) {
-		if k[i] < 0x21 || k[i] > 0x7e {
-			return false
-		}
-	}
-	return true
+	return k != "" && len(k) <= maxIdempotencyKey && !strings.ContainsFunc(k, func(r rune) bool { return r < '!' || r > '~' })
 }
 
 // fingerprint identifies a call's method and arguments, as they came:

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/go-json-experiment/json"
@@ -97,12 +98,7 @@ func splitParts(values []string) []string {
 	return out
 }
 
+// dropEmpty drops the empty values, in place.
 func dropEmpty(values []string) []string {
-	out := []string{}
-	for _, v := range values {
-		if v != "" {
-			out = append(out, v)
-		}
-	}
-	return out
+	return slices.DeleteFunc(values, func(v string) bool { return v == "" })
 }

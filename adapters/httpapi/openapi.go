@@ -152,8 +152,7 @@ func queryParameter(f argumentField, inJSON *openapi3.SchemaRef) *openapi3.Param
 	p := openapi3.NewQueryParameter(f.name)
 	switch argumentKind(f.Type) {
 	case listArgument:
-		p.Schema, p.Style, p.Explode, p.AllowEmptyValue = formSchema(f.Type, inJSON), openapi3.SerializationForm, new(bool), true
-		*p.Explode = true
+		p.Schema, p.Style, p.Explode, p.AllowEmptyValue = formSchema(f.Type, inJSON), openapi3.SerializationForm, new(true), true
 	case objectArgument:
 		p.Content = openapi3.NewContentWithJSONSchemaRef(inJSON)
 	default:

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -43,11 +44,10 @@ type Config struct {
 
 type router struct {
 	cfg      Config
-	names    []string // of the methods, for telling 405 from 404
 	verifier *token.Verifier
 	log      *zap.Logger
 	observer Observer
-	inFlight keysInFlight
+	inFlight sync.Map // the scopes of the keyed writes running, one per request
 	held     *heldBytes
 }
 
@@ -72,7 +72,6 @@ func NewRouter(cfg Config, app application.Application, verifier *token.Verifier
 	// any handler of a method runs.
 	engine.Use(rt.requestID, rt.accessLog, rt.recovery, rt.limitHeader)
 	for _, m := range methodList {
-		rt.names = append(rt.names, m.name)
 		handlers := []gin.HandlerFunc{rt.named(m.name)}
 		if !m.public {
 			handlers = append(handlers, rt.authenticate)
@@ -123,7 +122,7 @@ func (rt *router) serve(method string, ep endpoint) gin.HandlerFunc {
 func (rt *router) noRoute(c *gin.Context) {
 	path := c.Request.URL.Path
 	name, inAPI := strings.CutPrefix(path, BasePath)
-	if inAPI && slices.Contains(rt.names, name) {
+	if inAPI && slices.ContainsFunc(methodList, func(m method) bool { return m.name == name }) {
 		exchangeOf(c).method = name
 		rt.render(c, nil, errMethodNotAllowed)
 		return

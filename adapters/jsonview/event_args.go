@@ -50,8 +50,7 @@ func EventArgs(args application.EventArgs) (json.RawMessage, error) {
 	case application.AddressesAdded:
 		v = addressArgs{CustomerID: a.CustomerID, Addresses: FromAddresses(a.Addresses)}
 	case application.AddressReplaced:
-		address := FromAddress(a.Address)
-		v = addressArgs{CustomerID: a.CustomerID, Address: &address}
+		v = addressArgs{CustomerID: a.CustomerID, Address: new(FromAddress(a.Address))}
 	case application.AddressRemoved:
 		v = addressArgs{CustomerID: a.CustomerID, AddressID: a.AddressID}
 	default:
@@ -72,8 +71,7 @@ func patchArgs(id string, p domain.CustomerPatch) customerArgs {
 		args.LastName = &v
 	}
 	if v, ok := p.Status(); ok {
-		status := v.String()
-		args.Status = &status
+		args.Status = new(v.String())
 	}
 	if v, ok := p.Tags(); ok {
 		if v == nil {
