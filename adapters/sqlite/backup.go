@@ -56,7 +56,10 @@ func Backup(ctx context.Context, opts BackupOptions, file string) (BackupResult,
 	if file, err = filepath.Abs(file); err != nil {
 		return BackupResult{}, err
 	}
-	if err := mustNotExist(file); err != nil {
+	// A backup overwrites nothing.
+	if _, err := os.Lstat(file); err == nil {
+		return BackupResult{}, errFileExists(file)
+	} else if !errors.Is(err, fs.ErrNotExist) {
 		return BackupResult{}, err
 	}
 	// No restore puts another database in place while this one is read.
@@ -127,10 +130,8 @@ func Backup(ctx context.Context, opts BackupOptions, file string) (BackupResult,
 // SQLite's backup API, a step at a time. The read transaction open on
 // the source across the steps is what makes the copy one moment of the
 // store: without it each step reads afresh, and a commit by another
-// connection between two steps starts the copy over. The backup API
-// rather than VACUUM INTO: it goes a step at a time, which progress
-// reports and a cancel can end, and copies the pages as they are, where
-// VACUUM INTO rebuilds every table and index in one statement.
+// connection between two steps starts the copy over. Going a step at a
+// time is what lets progress be reported and a cancel end the copy.
 func copyPages(ctx context.Context, src, dst string, progress func(copied, total int64)) (err error) {
 	db, err := openCopy(src)
 	if err != nil {
@@ -208,17 +209,6 @@ func existingStore(dataDir string) (string, error) {
 		return "", errEmptyFile(path)
 	}
 	return path, nil
-}
-
-// mustNotExist refuses a file that exists: a backup overwrites nothing.
-func mustNotExist(file string) error {
-	switch _, err := os.Lstat(file); {
-	case err == nil:
-		return errFileExists(file)
-	case !errors.Is(err, fs.ErrNotExist):
-		return err
-	}
-	return nil
 }
 
 // errInterrupted is a backup or restore whose context ended.

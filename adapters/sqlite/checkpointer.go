@@ -27,10 +27,8 @@ import (
 // the rest, so that the next writer starts the WAL from its beginning,
 // writing over the file rather than growing it. Once writes have stopped
 // for a second, a TRUNCATE empties a file larger than a quarter of the
-// bound, giving its
-// blocks back; under load that would cost the writers twice the time of
-// a RESTART (on this project's build machine), as the file then takes
-// new blocks again. Either keeps the file's inode, which the store's
+// bound, giving its blocks back; under load that would cost the writers
+// twice the time of a RESTART, as the file then takes new blocks again. Either keeps the file's inode, which the store's
 // fileWatch holds. Writers are held for at most restartWait; a RESTART
 // or TRUNCATE that cannot finish by then lets them go, and the next is
 // tried after a pause that doubles each time, so that a long reader

@@ -34,10 +34,11 @@ const maxFindings = 3
 // indexes to their rows (integrity_check, several times slower). Its cost
 // grows with the file (see the README, Stores).
 func checkIntact(ctx context.Context, db *sql.DB, path string) error {
-	problems, err := check(ctx, db, "quick_check")
-	switch {
+	switch problems, err := check(ctx, db, "quick_check"); {
+	case err != nil && isDamage(err):
+		return errDamagedFile(path, err.Error())
 	case err != nil:
-		return checkFailed(err, path)
+		return fmt.Errorf("checking %s: %w", path, translate(err, ""))
 	case problems != "":
 		return errDamagedFile(path, problems)
 	}
@@ -69,11 +70,4 @@ func check(ctx context.Context, db *sql.DB, pragma string) (problems string, err
 		return "", nil
 	}
 	return "PRAGMA " + pragma + ": " + strings.Join(findings, "; "), nil
-}
-
-func checkFailed(err error, path string) error {
-	if isDamage(err) {
-		return errDamagedFile(path, err.Error())
-	}
-	return fmt.Errorf("checking %s: %w", path, translate(err, ""))
 }

@@ -24,9 +24,7 @@ import (
 // transaction: a write that would go beyond it rolls back whole.
 
 // A keyed write's result is kept as its answer's customer (jsonview,
-// compressed), so that a copy gets back the first answer. Records made
-// before that hold their times as Unix milliseconds, which jsonview reads
-// as well.
+// compressed), so that a copy gets back the first answer.
 
 // replay returns the result of the write key made before (done), or
 // ErrIdempotencyKeyReused; not done when key is new, or none.
@@ -77,13 +75,11 @@ func (s *Store) remember(ctx context.Context, tx session, key application.Idempo
 	bytes := application.KeyRecordBytes(packed)
 	expired := key.At.Add(-application.IdempotencyWindow).UnixMilli()
 	// The key's own record, if any, is one replay found out of the window.
-	for _, q := range []struct {
-		query string
-		args  []any
-	}{{forgetOldKeys, []any{expired}}, {forgetKey, []any{key.Scope}}} {
-		if _, err := tx.exec(ctx, q.query, q.args...); err != nil {
-			return err
-		}
+	if _, err := tx.exec(ctx, forgetOldKeys, expired); err != nil {
+		return err
+	}
+	if _, err := tx.exec(ctx, forgetKey, key.Scope); err != nil {
+		return err
 	}
 	kept, err := s.roomFor(ctx, tx, key, bytes, expired)
 	if err != nil {

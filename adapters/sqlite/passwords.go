@@ -169,15 +169,11 @@ func (s *Store) setPassword(ctx context.Context, tx session, id string, key appl
 		return c, err
 	}
 	r := toRow(c)
-	for _, q := range []struct {
-		query string
-		args  []any
-	}{
-		{setPassword, []any{r.password, r.version, r.updatedAt, id}},
-		{forgetToken, []any{id}},
-		{clearAttempts, []any{id}},
-	} {
-		if _, err := tx.exec(ctx, q.query, q.args...); err != nil {
+	if _, err := tx.exec(ctx, setPassword, r.password, r.version, r.updatedAt, id); err != nil {
+		return nil, err
+	}
+	for _, q := range []string{forgetToken, clearAttempts} {
+		if _, err := tx.exec(ctx, q, id); err != nil {
 			return nil, err
 		}
 	}

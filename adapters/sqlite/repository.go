@@ -193,16 +193,14 @@ func deleteUnlessEventsWait(ctx context.Context, tx session, id string) (bool, e
 func indexTags(ctx context.Context, tx session, id string, createdAt int64, oldTags, newTags []string) error {
 	for _, tag := range oldTags {
 		if !slices.Contains(newTags, tag) {
-			if _, err := tx.exec(ctx, deleteTag,
-				tag, createdAt, id); err != nil {
+			if _, err := tx.exec(ctx, deleteTag, tag, createdAt, id); err != nil {
 				return err
 			}
 		}
 	}
 	for _, tag := range newTags {
 		if !slices.Contains(oldTags, tag) {
-			if _, err := tx.exec(ctx, insertTag,
-				tag, createdAt, id); err != nil {
+			if _, err := tx.exec(ctx, insertTag, tag, createdAt, id); err != nil {
 				return err
 			}
 		}

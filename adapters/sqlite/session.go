@@ -12,33 +12,23 @@ import (
 // are prepared ahead because a statement prepared inside a write
 // transaction would wait for the pool's one connection, which the
 // transaction holds. List queries, built per call, are not among them.
-type stmtCache struct {
-	stmts map[string]*sql.Stmt
-}
+type stmtCache map[string]*sql.Stmt
 
-func prepareAll(ctx context.Context, db *sql.DB, queries []string) (*stmtCache, error) {
-	c := &stmtCache{stmts: make(map[string]*sql.Stmt, len(queries))}
+func prepareAll(ctx context.Context, db *sql.DB, queries []string) (stmtCache, error) {
+	c := make(stmtCache, len(queries))
 	for _, q := range queries {
 		st, err := db.PrepareContext(ctx, q)
 		if err != nil {
 			c.close()
 			return nil, fmt.Errorf("preparing %q: %w", q, err)
 		}
-		c.stmts[q] = st
+		c[q] = st
 	}
 	return c, nil
 }
 
-func (c *stmtCache) prepared(query string) (*sql.Stmt, error) {
-	st, ok := c.stmts[query]
-	if !ok {
-		return nil, fmt.Errorf("sqlite: statement %q is not among the pool's prepared ones", query)
-	}
-	return st, nil
-}
-
-func (c *stmtCache) close() {
-	for _, st := range c.stmts {
+func (c stmtCache) close() {
+	for _, st := range c {
 		_ = st.Close()
 	}
 }
@@ -46,16 +36,19 @@ func (c *stmtCache) close() {
 // session runs the fixed statements on a pool, or inside one of its
 // transactions when tx is set.
 type session struct {
-	cache *stmtCache
+	cache stmtCache
 	tx    *sql.Tx
 }
 
 func (s session) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
-	st, err := s.cache.prepared(query)
-	if err != nil || s.tx == nil {
-		return st, err
+	st, ok := s.cache[query]
+	switch {
+	case !ok:
+		return nil, fmt.Errorf("sqlite: statement %q is not among the pool's prepared ones", query)
+	case s.tx != nil:
+		return s.tx.StmtContext(ctx, st), nil
 	}
-	return s.tx.StmtContext(ctx, st), nil
+	return st, nil
 }
 
 func (s session) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
 	"path/filepath"
 
@@ -19,10 +18,7 @@ import (
 // a file of an older schema is read as it is; SQLite makes the companion
 // files of a WAL database (-wal, -shm) beside it where there are none, as
 // it does for any reader.
-type Source struct {
-	db   *sql.DB
-	path string
-}
+type Source struct{ db *sql.DB }
 
 var _ application.MigrationSource = (*Source)(nil)
 
@@ -50,15 +46,10 @@ func OpenSource(ctx context.Context, path string) (*Source, error) {
 	case info.Size() == 0:
 		return nil, errEmptyFile(path)
 	}
-	q := url.Values{}
-	q.Set("mode", "ro")
-	q.Add("_pragma", "busy_timeout(5000)")
-	q.Add("_pragma", "query_only(ON)")
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(5000)&_pragma=query_only(ON)")
 	if err != nil {
 		return nil, err
 	}
-	s := &Source{db: db, path: path}
 	var version int
 	err = db.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version)
 	switch {
@@ -75,11 +66,8 @@ func OpenSource(ctx context.Context, path string) (*Source, error) {
 		_ = db.Close()
 		return nil, err
 	}
-	return s, nil
+	return &Source{db: db}, nil
 }
-
-// Path is the database file.
-func (s *Source) Path() string { return s.path }
 
 func (s *Source) EachStored(ctx context.Context, each func(application.StoredCustomer) error) error {
 	return eachStored(ctx, s.db, selectSourced, each)

@@ -54,9 +54,6 @@ type Options struct {
 	// BusyTimeout bounds the wait for another process's write lock (a
 	// request's own deadline ends it sooner); default 5 s.
 	BusyTimeout time.Duration
-	// ReadConnections is the size of the read pool; default the number of
-	// CPUs, at least 2.
-	ReadConnections int
 	// Outbox limits what writes leave for the relay.
 	Outbox application.OutboxLimits
 	// Log hears when the file stops taking writes, when it takes them
@@ -83,8 +80,8 @@ type Store struct {
 	log       *zap.Logger
 	write     *sql.DB // one connection: writers queue here, in the caller's context
 	read      *sql.DB
-	writeStmt *stmtCache
-	readStmt  *stmtCache
+	writeStmt stmtCache
+	readStmt  stmtCache
 	files     *fileWatch
 	ckpt      *checkpointer
 	fault     atomic.Pointer[error] // the file fault a write met, until a probe write succeeds
@@ -125,18 +122,15 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	}
 	// Its faults are the file's, which a stack trace does not explain.
 	s.log = s.log.WithOptions(zap.AddStacktrace(zapcore.FatalLevel))
-	readers := opts.ReadConnections
-	if readers <= 0 {
-		readers = max(runtime.NumCPU(), 2)
-	}
-	if err := s.open(ctx, readers, opts); err != nil {
+	if err := s.open(ctx, opts); err != nil {
 		_ = s.Close()
 		return nil, err
 	}
 	return s, nil
 }
 
-func (s *Store) open(ctx context.Context, readers int, opts Options) error {
+func (s *Store) open(ctx context.Context, opts Options) error {
+	readers := max(runtime.NumCPU(), 2) // the read pool
 	var err error
 	if s.write, err = openPool(s.path, s.busy, false, 1); err != nil {
 		return err
@@ -222,11 +216,8 @@ func (s *Store) Close() error {
 		if s.ckpt != nil {
 			errs = append(errs, s.ckpt.close())
 		}
-		for _, c := range []*stmtCache{s.readStmt, s.writeStmt} {
-			if c != nil {
-				c.close()
-			}
-		}
+		s.readStmt.close()
+		s.writeStmt.close()
 		for _, db := range []*sql.DB{s.read, s.write} {
 			if db != nil {
 				errs = append(errs, db.Close())
