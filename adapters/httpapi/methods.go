@@ -125,8 +125,7 @@ func handle[Req, Ans any](h func(ctx context.Context, req Req, unread []domain.P
 		call: func(ctx context.Context, args arguments) (any, error) {
 			var req Req
 			unread := args.decode(&req, fields)
-			answer, err := h(ctx, req, unread)
-			return answer, err
+			return h(ctx, req, unread)
 		},
 	}
 }

@@ -18,14 +18,10 @@ import (
 // document of this API. It is public, like micro.ping.
 const OpenAPIDocument = "openapi.json"
 
-// OpenAPI returns the OpenAPI document, as JSON, as it is served.
-//
-// The document is made from what the code declares: the method list, each
-// method's request and answer types, and toAPIError for the failures. It
-// is made this way round, rather than the types generated from a written
-// document, because the types are what the decoder enforces: the document
-// cannot promise an argument the code does not read, and there is no
-// generated code to review.
+// OpenAPI returns the OpenAPI document, as JSON, as it is served. It is
+// made from what the code declares (the method list, each method's request
+// and answer types, toAPIError for the failures), the types the decoder
+// enforces, so it cannot promise an argument the code does not read.
 func OpenAPI() []byte { return openAPIJSON() }
 
 var openAPIJSON = sync.OnceValue(func() []byte {
