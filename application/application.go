@@ -1,5 +1,7 @@
 package application
 
+import "github.com/microbase-io/customer-service/domain"
+
 // Application is every use case of the service: the one list the wiring
 // builds and the HTTP adapter routes.
 type Application struct {
@@ -26,7 +28,7 @@ func New(repo CustomerRepository, clock Clock, settings Settings) (Application, 
 		return Application{}, err
 	}
 	return Application{
-		CreateCustomer:      createCustomer{repo: repo, bcryptCost: p.cost, clock: clock, slots: p.slots},
+		CreateCustomer:      createCustomer{p},
 		GetCustomer:         NewGetCustomer(repo),
 		UpdateCustomer:      NewUpdateCustomer(repo, clock),
 		RemoveCustomer:      NewRemoveCustomer(repo, clock),
@@ -47,3 +49,11 @@ func New(repo CustomerRepository, clock Clock, settings Settings) (Application, 
 // wrong type. A use case answers them together with every rule the other
 // arguments break (domain.WithUnread), and does nothing else, so one answer
 // names every bad argument and the rules have one owner.
+
+// required refuses an empty argument.
+func required(field, value string) error {
+	if value != "" {
+		return nil
+	}
+	return &domain.ValidationError{Problems: []domain.Problem{{Field: field, Message: "must not be empty"}}}
+}

@@ -14,10 +14,7 @@ import (
 // waiting their turn in order of arrival, each until its deadline. A hash
 // takes a core for its whole length, so the password calls of a flood
 // queue here rather than take the cores from the other calls. By default
-// one core is left to the other calls: on two cores, with a slot per
-// core, a flood of wrong passwords took customer.info's p99 from 1.3 to
-// 35 ms; with one slot, to 4 ms, at half the password throughput
-// (README, "bcrypt is bounded").
+// one core is left to the other calls (README, "bcrypt is bounded").
 type bcryptSlots struct {
 	sem      *semaphore.Weighted
 	size     int
@@ -32,9 +29,10 @@ func newBcryptSlots(size int, observer PasswordObserver) *bcryptSlots {
 	return &bcryptSlots{sem: semaphore.NewWeighted(int64(size)), size: size, observer: observer}
 }
 
-// run runs work, one bcrypt computation, in a slot. A call that gets no
-// slot before ctx ends runs nothing and is busy (BusyError).
-func (s *bcryptSlots) run(ctx context.Context, work func()) error {
+// run runs work, one bcrypt computation, in a slot, and returns its
+// error. A call that gets no slot before ctx ends runs nothing and is busy
+// (BusyError).
+func (s *bcryptSlots) run(ctx context.Context, work func() error) (err error) {
 	if !s.sem.TryAcquire(1) {
 		s.observer.BcryptWaited()
 		if err := s.sem.Acquire(ctx, 1); err != nil {
@@ -42,8 +40,8 @@ func (s *bcryptSlots) run(ctx context.Context, work func()) error {
 			return Busy(busyBcrypt, time.Second)
 		}
 	}
-	s.work(work)
-	return nil
+	s.work(func() { err = work() })
+	return err
 }
 
 // tryRun runs work in a slot if one is free now, and reports whether it

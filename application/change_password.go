@@ -47,11 +47,8 @@ var errPasswordMoved = errors.New("the password hash changed since it was checke
 // the customer's hash is still the one checked: a change or a reset that
 // landed in between makes it check again, against the new hash.
 func (uc changePassword) Handle(ctx context.Context, cmd ChangePasswordCommand) (*domain.Customer, error) {
-	var current error
-	if cmd.CurrentPassword == "" {
-		current = &domain.ValidationError{Problems: []domain.Problem{{Field: "currentPassword", Message: "must not be empty"}}}
-	}
-	if err := domain.WithUnread(cmd.Unread, domain.CheckID("id", cmd.ID), current, domain.CheckNewPassword("newPassword", cmd.NewPassword)); err != nil {
+	if err := domain.WithUnread(cmd.Unread, domain.CheckID("id", cmd.ID), required("currentPassword", cmd.CurrentPassword),
+		domain.CheckNewPassword("newPassword", cmd.NewPassword)); err != nil {
 		return nil, err
 	}
 	if first, done, err := uc.p.replay(ctx, cmd.Key); done {

@@ -19,22 +19,6 @@ type Credentials struct {
 func (c Credentials) String() string   { return fmt.Sprintf("{Email:%q Password:<redacted>}", c.Email) }
 func (c Credentials) GoString() string { return "application.Credentials" + c.String() }
 
-// validate refuses an empty email or password: a malformed call, which
-// says nothing about any account.
-func (c Credentials) validate() error {
-	var problems []domain.Problem
-	if c.Email == "" {
-		problems = append(problems, domain.Problem{Field: "email", Message: "must not be empty"})
-	}
-	if c.Password == "" {
-		problems = append(problems, domain.Problem{Field: "password", Message: "must not be empty"})
-	}
-	if len(problems) > 0 {
-		return &domain.ValidationError{Problems: problems}
-	}
-	return nil
-}
-
 // CheckCredentials answers customer.checkCredentials: nil when the email
 // belongs to an active customer whose password it is,
 // domain.ErrBadCredentials otherwise, LockedOutError while the email is
@@ -45,7 +29,8 @@ type CheckCredentials interface {
 
 type checkCredentials struct{ p *passwords }
 
-// Handle refuses what validate refuses. Every other failure is
+// Handle refuses an empty email or password: a malformed call, which says
+// nothing about any account. Every other failure is
 // domain.ErrBadCredentials after one bcrypt comparison (see passwords.check),
 // or LockedOutError after none. An email that is not valid is one nobody
 // has. The rest of the password policy of customer.create is not
@@ -53,7 +38,7 @@ type checkCredentials struct{ p *passwords }
 // success forgets the email's failed sign-ins, and renews a hash of
 // another cost than the configured one.
 func (uc checkCredentials) Handle(ctx context.Context, cred Credentials) error {
-	if err := domain.WithUnread(cred.Unread, cred.validate()); err != nil {
+	if err := domain.WithUnread(cred.Unread, required("email", cred.Email), required("password", cred.Password)); err != nil {
 		return err
 	}
 	var (

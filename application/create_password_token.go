@@ -41,11 +41,7 @@ type CreatePasswordToken interface {
 type createPasswordToken struct{ p *passwords }
 
 func (uc createPasswordToken) Handle(ctx context.Context, cmd CreatePasswordTokenCommand) (PasswordTokenGrant, error) {
-	var empty error
-	if cmd.Email == "" {
-		empty = &domain.ValidationError{Problems: []domain.Problem{{Field: "email", Message: "must not be empty"}}}
-	}
-	if err := domain.WithUnread(cmd.Unread, empty); err != nil {
+	if err := domain.WithUnread(cmd.Unread, required("email", cmd.Email)); err != nil {
 		return PasswordTokenGrant{}, err
 	}
 	email, err := domain.NormalizeEmail(cmd.Email)

@@ -139,25 +139,22 @@ func (m *Migration) copy(ctx context.Context, report *MigrationReport) error {
 	}
 	c := copier{Migration: m, ctx: ctx, report: report}
 	err := merge(ctx, m.from, m.to, func(src, dst *StoredCustomer) error {
-		switch {
-		case dst == nil:
-			m.observer.Advanced(1)
-			report.Customers++
-			return c.put(MigrationPut{Stored: *src})
-		case src == nil:
+		if src == nil {
 			return c.sourceLacks(*dst)
 		}
 		m.observer.Advanced(1)
 		report.Customers++
-		if v, w := dst.Customer.Version(), src.Customer.Version(); v > w {
-			report.LeftAlone.add(src.Customer.ID(), fmt.Sprintf("newer on the target (version %d, the source's %d)", v, w))
-			return nil
-		}
-		if len(src.Differences(*dst)) == 0 {
+		switch {
+		case dst == nil:
+			return c.put(MigrationPut{Stored: *src})
+		case dst.Customer.Version() > src.Customer.Version():
+			report.LeftAlone.add(src.Customer.ID(), fmt.Sprintf("newer on the target (version %d, the source's %d)", dst.Customer.Version(), src.Customer.Version()))
+		case len(src.Differences(*dst)) == 0:
 			report.Unchanged++
-			return nil
+		default:
+			return c.put(MigrationPut{Stored: *src, Expected: new(dst.Customer.Version())})
 		}
-		return c.put(MigrationPut{Stored: *src, Expected: new(dst.Customer.Version())})
+		return nil
 	})
 	if err == nil {
 		err = c.flush()
@@ -197,46 +194,37 @@ func (c *copier) put(p MigrationPut) error {
 }
 
 func (c *copier) flush() error {
-	if len(c.batch) == 0 {
-		return nil
-	}
-	errs, err := c.to.PutStored(c.ctx, c.source, c.batch)
-	if err != nil {
-		return fmt.Errorf("writing the target: %w", err)
-	}
-	for i, p := range c.batch {
-		var dup *domain.DuplicateEmailError
-		switch {
-		case errs[i] == nil:
-			c.report.Copied++
-		case errors.As(errs[i], &dup) && len(c.retried) < maxRetried:
-			c.retried = append(c.retried, p)
-		default:
-			if err := c.refused(p, errs[i]); err != nil {
-				return err
-			}
-		}
-	}
+	err := c.send(c.batch, true)
 	c.batch = c.batch[:0]
-	return nil
+	return err
 }
 
 // retry puts once more the customers whose email another customer of the
 // target held, now that the pass has written and removed every other
 // one.
-func (c *copier) retry() error {
-	if len(c.retried) == 0 {
+func (c *copier) retry() error { return c.send(c.retried, false) }
+
+// send puts puts; with retry, those refused for their email are kept to
+// be tried again, up to maxRetried.
+func (c *copier) send(puts []MigrationPut, retry bool) error {
+	if len(puts) == 0 {
 		return nil
 	}
-	errs, err := c.to.PutStored(c.ctx, c.source, c.retried)
+	errs, err := c.to.PutStored(c.ctx, c.source, puts)
 	if err != nil {
 		return fmt.Errorf("writing the target: %w", err)
 	}
-	for i, p := range c.retried {
-		if errs[i] == nil {
+	for i, p := range puts {
+		var dup *domain.DuplicateEmailError
+		switch {
+		case errs[i] == nil:
 			c.report.Copied++
-		} else if err := c.refused(p, errs[i]); err != nil {
-			return err
+		case retry && errors.As(errs[i], &dup) && len(c.retried) < maxRetried:
+			c.retried = append(c.retried, p)
+		default:
+			if err := c.refused(p, errs[i]); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -307,17 +295,15 @@ func (m *Migration) verify(ctx context.Context, report *MigrationReport) error {
 		return err
 	}
 	return merge(ctx, m.from, m.to, func(src, dst *StoredCustomer) error {
-		switch {
-		case dst == nil:
-			m.observer.Advanced(1)
-			report.Differences.add(src.Customer.ID(), "missing from the target")
-		case src == nil:
+		if src == nil {
 			report.Differences.add(dst.Customer.ID(), "not in the source")
-		default:
-			m.observer.Advanced(1)
-			if diffs := src.Differences(*dst); len(diffs) > 0 {
-				report.Differences.add(src.Customer.ID(), "differs in "+strings.Join(diffs, ", "))
-			}
+			return nil
+		}
+		m.observer.Advanced(1)
+		if dst == nil {
+			report.Differences.add(src.Customer.ID(), "missing from the target")
+		} else if diffs := src.Differences(*dst); len(diffs) > 0 {
+			report.Differences.add(src.Customer.ID(), "differs in "+strings.Join(diffs, ", "))
 		}
 		return nil
 	})
@@ -338,10 +324,10 @@ func merge(ctx context.Context, a, b MigrationSource, fn func(a, b *StoredCustom
 	for {
 		// A side that failed looks ended: nothing may be taken for absent
 		// from it.
-		if err := errors.Join(left.err(), right.err(), ctx.Err()); err != nil {
+		if err := errors.Join(left.broken, right.broken, ctx.Err()); err != nil {
 			return err
 		}
-		x, y := left.head(), right.head()
+		x, y := left.current, right.current
 		var err error
 		switch {
 		case x == nil && y == nil:
@@ -404,10 +390,6 @@ func (c *cursor) stop() {
 	for range c.ahead {
 	}
 }
-
-func (c *cursor) head() *StoredCustomer { return c.current }
-
-func (c *cursor) err() error { return c.broken }
 
 func (c *cursor) advance() {
 	previous := c.current

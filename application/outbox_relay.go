@@ -144,23 +144,20 @@ func (r *Relay) publishAll(ctx context.Context, id, owner string) error {
 			return nil
 		}
 		pubCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.cfg.PublishTimeout)
-		err := r.publisher.Publish(pubCtx, e)
-		if err == nil {
-			err = r.outbox.Ack(pubCtx, id, owner, e.ID, r.clock.Now().Add(r.cfg.Lease))
-			if errors.Is(err, ErrLeaseLost) {
-				// Another relay has these events now; it publishes the
-				// rest, and this one again, with the same id.
-				cancel()
-				return nil
-			}
-			if err != nil {
-				r.observer.OutboxFailed(err)
-			}
-		} else {
+		if err := r.publisher.Publish(pubCtx, e); err != nil {
 			r.observer.PublishFailed(e, err)
+			cancel()
+			return err
 		}
+		err := r.outbox.Ack(pubCtx, id, owner, e.ID, r.clock.Now().Add(r.cfg.Lease))
 		cancel()
-		if err != nil {
+		switch {
+		case errors.Is(err, ErrLeaseLost):
+			// Another relay has these events now; it publishes the rest,
+			// and this one again, with the same id.
+			return nil
+		case err != nil:
+			r.observer.OutboxFailed(err)
 			return err
 		}
 		r.observer.Published(e)

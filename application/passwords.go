@@ -98,14 +98,8 @@ func newPasswords(repo CustomerRepository, clock Clock, s Settings) (*passwords,
 }
 
 // hash hashes plain at the configured cost, in a bcrypt slot.
-func (p *passwords) hash(ctx context.Context, plain string) (domain.PasswordHash, error) {
-	var (
-		h   domain.PasswordHash
-		err error
-	)
-	if busy := p.slots.run(ctx, func() { h, err = domain.HashPassword(plain, p.cost) }); busy != nil {
-		return "", busy
-	}
+func (p *passwords) hash(ctx context.Context, plain string) (h domain.PasswordHash, err error) {
+	err = p.slots.run(ctx, func() (err error) { h, err = domain.HashPassword(plain, p.cost); return err })
 	return h, err
 }
 
@@ -130,8 +124,7 @@ func (p *passwords) check(ctx context.Context, c *domain.Customer, attempts doma
 	if target == nil {
 		target = p.decoy
 	}
-	var err error
-	busy := p.slots.run(ctx, func() {
+	err := p.slots.run(ctx, func() (err error) {
 		now := p.clock.Now()
 		var counted bool
 		if c != nil {
@@ -146,17 +139,13 @@ func (p *passwords) check(ctx context.Context, c *domain.Customer, attempts doma
 		}
 		switch {
 		case err != nil:
-			return
+			return err
 		case !counted:
 			left, _ := attempts.LockedOut(now)
-			err = lockedOut(left)
-			return
+			return lockedOut(left)
 		}
-		err = p.authenticate(target, password)
+		return p.authenticate(target, password)
 	})
-	if busy != nil {
-		return busy
-	}
 	// bcrypt compares only the first 72 bytes, so a longer password would
 	// pass on its prefix alone. Refused after the comparison, so that it
 	// takes as long as any other answer.
@@ -170,11 +159,7 @@ func (p *passwords) check(ctx context.Context, c *domain.Customer, attempts doma
 // an attempt: for a call whose attempt was counted, and whose customer's
 // hash changed before it could write.
 func (p *passwords) compare(ctx context.Context, c *domain.Customer, password string) error {
-	var err error
-	if busy := p.slots.run(ctx, func() { err = p.authenticate(c, password) }); busy != nil {
-		return busy
-	}
-	return err
+	return p.slots.run(ctx, func() error { return p.authenticate(c, password) })
 }
 
 // rehash stores the hash of password, which just matched c's hash, at the
