@@ -61,13 +61,18 @@ type customerDocument struct {
 	RemovedEmail string `bson:"removedEmail,omitempty"`
 }
 
-// newCustomerDocument is a customer as first inserted, with its CREATE
-// event. Reads decode customerDocument, which skips the outbox.
-type newCustomerDocument struct {
+// wholeDocument is a customer's document with its outbox: as first
+// inserted, with its CREATE event and its key; as a migration reads and
+// puts it, with its receipt. A put replaces the document whole: the keys
+// of keyed writes and a relay's lease, which belong to the writes made on
+// the copy it replaces, go with it. Customer reads decode
+// customerDocument, which skips the outbox.
+type wholeDocument struct {
 	Customer      customerDocument `bson:",inline"`
 	Outbox        []outboxEntry    `bson:"outbox,omitempty"`
 	OutboxPending bool             `bson:"outboxPending,omitempty"`
 	Keys          []keyDocument    `bson:"keys,omitempty"`
+	Received      *receiptDocument `bson:"received,omitempty"`
 }
 
 func toDocument(c *domain.Customer) customerDocument {

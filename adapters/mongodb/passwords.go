@@ -102,9 +102,7 @@ func (r *Repository) CountLoginAttempt(ctx context.Context, id string, rule doma
 		}
 		next := rule.Fail(a, now)
 		filter := append(bson.D{{Key: "_id", Value: id}, notRemoved}, loginIs(a)...)
-		res, err := r.coll.UpdateOne(ctx, filter, bson.D{{Key: "$set", Value: bson.D{{Key: "login", Value: loginDocument{
-			Failures: next.Failures, Since: next.Since, LockedUntil: next.LockedUntil,
-		}}}}})
+		res, err := r.coll.UpdateOne(ctx, filter, bson.D{{Key: "$set", Value: bson.D{{Key: "login", Value: loginDocument(next)}}}})
 		if err != nil {
 			return domain.LoginAttempts{}, false, r.writeError(err, "")
 		}
@@ -140,7 +138,7 @@ func (r *Repository) SetPassword(ctx context.Context, id string, key application
 		if done {
 			return first, err
 		}
-		c, written, err := r.writePassword(ctx, found.customer, nil, found.keys, key, change)
+		c, written, err := r.writeChange(ctx, found.customer, found.keys, key, change, passwordFields, nil, bson.D{passwordChanged})
 		if err != nil || written {
 			return c, err
 		}
@@ -164,67 +162,26 @@ func (r *Repository) ResetPassword(ctx context.Context, tokenHash string, now ti
 			{Key: "passwordToken.hash", Value: tokenHash},
 			{Key: "passwordToken.expiresAt", Value: bson.D{{Key: "$gt", Value: now}}},
 		}
-		c, written, err := r.writePassword(ctx, doc.Customer.toDomain(), tokenLive, doc.Keys, key, change)
+		c, written, err := r.writeChange(ctx, doc.Customer.toDomain(), doc.Keys, key, change, passwordFields, tokenLive, bson.D{passwordChanged})
 		if err != nil || written {
 			return c, err
 		}
 	}
 }
 
-// writePassword writes what change does to c, read with keys, if the
-// customer is still at c's version and matches filter: the new hash, the
-// version and updatedAt, the event and the key, and the token and the
-// failed sign-ins unset. It reports false when someone wrote in between.
-func (r *Repository) writePassword(ctx context.Context, c *domain.Customer, filter bson.D, keys []keyDocument, key application.IdempotencyKey, change func(*domain.Customer) (application.NewEvent, error)) (*domain.Customer, bool, error) {
-	read := c.Version()
-	ev, err := change(c)
-	if err != nil {
-		return nil, false, err
-	}
-	if c.Version() == read {
-		return c, true, nil
-	}
-	doc := toDocument(c)
-	set := bson.D{
+// passwordFields are the fields a password write sets; passwordChanged
+// goes with them.
+func passwordFields(doc customerDocument) bson.D {
+	return bson.D{
 		{Key: "password", Value: doc.Password},
 		{Key: "version", Value: doc.Version},
 		{Key: "updatedAt", Value: doc.UpdatedAt},
 	}
-	var ch *charge
-	if key.Set() {
-		rec := record(key, c)
-		if ch, err = r.charges.take(ctx, key, rec.bytes()); err != nil {
-			return nil, false, err
-		}
-		set = append(set, bson.E{Key: "keys", Value: remembered(keys, key, rec)})
-	}
-	if !r.limits.Off {
-		set = append(set, outboxPending)
-	}
-	entry, err := r.entry(ev)
-	if err != nil {
-		_ = ch.release(ctx)
-		return nil, false, err
-	}
-	filter = append(bson.D{{Key: "_id", Value: c.ID()}, notRemoved, versionIs(read)}, filter...)
-	filter, update := r.withEvent(filter, bson.D{{Key: "$set", Value: set}, passwordChanged}, entry)
-	res, err := r.coll.UpdateOne(ctx, filter, update)
-	if err != nil {
-		return nil, false, ch.settle(ctx, r.writeError(err, ""))
-	}
-	if res.MatchedCount == 1 {
-		return c, true, nil
-	}
-	_ = ch.release(ctx)
-	if full, err := r.full(ctx, c.ID()); full || err != nil {
-		return nil, false, cmp.Or(err, application.ErrEventBacklogFull)
-	}
-	return nil, false, translate(ctx.Err(), "")
 }
 
 func (r *Repository) SavePasswordToken(ctx context.Context, id string, t domain.PasswordToken) error {
 	res, err := r.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, notRemoved},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "passwordToken", Value: tokenDocument{Hash: t.Hash, ExpiresAt: t.ExpiresAt}}}}})
+		bson.D{{Key: "$set", Value: bson.D{{Key: "passwordToken", Value: tokenDocument(t)}}}})
 	if err != nil {
 		return r.writeError(err, "")
 	}

@@ -96,17 +96,16 @@ func (r *Repository) Create(ctx context.Context, c *domain.Customer, ev applicat
 	if err != nil {
 		return nil, err
 	}
-	doc := newCustomerDocument{Customer: toDocument(c)}
+	doc := wholeDocument{Customer: toDocument(c)}
 	var ch *charge
 	if key.Set() {
 		c = withID(c, keyedID(key))
 		rec := record(key, c)
-		var err error
 		if ch, err = r.charges.take(ctx, key, rec.bytes()); err != nil {
 			// A copy of a create that landed is answered, full or not.
 			return r.createdBefore(ctx, c, key, err)
 		}
-		doc = newCustomerDocument{Customer: toDocument(c), Keys: []keyDocument{rec}}
+		doc.Customer, doc.Keys = toDocument(c), []keyDocument{rec}
 	}
 	if entry != nil {
 		doc.Outbox, doc.OutboxPending = []outboxEntry{*entry}, true
@@ -160,7 +159,12 @@ func (r *Repository) full(ctx context.Context, id string) (bool, error) {
 	}
 	room := r.room
 	room.Value = bson.D{{Key: "$exists", Value: true}}
-	n, err := r.coll.CountDocuments(ctx, bson.D{{Key: "_id", Value: id}, room}, options.Count().SetLimit(1))
+	return r.exists(ctx, bson.D{{Key: "_id", Value: id}, room})
+}
+
+// exists tells whether a document matches filter.
+func (r *Repository) exists(ctx context.Context, filter bson.D) (bool, error) {
+	n, err := r.coll.CountDocuments(ctx, filter, options.Count().SetLimit(1))
 	return n > 0, translate(err, "")
 }
 
@@ -283,59 +287,79 @@ func (r *Repository) Update(ctx context.Context, id string, key application.Idem
 		if done {
 			return first, err
 		}
-		c := found.customer
-		read := c.Version()
-		ev, err := change(c)
-		if err != nil {
-			return nil, err
+		c, written, err := r.writeChange(ctx, found.customer, found.keys, key, change, customerFieldsOf, nil, nil)
+		if err != nil || written {
+			return c, err
 		}
-		if c.Version() == read {
-			return c, nil
-		}
-		entry, err := r.entry(ev)
-		if err != nil {
-			return nil, err
-		}
-		doc := toDocument(c)
-		set := bson.D{
-			{Key: "email", Value: doc.Email},
-			{Key: "firstName", Value: doc.FirstName},
-			{Key: "lastName", Value: doc.LastName},
-			{Key: "status", Value: doc.Status},
-			{Key: "tags", Value: doc.Tags},
-			{Key: "addresses", Value: doc.Addresses},
-			{Key: "version", Value: doc.Version},
-			{Key: "updatedAt", Value: doc.UpdatedAt},
-		}
-		var ch *charge
-		if key.Set() {
-			rec := record(key, c)
-			if ch, err = r.charges.take(ctx, key, rec.bytes()); err != nil {
-				return nil, err
-			}
-			set = append(set, bson.E{Key: "keys", Value: remembered(found.keys, key, rec)})
-		}
-		written, err := r.writeIfUnchanged(ctx, id, read, set, entry, doc.Email)
-		if err != nil {
-			return nil, ch.settle(ctx, err)
-		}
-		if written {
-			return c, nil
-		}
-		_ = ch.release(ctx)
 	}
 }
 
-// writeIfUnchanged sets set on the customer if it is still at version
-// read, recording entry (if any) within the limits. It reports false when
+// customerFieldsOf are the fields Update writes back: all a change may
+// make.
+func customerFieldsOf(doc customerDocument) bson.D {
+	return bson.D{
+		{Key: "email", Value: doc.Email},
+		{Key: "firstName", Value: doc.FirstName},
+		{Key: "lastName", Value: doc.LastName},
+		{Key: "status", Value: doc.Status},
+		{Key: "tags", Value: doc.Tags},
+		{Key: "addresses", Value: doc.Addresses},
+		{Key: "version", Value: doc.Version},
+		{Key: "updatedAt", Value: doc.UpdatedAt},
+	}
+}
+
+// writeChange writes what change does to c, read with keys, if the
+// customer is still at c's version and matches where: fields of the new
+// state, the update operators more, the event and the key. It reports
+// false when someone wrote in between.
+func (r *Repository) writeChange(ctx context.Context, c *domain.Customer, keys []keyDocument, key application.IdempotencyKey,
+	change func(*domain.Customer) (application.NewEvent, error), fields func(customerDocument) bson.D, where, more bson.D) (*domain.Customer, bool, error) {
+	read := c.Version()
+	ev, err := change(c)
+	if err != nil {
+		return nil, false, err
+	}
+	if c.Version() == read {
+		return c, true, nil
+	}
+	entry, err := r.entry(ev)
+	if err != nil {
+		return nil, false, err
+	}
+	doc := toDocument(c)
+	set := fields(doc)
+	var ch *charge
+	if key.Set() {
+		rec := record(key, c)
+		if ch, err = r.charges.take(ctx, key, rec.bytes()); err != nil {
+			return nil, false, err
+		}
+		set = append(set, bson.E{Key: "keys", Value: remembered(keys, key, rec)})
+	}
+	written, err := r.writeIfUnchanged(ctx, c.ID(), read, where, set, more, entry, doc.Email)
+	if err != nil {
+		return nil, false, ch.settle(ctx, err)
+	}
+	if !written {
+		_ = ch.release(ctx)
+		return nil, false, nil
+	}
+	return c, true, nil
+}
+
+// writeIfUnchanged sets set on the customer, and applies the update
+// operators more, if it is still at version read and matches where,
+// recording entry (if any) within the limits. It reports false when
 // someone wrote the customer in between, and ErrEventBacklogFull when the
 // outbox had no room; its errors are translated, email being the one set
 // holds.
-func (r *Repository) writeIfUnchanged(ctx context.Context, id string, read int64, set bson.D, entry *outboxEntry, email string) (bool, error) {
+func (r *Repository) writeIfUnchanged(ctx context.Context, id string, read int64, where, set, more bson.D, entry *outboxEntry, email string) (bool, error) {
 	if entry != nil {
 		set = append(set, outboxPending)
 	}
-	filter, update := r.withEvent(bson.D{{Key: "_id", Value: id}, notRemoved, versionIs(read)}, bson.D{{Key: "$set", Value: set}}, entry)
+	filter, update := r.withEvent(append(bson.D{{Key: "_id", Value: id}, notRemoved, versionIs(read)}, where...),
+		append(bson.D{{Key: "$set", Value: set}}, more...), entry)
 	res, err := r.coll.UpdateOne(ctx, filter, update)
 	if err != nil {
 		return false, r.writeError(err, email)
@@ -397,7 +421,7 @@ func (r *Repository) Delete(ctx context.Context, id string, ev application.NewEv
 			set = append(set, bson.E{Key: "keys", Value: remembered(found.keys, key, rec)},
 				bson.E{Key: "keptUntil", Value: key.At.Add(application.IdempotencyWindow)})
 		}
-		written, err := r.writeIfUnchanged(ctx, id, c.Version(), set, entry, "")
+		written, err := r.writeIfUnchanged(ctx, id, c.Version(), nil, set, nil, entry, "")
 		if err != nil {
 			return ch.settle(ctx, err)
 		}

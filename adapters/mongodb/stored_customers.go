@@ -18,17 +18,6 @@ import (
 
 var _ application.MigrationTarget = (*Repository)(nil)
 
-// storedDocument is a customer's document as a migration reads and puts
-// it. A put replaces the document whole: the keys of keyed writes and a
-// relay's lease, which belong to the writes made on the copy it
-// replaces, go with it.
-type storedDocument struct {
-	Customer      customerDocument `bson:",inline"`
-	Outbox        []outboxEntry    `bson:"outbox,omitempty"`
-	OutboxPending bool             `bson:"outboxPending,omitempty"`
-	Received      *receiptDocument `bson:"received,omitempty"`
-}
-
 type receiptDocument struct {
 	Source  string `bson:"source"`
 	Version int64  `bson:"version"`
@@ -50,7 +39,7 @@ func (r *Repository) EachStored(ctx context.Context, each func(application.Store
 	}
 	defer cur.Close(context.WithoutCancel(ctx))
 	for cur.Next(ctx) {
-		var doc storedDocument
+		var doc wholeDocument
 		if err := cur.Decode(&doc); err != nil {
 			return translate(err, "")
 		}
@@ -64,7 +53,7 @@ func (r *Repository) EachStored(ctx context.Context, each func(application.Store
 	return translate(cur.Err(), "")
 }
 
-func (d *storedDocument) stored() application.StoredCustomer {
+func (d *wholeDocument) stored() application.StoredCustomer {
 	s := application.StoredCustomer{Customer: d.Customer.toDomain(), Removed: d.Customer.Removed}
 	for _, e := range d.Outbox {
 		s.Events = append(s.Events, e.toStored())
@@ -81,8 +70,8 @@ func (r *Repository) CountStored(ctx context.Context) (int64, error) {
 	return n, translate(err, "")
 }
 
-func toStoredDocument(source string, s application.StoredCustomer) storedDocument {
-	doc := storedDocument{Customer: toDocument(s.Customer), Received: &receiptDocument{Source: source, Version: s.Customer.Version()}}
+func toStoredDocument(source string, s application.StoredCustomer) wholeDocument {
+	doc := wholeDocument{Customer: toDocument(s.Customer), Received: &receiptDocument{Source: source, Version: s.Customer.Version()}}
 	if s.Removed {
 		doc.Customer.Removed, doc.Customer.RemovedEmail, doc.Customer.Email = true, doc.Customer.Email, tombstoneEmail(doc.Customer.ID)
 	}
@@ -133,7 +122,7 @@ func (r *Repository) PutStored(ctx context.Context, source string, puts []applic
 		// A unique index refused it: its id is taken (the target got the
 		// customer meanwhile), or its email.
 		c := puts[at[we.Index]].Stored.Customer
-		taken, err := r.idTaken(ctx, c.ID())
+		taken, err := r.exists(ctx, bson.D{{Key: "_id", Value: c.ID()}})
 		if err != nil {
 			return nil, err
 		}
@@ -143,11 +132,6 @@ func (r *Repository) PutStored(ctx context.Context, source string, puts []applic
 		}
 	}
 	return errs, nil
-}
-
-func (r *Repository) idTaken(ctx context.Context, id string) (bool, error) {
-	n, err := r.coll.CountDocuments(ctx, bson.D{{Key: "_id", Value: id}}, options.Count().SetLimit(1))
-	return n > 0, translate(err, "")
 }
 
 func (r *Repository) RemoveStored(ctx context.Context, source, id string, version int64) error {
