@@ -57,10 +57,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		command, args = args[0], args[1:]
 	}
-	if command == "backup" || command == "restore" {
-		return storeCommand(command, args, stdout, stderr)
-	}
 	switch command {
+	case "backup", "restore":
+		return storeCommand(command, args, stdout, stderr)
 	case "help":
 		if len(args) == 0 {
 			usage(stdout)
