@@ -1,7 +1,5 @@
 package application
 
-import "github.com/microbase-io/customer-service/domain"
-
 // Application is every use case of the service: the one list the wiring
 // builds and the HTTP adapter routes.
 type Application struct {
@@ -49,11 +47,3 @@ func New(repo CustomerRepository, clock Clock, settings Settings) (Application, 
 // wrong type. A use case answers them together with every rule the other
 // arguments break (domain.WithUnread), and does nothing else, so one answer
 // names every bad argument and the rules have one owner.
-
-// required refuses an empty argument.
-func required(field, value string) error {
-	if value != "" {
-		return nil
-	}
-	return &domain.ValidationError{Problems: []domain.Problem{{Field: field, Message: "must not be empty"}}}
-}

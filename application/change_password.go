@@ -47,7 +47,7 @@ var errPasswordMoved = errors.New("the password hash changed since it was checke
 // the customer's hash is still the one checked: a change or a reset that
 // landed in between makes it check again, against the new hash.
 func (uc changePassword) Handle(ctx context.Context, cmd ChangePasswordCommand) (*domain.Customer, error) {
-	if err := domain.WithUnread(cmd.Unread, domain.CheckID("id", cmd.ID), required("currentPassword", cmd.CurrentPassword),
+	if err := domain.WithUnread(cmd.Unread, domain.CheckID("id", cmd.ID), domain.CheckGiven("currentPassword", cmd.CurrentPassword),
 		domain.CheckNewPassword("newPassword", cmd.NewPassword)); err != nil {
 		return nil, err
 	}

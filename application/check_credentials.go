@@ -38,7 +38,7 @@ type checkCredentials struct{ p *passwords }
 // success forgets the email's failed sign-ins, and renews a hash of
 // another cost than the configured one.
 func (uc checkCredentials) Handle(ctx context.Context, cred Credentials) error {
-	if err := domain.WithUnread(cred.Unread, required("email", cred.Email), required("password", cred.Password)); err != nil {
+	if err := domain.WithUnread(cred.Unread, domain.CheckGiven("email", cred.Email), domain.CheckGiven("password", cred.Password)); err != nil {
 		return err
 	}
 	var (

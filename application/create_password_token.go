@@ -41,7 +41,7 @@ type CreatePasswordToken interface {
 type createPasswordToken struct{ p *passwords }
 
 func (uc createPasswordToken) Handle(ctx context.Context, cmd CreatePasswordTokenCommand) (PasswordTokenGrant, error) {
-	if err := domain.WithUnread(cmd.Unread, required("email", cmd.Email)); err != nil {
+	if err := domain.WithUnread(cmd.Unread, domain.CheckGiven("email", cmd.Email)); err != nil {
 		return PasswordTokenGrant{}, err
 	}
 	email, err := domain.NormalizeEmail(cmd.Email)

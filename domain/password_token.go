@@ -53,7 +53,7 @@ func CheckPasswordToken(field, token string) error {
 	var p problems
 	switch {
 	case token == "":
-		p.add(field, "must not be empty")
+		return CheckGiven(field, token)
 	case len(token) > MaxIDLength:
 		p.add(field, "must be at most "+strconv.Itoa(MaxIDLength)+" bytes")
 	}

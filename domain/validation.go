@@ -88,6 +88,15 @@ func WithUnread(unread []Problem, errs ...error) error {
 	return &ValidationError{Problems: problems}
 }
 
+// CheckGiven refuses, under field, an empty argument.
+func CheckGiven(field, value string) error {
+	var p problems
+	if value == "" {
+		p.add(field, "must not be empty")
+	}
+	return p.err()
+}
+
 // problems collects validation failures while input is being checked.
 // Errors other than field problems (an invalid email or country, which have
 // their own codes) are kept aside: they are reported only when no field

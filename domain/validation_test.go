@@ -119,3 +119,24 @@ func TestProblem_ArgumentIsTheNameBeforeAnyPath(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckGiven_RefusesOnlyAnEmptyArgumentUnderItsName(t *testing.T) {
+	tests := []struct {
+		value string
+		want  []string
+	}{
+		{"", []string{"email: must not be empty"}},
+		{" ", nil}, // what a value may hold is the rule of its own check
+		{"ada@example.com", nil},
+	}
+	for _, tt := range tests {
+		err := domain.CheckGiven("email", tt.value)
+		var ve *domain.ValidationError
+		switch {
+		case tt.want == nil && err != nil:
+			t.Errorf("CheckGiven(%q) = %v, want nil", tt.value, err)
+		case tt.want != nil && (!errors.As(err, &ve) || !slices.Equal(ve.Messages(), tt.want)):
+			t.Errorf("CheckGiven(%q) = %v, want %q", tt.value, err, tt.want)
+		}
+	}
+}
