@@ -133,16 +133,7 @@ func (r *Repository) Rehash(ctx context.Context, id string, old, new domain.Pass
 
 // SetPassword is Update's read-decide-write, under the version read.
 func (r *Repository) SetPassword(ctx context.Context, id string, key application.IdempotencyKey, change func(*domain.Customer) (application.NewEvent, error)) (*domain.Customer, error) {
-	for {
-		found, first, done, err := r.readToChange(ctx, id, key)
-		if done {
-			return first, err
-		}
-		c, written, err := r.writeChange(ctx, found.customer, found.keys, key, change, passwordFields, nil, bson.D{passwordChanged})
-		if err != nil || written {
-			return c, err
-		}
-	}
+	return r.readDecideWrite(ctx, id, key, change, passwordFields, bson.D{passwordChanged})
 }
 
 func (r *Repository) ResetPassword(ctx context.Context, tokenHash string, now time.Time, key application.IdempotencyKey, change func(*domain.Customer) (application.NewEvent, error)) (*domain.Customer, error) {

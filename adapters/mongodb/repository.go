@@ -282,12 +282,20 @@ func patchFields(patch domain.CustomerPatch) (set, same bson.D) {
 // The whole addresses array is written back; the version filter makes
 // that safe.
 func (r *Repository) Update(ctx context.Context, id string, key application.IdempotencyKey, change func(*domain.Customer) (application.NewEvent, error)) (*domain.Customer, error) {
+	return r.readDecideWrite(ctx, id, key, change, customerFieldsOf, nil)
+}
+
+// readDecideWrite reads the customer and writes, under the version read,
+// the fields of what change made of it and the update operators more,
+// until no one wrote in between.
+func (r *Repository) readDecideWrite(ctx context.Context, id string, key application.IdempotencyKey, change func(*domain.Customer) (application.NewEvent, error),
+	fields func(customerDocument) bson.D, more bson.D) (*domain.Customer, error) {
 	for {
 		found, first, done, err := r.readToChange(ctx, id, key)
 		if done {
 			return first, err
 		}
-		c, written, err := r.writeChange(ctx, found.customer, found.keys, key, change, customerFieldsOf, nil, nil)
+		c, written, err := r.writeChange(ctx, found.customer, found.keys, key, change, fields, nil, more)
 		if err != nil || written {
 			return c, err
 		}
