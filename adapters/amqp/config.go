@@ -1,6 +1,7 @@
 package amqp
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"time"
@@ -46,9 +47,7 @@ func (c Config) withDefaults() (Config, amqp091.URI, error) {
 	if c.Exchange == "" {
 		return c, uri, errors.New("amqp: no exchange to publish to")
 	}
-	if c.ConnectionName == "" {
-		c.ConnectionName = defaultConnectionName
-	}
+	c.ConnectionName = cmp.Or(c.ConnectionName, defaultConnectionName)
 	if c.ReconnectMin <= 0 {
 		c.ReconnectMin = defaultReconnectMin
 	}

@@ -23,13 +23,11 @@ type link struct {
 	blocked    chan amqp091.Blocking
 }
 
-// run keeps a link open until Close. The client library's own recovery
-// (Config.Recovery) is not used: it is marked experimental, starts only
-// after a first successful dial (and the broker may be down when the
-// service starts), and gives up after a few retries at a fixed interval;
-// this loop retries for as long as the publisher lives, with capped
-// exponential backoff and jitter so that many instances do not reconnect
-// in step after an outage.
+// run keeps a link open until Close. The library's experimental
+// Config.Recovery starts only after a first successful dial and gives up
+// after a few fixed-interval retries; this loop retries while the
+// publisher lives, with capped exponential backoff and jitter so that
+// many instances do not reconnect in step after an outage.
 func (p *Publisher) run() {
 	defer close(p.done)
 	wait := &backoff.ExponentialBackOff{
@@ -57,7 +55,7 @@ func (p *Publisher) run() {
 			continue
 		}
 		if !p.install(l) {
-			l.close(time.Now().Add(closeGrace))
+			l.close()
 			return
 		}
 		p.log.Info("connected to the event broker", zap.Int("failed_attempts", failures))
@@ -77,7 +75,7 @@ func (p *Publisher) run() {
 		p.log.Warn("lost the link to the event broker; reconnecting", zap.Error(lost))
 		// A channel can close on its own (a broker error on it) and leave
 		// the connection open; a fresh pair is simpler than mending one.
-		l.close(time.Now().Add(closeGrace))
+		l.close()
 		if !p.sleep(min(wait.NextBackOff(), p.cfg.ReconnectMax)) {
 			return
 		}
@@ -98,7 +96,7 @@ func (p *Publisher) connect() (*link, error) {
 		blocked:    conn.NotifyBlocked(make(chan amqp091.Blocking, 1)),
 	}
 	if err := l.open(p.cfg.Exchange); err != nil {
-		l.close(time.Now().Add(closeGrace))
+		l.close()
 		return nil, err
 	}
 	return l, nil
@@ -120,9 +118,8 @@ func (l *link) open(exchange string) error {
 	return nil
 }
 
-func (l *link) close(deadline time.Time) {
-	_ = l.conn.CloseDeadline(deadline) // the link is being dropped; nothing to do on failure
-}
+// close drops the link within closeGrace; nothing is to be done on failure.
+func (l *link) close() { _ = l.conn.CloseDeadline(time.Now().Add(closeGrace)) }
 
 // watch blocks until the link fails or Close is called, and keeps the
 // broker's blocked/unblocked state up to date meanwhile.

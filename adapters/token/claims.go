@@ -26,16 +26,13 @@ func (c Claims) Scopes() []string { return slices.Clone(c.scopes) }
 // HasScope reports whether the token carries scope s as a whole word.
 func (c Claims) HasScope(s string) bool { return slices.Contains(c.scopes, s) }
 
-// tokenClaims is decoded by jwt into a typed struct rather than MapClaims:
-// no map and no interface boxing for each claim on the per-request path.
-// exp, nbf and iat are float64, not jwt.NumericDate: RFC 7519 §2 makes a
-// NumericDate a JSON number, and jwt.NumericDate also takes a quoted one
-// ("1700000000"), which no conforming issuer writes; encoding/json refuses
-// a string for a float64, so such a token is refused as malformed rather
-// than guessed at. scope is any: issuers write it as the OAuth
-// space-separated string ("read api") or as a JSON list (["read", "api"]),
-// and scopesOf reads both. A name given twice keeps its last value, for
-// scope as for every claim (RFC 7519 §4 allows a parser that does so).
+// tokenClaims is a typed struct, not MapClaims, so that decoding boxes no
+// claim per request. exp, nbf and iat are float64 because jwt.NumericDate
+// also takes a quoted number ("1700000000"), which RFC 7519 §2 does not:
+// such a token is refused as malformed. scope is any: issuers write it as
+// a space-separated string ("read api") or a JSON list (["read", "api"]),
+// and scopesOf reads both. A claim given twice keeps its last value
+// (RFC 7519 §4 allows it).
 type tokenClaims struct {
 	Issuer    string           `json:"iss,omitempty"`
 	Subject   string           `json:"sub,omitempty"`
@@ -80,12 +77,6 @@ func date(seconds *float64) *jwt.NumericDate {
 	}
 	whole, frac := math.Modf(*seconds)
 	return jwt.NewNumericDate(time.Unix(int64(whole), int64(frac*1e9)))
-}
-
-// seconds is t as a NumericDate is written, in whole seconds.
-func seconds(t time.Time) *float64 {
-	s := float64(t.Unix())
-	return &s
 }
 
 var errScopeType = errors.New("scope must be a string or a list of strings")

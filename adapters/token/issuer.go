@@ -45,8 +45,8 @@ func (i *Issuer) Issue(subject string, scopes []string, ttl time.Duration, now t
 		Issuer:    i.issuer,
 		Subject:   subject,
 		ID:        rand.Text(),
-		IssuedAt:  seconds(now),
-		ExpiresAt: seconds(now.Add(ttl)),
+		IssuedAt:  new(float64(now.Unix())),
+		ExpiresAt: new(float64(now.Add(ttl).Unix())),
 		Scope:     strings.Join(scopes, " "),
 	}
 	return jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(i.secret)

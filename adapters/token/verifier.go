@@ -46,11 +46,9 @@ const (
 // for concurrent use.
 //
 // It keeps the decoding of the tokens it accepted (golang-lru, the least
-// recently used going first): the signature check, the base64 and JSON
-// decoding of a token and its scope depend on the token, the secrets and
-// the Verifier's scope alone, and were a tenth of the CPU an update costs
-// at 8 clients; the checks against the clock run on every call, kept or
-// not.
+// recently used going first): the signature check and decoding depend on
+// the token, the secrets and the Verifier's scope alone, and cost a tenth
+// of an update's CPU; the checks against the clock run on every call.
 type Verifier struct {
 	fingerprintKey []byte
 	parser         *jwt.Parser    // signature and decoding
