@@ -74,8 +74,7 @@ func validateAddress(id string, in AddressInput, prefix string, p *problems) Add
 		if *in.Phone < 0 || *in.Phone > maxPhone {
 			p.add(prefix+"phone", "must be a number of at most 15 digits")
 		}
-		phone := *in.Phone
-		a.Phone = &phone
+		a.Phone = new(*in.Phone)
 	}
 	if country, err := cleanText(in.Country, MaxTextLength, true); err != nil {
 		p.check(prefix+"country", err)

@@ -222,9 +222,7 @@ func (c *Customer) ReplaceAddress(id string, in AddressInput, now time.Time) (Ad
 	if a.Equal(c.addresses[i]) {
 		return a, nil
 	}
-	addresses := slices.Clone(c.addresses)
-	addresses[i] = a
-	c.addresses = addresses
+	c.addresses = slices.Replace(slices.Clone(c.addresses), i, i+1, a)
 	c.touch(now)
 	return a, nil
 }
@@ -244,8 +242,7 @@ func (c *Customer) RemoveAddress(id string, now time.Time) error {
 // password fail alike, after the same bcrypt work, so an attacker cannot
 // tell an existing inactive account from a wrong guess.
 func (c *Customer) Authenticate(password string) error {
-	ok := c.password.Matches(password)
-	if !ok || c.status != StatusActive {
+	if !c.password.Matches(password) || c.status != StatusActive {
 		return ErrBadCredentials
 	}
 	return nil

@@ -27,10 +27,8 @@ var (
 // CustomerNotFoundError says which customer does not exist.
 type CustomerNotFoundError struct{ ID string }
 
-func (e *CustomerNotFoundError) Error() string { return fmt.Sprintf("customer %q not found", e.ID) }
-func (e *CustomerNotFoundError) Is(target error) bool {
-	return target == ErrCustomerNotFound
-}
+func (e *CustomerNotFoundError) Error() string        { return fmt.Sprintf("customer %q not found", e.ID) }
+func (e *CustomerNotFoundError) Is(target error) bool { return target == ErrCustomerNotFound }
 
 // EmailNotFoundError says that no customer who may sign in has the email.
 type EmailNotFoundError struct{ Email string }

@@ -12,11 +12,7 @@ func HashPassword(plain string, cost int) (PasswordHash, error) {
 	if err := checkPassword(plain); err != nil {
 		return "", err
 	}
-	h, err := bcrypt.GenerateFromPassword([]byte(plain), cost)
-	if err != nil {
-		return "", err
-	}
-	return PasswordHash(h), nil
+	return RehashPassword(plain, cost)
 }
 
 // RehashPassword hashes plain, a password that just matched a stored
@@ -38,8 +34,7 @@ func checkPassword(plain string) error {
 // Matches reports whether plain is the password this hash was made from.
 // It takes bcrypt's full time whether or not it matches.
 func (h PasswordHash) Matches(plain string) bool {
-	err := bcrypt.CompareHashAndPassword([]byte(h), []byte(plain))
-	return err == nil
+	return bcrypt.CompareHashAndPassword([]byte(h), []byte(plain)) == nil
 }
 
 // CheckNewPassword reports, under field, what HashPassword would refuse

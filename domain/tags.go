@@ -1,6 +1,9 @@
 package domain
 
-import "strconv"
+import (
+	"slices"
+	"strconv"
+)
 
 // NormalizeTags trims each tag, refuses empty ones, and drops repeats while
 // keeping the order the caller gave. A nil or empty input means "no tags".
@@ -9,17 +12,14 @@ func NormalizeTags(raw []string) ([]string, error) {
 		return nil, broken("must hold at most " + strconv.Itoa(MaxTags) + " tags")
 	}
 	tags := make([]string, 0, len(raw))
-	seen := make(map[string]struct{}, len(raw))
 	for _, t := range raw {
 		tag, err := cleanText(t, MaxTagLength, true)
 		if err != nil {
 			return nil, broken("each tag " + err.Error())
 		}
-		if _, dup := seen[tag]; dup {
-			continue
+		if !slices.Contains(tags, tag) {
+			tags = append(tags, tag)
 		}
-		seen[tag] = struct{}{}
-		tags = append(tags, tag)
 	}
 	return tags, nil
 }

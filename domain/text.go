@@ -39,7 +39,7 @@ func cleanText(value string, max int, required bool) (string, error) {
 	if utf8.RuneCountInString(value) > max {
 		return "", broken("must be at most " + strconv.Itoa(max) + " characters")
 	}
-	if strings.IndexFunc(value, unicode.IsControl) >= 0 {
+	if strings.ContainsFunc(value, unicode.IsControl) {
 		return "", broken("must not contain control characters")
 	}
 	return value, nil
