@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -17,26 +15,9 @@ import (
 
 // storeCommand runs backup FILE or restore FILE on the embedded store of
 // CUSTOMER_DATA_DIR: 0 once done, 1 when it refuses or fails, having
-// written nothing, and 2 for a command line or a configuration it
-// cannot take. SIGINT and SIGTERM end it early, with nothing left
-// behind.
-func storeCommand(command string, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet(command, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
-		usage(stdout)
-		return 0
-	} else if err != nil {
-		return usageError(stderr, command+": "+err.Error())
-	}
-	if fs.NArg() != 1 {
-		return usageError(stderr, fmt.Sprintf("%s takes one argument, FILE, got %d", command, fs.NArg()))
-	}
-	cfg, err := bootstrap.LoadConfig(os.Environ())
-	if err != nil {
-		fmt.Fprintln(stderr, "customer-service:", err)
-		return 2
-	}
+// written nothing, and 2 when CUSTOMER_MONGODB_URI is set. SIGINT and
+// SIGTERM end it early, with nothing left behind.
+func storeCommand(cfg bootstrap.Config, command, file string, stdout, stderr io.Writer) int {
 	if !cfg.Embedded() {
 		fmt.Fprintf(stderr, "customer-service %s: CUSTOMER_MONGODB_URI is set, and %s is for the embedded store (CUSTOMER_DATA_DIR); "+
 			"MongoDB has its own tools (mongodump, mongorestore)\n", command, command)
@@ -45,9 +26,9 @@ func storeCommand(command string, args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if command == "backup" {
-		return backup(ctx, cfg.DataDir, fs.Arg(0), stdout, stderr)
+		return backup(ctx, cfg.DataDir, file, stdout, stderr)
 	}
-	return restore(ctx, cfg.DataDir, fs.Arg(0), stdout, stderr)
+	return restore(ctx, cfg.DataDir, file, stdout, stderr)
 }
 
 // backup writes the copy, showing its progress on stderr, and says what
@@ -72,7 +53,7 @@ func backup(ctx context.Context, dataDir, file string, stdout, stderr io.Writer)
 		fmt.Fprintln(stderr, "customer-service backup:", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "customer-service backup: wrote %s, checked: %d customers, %d events waiting for the broker, %d bytes (%s), %.1f s\n",
-		r.File, r.Customers, r.Events, r.Bytes, fmt.Sprintf("%.1f MiB", float64(r.Bytes)/(1<<20)), r.Took.Seconds())
+	fmt.Fprintf(stdout, "customer-service backup: wrote %s, checked: %d customers, %d events waiting for the broker, %d bytes (%.1f MiB), %.1f s\n",
+		r.File, r.Customers, r.Events, r.Bytes, float64(r.Bytes)/(1<<20), r.Took.Seconds())
 	return 0
 }

@@ -30,21 +30,26 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// tokenFlags are the flags of the token command.
-type tokenFlags struct {
+// flags are the flags of the commands that have some: token and migrate.
+type flags struct {
 	subject, scope string
 	ttl            time.Duration
+	from, to       string
 }
 
-// commandFlags is the flag set of a command: token's flags, none for the
-// others. Errors and help are printed by run, with the whole usage.
-func commandFlags(command string, tf *tokenFlags) *flag.FlagSet {
+// commandFlags is the flag set of a command. Errors and help are printed
+// by run, with the whole usage.
+func commandFlags(command string, f *flags) *flag.FlagSet {
 	fs := flag.NewFlagSet(command, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	if command == "token" {
-		fs.StringVar(&tf.subject, "sub", "cli", "subject (sub claim)")
-		fs.StringVar(&tf.scope, "scope", "", "space-separated scopes (default: CUSTOMER_TOKEN_SCOPE)")
-		fs.DurationVar(&tf.ttl, "ttl", 0, "lifetime, at most CUSTOMER_TOKEN_MAX_TTL (default 1h, or that maximum if shorter)")
+	switch command {
+	case "token":
+		fs.StringVar(&f.subject, "sub", "cli", "subject (sub claim)")
+		fs.StringVar(&f.scope, "scope", "", "space-separated scopes (default: CUSTOMER_TOKEN_SCOPE)")
+		fs.DurationVar(&f.ttl, "ttl", 0, "lifetime, at most CUSTOMER_TOKEN_MAX_TTL (default 1h, or that maximum if shorter)")
+	case "migrate":
+		fs.StringVar(&f.from, "from", "", "the store to copy: sqlite:DIR, sqlite:FILE.db (a backup) or a mongodb:// URI")
+		fs.StringVar(&f.to, "to", "", "the store to copy into: sqlite:DIR or a mongodb:// URI")
 	}
 	return fs
 }
@@ -58,30 +63,32 @@ func run(args []string, stdout, stderr io.Writer) int {
 		command, args = args[0], args[1:]
 	}
 	switch command {
-	case "backup", "restore":
-		return storeCommand(command, args, stdout, stderr)
 	case "help":
 		if len(args) == 0 {
 			usage(stdout)
 			return 0
 		}
 		return usageError(stderr, fmt.Sprintf("help takes no argument, got %q", args[0]))
-	case "migrate":
-		return migrate(args, stdout, stderr)
-	case "serve", "token", "healthcheck":
+	case "serve", "token", "healthcheck", "backup", "restore", "migrate":
 	default:
 		return usageError(stderr, fmt.Sprintf("unknown command %q", command))
 	}
-	var tf tokenFlags
-	fs := commandFlags(command, &tf)
+	var f flags
+	fs := commandFlags(command, &f)
 	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
 		usage(stdout)
 		return 0
 	} else if err != nil {
 		return usageError(stderr, command+": "+err.Error())
 	}
-	if fs.NArg() > 0 {
+	takesFile := command == "backup" || command == "restore"
+	switch {
+	case takesFile && fs.NArg() != 1:
+		return usageError(stderr, fmt.Sprintf("%s takes one argument, FILE, got %d", command, fs.NArg()))
+	case !takesFile && fs.NArg() > 0:
 		return usageError(stderr, fmt.Sprintf("%s takes no argument, got %q", command, fs.Arg(0)))
+	case command == "migrate" && (f.from == "" || f.to == ""):
+		return usageError(stderr, "migrate needs -from and -to")
 	}
 	cfg, err := bootstrap.LoadConfig(os.Environ())
 	if err != nil {
@@ -91,9 +98,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	switch command {
 	case "token":
-		return printToken(cfg, tf, stdout, stderr)
+		return printToken(cfg, f, stdout, stderr)
 	case "healthcheck":
 		return healthcheck(cfg, stderr)
+	case "backup", "restore":
+		return storeCommand(cfg, command, fs.Arg(0), stdout, stderr)
+	case "migrate":
+		return migrate(cfg, f.from, f.to, stdout, stderr)
 	}
 	return bootstrap.Run(cfg, stderr)
 }
@@ -108,7 +119,7 @@ func usageError(stderr io.Writer, problem string) int {
 // the secret the service verifies with, which it names on stderr. It
 // makes no development secret: one made here would sign tokens no running
 // service accepts.
-func printToken(cfg bootstrap.Config, tf tokenFlags, stdout, stderr io.Writer) int {
+func printToken(cfg bootstrap.Config, tf flags, stdout, stderr io.Writer) int {
 	if tf.ttl == 0 {
 		tf.ttl = min(time.Hour, cfg.TokenMaxTTL)
 	}

@@ -37,7 +37,7 @@ github.com/microbase-io/customer-service.
 // variable with its default and what configs/config.yaml says of it.
 func usage(w io.Writer) {
 	fmt.Fprint(w, usageHead)
-	fs := commandFlags("token", &tokenFlags{})
+	fs := commandFlags("token", &flags{})
 	fs.SetOutput(w)
 	fs.PrintDefaults()
 	fmt.Fprintf(w, "\nConfiguration: CUSTOMER_* environment variables over the defaults compiled in from\n"+

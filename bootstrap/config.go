@@ -11,7 +11,6 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 
@@ -107,36 +106,21 @@ func LoadConfig(environ []string) (Config, error) {
 	return cfg, cfg.validate()
 }
 
-// setting is one field of Config: its environment variable and its key
-// in a YAML file.
-type setting struct {
-	field, variable, key string
-}
-
-var settings = sync.OnceValue(func() []setting {
-	var all []setting
-	for _, f := range reflect.VisibleFields(reflect.TypeFor[Config]()) {
-		if variable := f.Tag.Get("env"); variable != "" {
-			all = append(all, setting{field: f.Name, variable: variable, key: f.Tag.Get("yaml")})
-		}
-	}
-	return all
-})
-
 // blankSettings refuses the settings given an empty or blank value, in
 // the environment or (blankKeys) in the configuration file.
 func blankSettings(vars map[string]string, blankKeys []string) []error {
 	var errs []error
-	for _, s := range settings() {
-		if slices.Contains(emptyMeansNone, s.variable) {
+	for _, f := range reflect.VisibleFields(reflect.TypeFor[Config]()) {
+		variable, key := f.Tag.Get("env"), f.Tag.Get("yaml")
+		if variable == "" || slices.Contains(emptyMeansNone, variable) {
 			continue
 		}
-		if v, set := vars[s.variable]; set && strings.TrimSpace(v) == "" {
-			errs = append(errs, fmt.Errorf("%s is set but empty: give it a value, or unset it to keep its default", s.variable))
+		if v, set := vars[variable]; set && strings.TrimSpace(v) == "" {
+			errs = append(errs, fmt.Errorf("%s is set but empty: give it a value, or unset it to keep its default", variable))
 		}
-		if slices.Contains(blankKeys, s.key) {
+		if slices.Contains(blankKeys, key) {
 			errs = append(errs, fmt.Errorf("%s is empty in %s (key %s): give it a value, or leave the key out to keep its default",
-				s.variable, ConfigFileVariable, s.key))
+				variable, ConfigFileVariable, key))
 		}
 	}
 	return errs
@@ -154,13 +138,9 @@ func parseEnvironment(cfg *Config, vars map[string]string) error {
 	for i, e := range all.Errors {
 		errs[i] = e
 		var pe env.ParseError
-		if !errors.As(e, &pe) {
-			continue
-		}
-		for _, s := range settings() {
-			if s.field == pe.Name {
-				errs[i] = fmt.Errorf("%s: %w", s.variable, pe.Err)
-			}
+		if errors.As(e, &pe) {
+			f, _ := reflect.TypeFor[Config]().FieldByName(pe.Name)
+			errs[i] = fmt.Errorf("%s: %w", f.Tag.Get("env"), pe.Err)
 		}
 	}
 	return errors.Join(errs...)

@@ -157,9 +157,9 @@ func mongoDBEnd(cfg Config, uri string, target bool) (end, error) {
 }
 
 // mongoDBPlace reads the scheme and hosts, and the database, of a
-// connection string,
-// without credentials or options and without looking anything up (a
-// mongodb+srv:// URI names a DNS record, which the driver resolves).
+// connection string, without credentials or options and without looking
+// anything up (a mongodb+srv:// URI names a DNS record, which the driver
+// resolves).
 func mongoDBPlace(uri string) (hosts, database string, err error) {
 	scheme, rest, _ := strings.Cut(uri, "://")
 	rest, _, _ = strings.Cut(rest, "?")
