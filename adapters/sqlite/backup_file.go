@@ -131,20 +131,15 @@ func schemaAt(ctx context.Context, version int) (map[string]string, error) {
 // schemaObjects maps "table customers", "index email_1", ... to their
 // SQL.
 func schemaObjects(ctx context.Context, db *sql.DB) (map[string]string, error) {
-	rows, err := db.QueryContext(ctx, `SELECT type, name, coalesce(sql, '') FROM sqlite_schema WHERE name NOT LIKE 'sqlite\_%' ESCAPE '\'`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	objects := map[string]string{}
-	for rows.Next() {
+	for row := range rowsOf(db.QueryContext(ctx, `SELECT type, name, coalesce(sql, '') FROM sqlite_schema WHERE name NOT LIKE 'sqlite\_%' ESCAPE '\'`)) {
 		var kind, name, sql string
-		if err := rows.Scan(&kind, &name, &sql); err != nil {
+		if err := row.Scan(&kind, &name, &sql); err != nil {
 			return nil, err
 		}
 		objects[kind+" "+name] = sql
 	}
-	return objects, rows.Err()
+	return objects, nil
 }
 
 // removeCompanions removes what SQLite may leave beside a copy it had

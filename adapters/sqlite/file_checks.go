@@ -48,23 +48,15 @@ func checkIntact(ctx context.Context, db *sql.DB, path string) error {
 // check runs PRAGMA quick_check or integrity_check and says what it
 // found wrong, "" for nothing; an error is a check that could not run.
 func check(ctx context.Context, db *sql.DB, pragma string) (problems string, err error) {
-	rows, err := db.QueryContext(ctx, `PRAGMA `+pragma)
-	if err != nil {
-		return "", err
-	}
-	defer rows.Close()
 	var findings []string
-	for rows.Next() {
+	for row := range rowsOf(db.QueryContext(ctx, `PRAGMA `+pragma)) {
 		var line string
-		if err := rows.Scan(&line); err != nil {
+		if err := row.Scan(&line); err != nil {
 			return "", err
 		}
 		if len(findings) < maxFindings {
 			findings = append(findings, strings.ReplaceAll(line, "\n", " "))
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return "", err
 	}
 	if len(findings) == 1 && findings[0] == "ok" {
 		return "", nil

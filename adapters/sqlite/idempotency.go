@@ -103,11 +103,7 @@ func (s *Store) roomFor(ctx context.Context, tx session, key application.Idempot
 		if kept+bytes <= s.keyLimits.MaxBytesPerSubject {
 			return kept, nil
 		}
-		res, err := tx.exec(ctx, forgetOwnOld, key.Subject, expired)
-		if err != nil {
-			return 0, err
-		}
-		if n, err := res.RowsAffected(); n == 0 || err != nil {
+		if n, err := tx.affected(ctx, forgetOwnOld, key.Subject, expired); n == 0 || err != nil {
 			return kept, err
 		}
 	}

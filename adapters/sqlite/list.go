@@ -18,13 +18,8 @@ import (
 // rows it skips.
 func (s *Store) List(ctx context.Context, q application.ListQuery, each func(*domain.Customer) error) error {
 	query, args := listQuery(q)
-	rows, err := s.read.QueryContext(ctx, query, args...)
-	if err != nil {
-		return translate(err, "")
-	}
-	defer rows.Close()
-	for rows.Next() {
-		c, err := scanRow(rows)
+	for row := range rowsOf(s.read.QueryContext(ctx, query, args...)) {
+		c, err := scanRow(row)
 		if err != nil {
 			return translate(err, "")
 		}
@@ -32,7 +27,7 @@ func (s *Store) List(ctx context.Context, q application.ListQuery, each func(*do
 			return err
 		}
 	}
-	return translate(rows.Err(), "")
+	return nil
 }
 
 // listQuery builds the SELECT for q.

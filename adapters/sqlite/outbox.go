@@ -81,43 +81,32 @@ func (s *Store) Pending(ctx context.Context, customerID string) ([]application.E
 	if err != nil {
 		return nil, translate(err, "")
 	}
-	rows, err := tx.query(ctx, selectEvents, customerID)
-	if err != nil {
-		return nil, translate(err, "")
-	}
-	defer rows.Close()
 	var queue []application.Event
-	for rows.Next() {
+	for row := range rowsOf(tx.query(ctx, selectEvents, customerID)) {
 		var (
 			ev   application.Event
 			typ  string
 			at   int64
 			args string
 		)
-		if err := rows.Scan(&ev.ID, &typ, &at, &args); err != nil {
+		if err := row.Scan(&ev.ID, &typ, &at, &args); err != nil {
 			return nil, translate(err, "")
 		}
 		ev.Type, ev.OccurredAt, ev.Args = application.EventType(typ), fromMillis(at), []byte(args)
 		queue = append(queue, ev)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, translate(err, "")
 	}
 	return application.QueuedEvents(c, queue), nil
 }
 
 func (s *Store) Ack(ctx context.Context, customerID, owner, eventID string, renewUntil time.Time) error {
 	err := s.inWriteTx(ctx, func(tx session) error {
-		res, err := tx.exec(ctx, ackEvent, customerID, owner, eventID)
-		if err != nil {
+		switch n, err := tx.affected(ctx, ackEvent, customerID, owner, eventID); {
+		case err != nil:
 			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
+		case n == 0:
 			return application.ErrLeaseLost
 		}
-		_, err = tx.exec(ctx, renewLease, renewUntil.UnixMilli(), customerID)
+		_, err := tx.exec(ctx, renewLease, renewUntil.UnixMilli(), customerID)
 		return err
 	})
 	return translate(err, "")
@@ -136,14 +125,10 @@ func (s *Store) Release(ctx context.Context, customerID, owner string) error {
 			_, err := tx.exec(ctx, endLease, customerID, owner)
 			return err
 		}
-		res, err := tx.exec(ctx, dropPending, customerID, owner)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
+		if n, err := tx.affected(ctx, dropPending, customerID, owner); err != nil || n == 0 {
 			return err // not the holder: nothing of it is ours to end
 		}
-		_, err = tx.exec(ctx, deleteTombstone, customerID)
+		_, err := tx.exec(ctx, deleteTombstone, customerID)
 		return err
 	})
 	return translate(err, "")

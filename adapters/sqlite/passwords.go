@@ -103,11 +103,7 @@ func (s *Store) ClearLoginAttempts(ctx context.Context, id string) error {
 func (s *Store) Rehash(ctx context.Context, id string, old, new domain.PasswordHash) (bool, error) {
 	var done bool
 	err := s.inWriteTx(ctx, func(tx session) error {
-		res, err := tx.exec(ctx, rehashPassword, string(new), id, string(old))
-		if err != nil {
-			return err
-		}
-		n, err := res.RowsAffected()
+		n, err := tx.affected(ctx, rehashPassword, string(new), id, string(old))
 		done = n == 1
 		return err
 	})
@@ -115,81 +111,48 @@ func (s *Store) Rehash(ctx context.Context, id string, old, new domain.PasswordH
 }
 
 func (s *Store) SetPassword(ctx context.Context, id string, key application.IdempotencyKey, change func(*domain.Customer) (application.NewEvent, error)) (*domain.Customer, error) {
-	var out *domain.Customer
-	err := s.inWriteTx(ctx, func(tx session) error {
-		if first, done, err := replay(ctx, tx, key); done {
-			out = first
-			return err
-		}
-		var err error
-		out, err = s.setPassword(ctx, tx, id, key, change)
-		return err
+	out, err := s.keyedWrite(ctx, key, func(tx session) (*domain.Customer, error) {
+		return s.setPassword(ctx, tx, id, key, change)
 	})
-	if err != nil {
-		return nil, translate(err, "")
-	}
-	return out, nil
+	return out, translate(err, "")
 }
 
 func (s *Store) ResetPassword(ctx context.Context, tokenHash string, now time.Time, key application.IdempotencyKey, change func(*domain.Customer) (application.NewEvent, error)) (*domain.Customer, error) {
-	var out *domain.Customer
-	err := s.inWriteTx(ctx, func(tx session) error {
-		if first, done, err := replay(ctx, tx, key); done {
-			out = first
-			return err
-		}
+	out, err := s.keyedWrite(ctx, key, func(tx session) (*domain.Customer, error) {
 		var id string
 		err := tx.queryRow(ctx, selectTokenID, tokenHash, now.UnixMilli()).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
-			return domain.ErrPasswordTokenInvalid
+			return nil, domain.ErrPasswordTokenInvalid
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
-		out, err = s.setPassword(ctx, tx, id, key, change)
-		return err
+		return s.setPassword(ctx, tx, id, key, change)
 	})
-	if err != nil {
-		return nil, translate(err, "")
-	}
-	return out, nil
+	return out, translate(err, "")
 }
 
 // setPassword stores what change does to the customer, which sets its
 // password, with its event and key, and forgets its token and its failed
 // sign-ins, in tx.
 func (s *Store) setPassword(ctx context.Context, tx session, id string, key application.IdempotencyKey, change func(*domain.Customer) (application.NewEvent, error)) (*domain.Customer, error) {
-	c, err := getCustomer(ctx, tx, id)
-	if err != nil {
-		return nil, err
-	}
-	read := c.Version()
-	ev, err := change(c)
-	if err != nil || c.Version() == read {
-		return c, err
-	}
-	r := toRow(c)
-	if _, err := tx.exec(ctx, setPassword, r.password, r.version, r.updatedAt, id); err != nil {
-		return nil, err
-	}
-	for _, q := range []string{forgetToken, clearAttempts} {
-		if _, err := tx.exec(ctx, q, id); err != nil {
-			return nil, err
+	return s.writeChange(ctx, tx, id, key, change, func(c *domain.Customer, _ []string) error {
+		r := toRow(c)
+		if _, err := tx.exec(ctx, setPassword, r.password, r.version, r.updatedAt, id); err != nil {
+			return err
 		}
-	}
-	if err := s.recordEvent(ctx, tx, id, c.Version(), ev); err != nil {
-		return nil, err
-	}
-	return c, s.remember(ctx, tx, key, c)
+		for _, q := range []string{forgetToken, clearAttempts} {
+			if _, err := tx.exec(ctx, q, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 func (s *Store) SavePasswordToken(ctx context.Context, id string, t domain.PasswordToken) error {
 	err := s.inWriteTx(ctx, func(tx session) error {
-		res, err := tx.exec(ctx, saveToken, t.Hash, t.ExpiresAt.UnixMilli(), id)
-		if err != nil {
-			return err
-		}
-		n, err := res.RowsAffected()
+		n, err := tx.affected(ctx, saveToken, t.Hash, t.ExpiresAt.UnixMilli(), id)
 		if err == nil && n == 0 {
 			err = &domain.CustomerNotFoundError{ID: id}
 		}

@@ -48,26 +48,37 @@ func (s *Store) writeTx(ctx context.Context, fn func(tx session) error) error {
 
 func (s *Store) Create(ctx context.Context, c *domain.Customer, ev application.NewEvent, key application.IdempotencyKey) (*domain.Customer, error) {
 	r := toRow(c)
-	out := c
-	err := s.inWriteTx(ctx, func(tx session) error {
-		if first, done, err := replay(ctx, tx, key); done {
-			out = first
-			return err
-		}
+	out, err := s.keyedWrite(ctx, key, func(tx session) (*domain.Customer, error) {
 		if _, err := tx.exec(ctx, insertCustomer,
 			r.id, r.email, r.password, r.firstName, r.lastName, r.status, r.tags, r.addresses, r.version, r.createdAt, r.updatedAt); err != nil {
-			return err
+			return nil, err
 		}
 		if err := indexTags(ctx, tx, c.ID(), r.createdAt, nil, c.Snapshot().Tags); err != nil {
-			return err
+			return nil, err
 		}
 		if err := s.recordEvent(ctx, tx, c.ID(), c.Version(), ev); err != nil {
-			return err
+			return nil, err
 		}
-		return s.remember(ctx, tx, key, c)
+		return c, s.remember(ctx, tx, key, c)
+	})
+	return out, translate(err, r.email)
+}
+
+// keyedWrite runs write in one write transaction (inWriteTx), unless
+// key's write was made before: then the result is that write's (see
+// replay). A write that fails returns no customer.
+func (s *Store) keyedWrite(ctx context.Context, key application.IdempotencyKey, write func(tx session) (*domain.Customer, error)) (*domain.Customer, error) {
+	var out *domain.Customer
+	err := s.inWriteTx(ctx, func(tx session) error {
+		first, done, err := replay(ctx, tx, key)
+		if !done {
+			first, err = write(tx)
+		}
+		out = first
+		return err
 	})
 	if err != nil {
-		return nil, translate(err, r.email)
+		return nil, err
 	}
 	return out, nil
 }
@@ -102,77 +113,72 @@ func (s *Store) Patch(ctx context.Context, id string, patch domain.CustomerPatch
 // in between, so no retry is ever needed. A change that changes nothing
 // writes nothing.
 func (s *Store) Update(ctx context.Context, id string, key application.IdempotencyKey, change func(*domain.Customer) (application.NewEvent, error)) (*domain.Customer, error) {
-	var (
-		out   *domain.Customer
-		email string
-	)
-	err := s.inWriteTx(ctx, func(tx session) error {
-		if first, done, err := replay(ctx, tx, key); done {
-			out = first
-			return err
-		}
-		c, err := getCustomer(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		oldTags, read := c.Snapshot().Tags, c.Version()
-		ev, err := change(c)
-		if err != nil || c.Version() == read {
-			out = c
-			return err
-		}
-		r := toRow(c)
-		email = r.email
-		if _, err := tx.exec(ctx, updateCustomer,
-			r.email, r.firstName, r.lastName, r.status, r.tags, r.addresses, r.version, r.updatedAt, id); err != nil {
-			return err
-		}
-		if err := indexTags(ctx, tx, id, r.createdAt, oldTags, c.Snapshot().Tags); err != nil {
-			return err
-		}
-		out = c
-		if err := s.recordEvent(ctx, tx, id, c.Version(), ev); err != nil {
-			return err
-		}
-		return s.remember(ctx, tx, key, c)
+	var email string
+	out, err := s.keyedWrite(ctx, key, func(tx session) (*domain.Customer, error) {
+		return s.writeChange(ctx, tx, id, key, change, func(c *domain.Customer, oldTags []string) error {
+			r := toRow(c)
+			email = r.email
+			if _, err := tx.exec(ctx, updateCustomer,
+				r.email, r.firstName, r.lastName, r.status, r.tags, r.addresses, r.version, r.updatedAt, id); err != nil {
+				return err
+			}
+			return indexTags(ctx, tx, id, r.createdAt, oldTags, c.Snapshot().Tags)
+		})
 	})
+	return out, translate(err, email)
+}
+
+// writeChange reads the customer, lets change decide, and stores what
+// it decided with store (given the customer's tags before), its event
+// and key, in tx. A change that changes nothing writes nothing.
+func (s *Store) writeChange(ctx context.Context, tx session, id string, key application.IdempotencyKey,
+	change func(*domain.Customer) (application.NewEvent, error), store func(c *domain.Customer, oldTags []string) error) (*domain.Customer, error) {
+	c, err := getCustomer(ctx, tx, id)
 	if err != nil {
-		return nil, translate(err, email)
+		return nil, err
 	}
-	return out, nil
+	oldTags, read := c.Snapshot().Tags, c.Version()
+	ev, err := change(c)
+	if err != nil || c.Version() == read {
+		return c, err
+	}
+	if err := store(c, oldTags); err != nil {
+		return nil, err
+	}
+	if err := s.recordEvent(ctx, tx, id, c.Version(), ev); err != nil {
+		return nil, err
+	}
+	return c, s.remember(ctx, tx, key, c)
 }
 
 // Delete leaves a tombstone while the customer has events to publish
 // (see Release), and deletes it at once otherwise: either way its email
 // is free and no read finds it from now on.
 func (s *Store) Delete(ctx context.Context, id string, ev application.NewEvent, key application.IdempotencyKey) error {
-	err := s.inWriteTx(ctx, func(tx session) error {
-		if _, done, err := replay(ctx, tx, key); done {
-			return err
-		}
+	_, err := s.keyedWrite(ctx, key, func(tx session) (*domain.Customer, error) {
 		c, err := getCustomer(ctx, tx, id)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := indexTags(ctx, tx, id, c.Snapshot().CreatedAt.UnixMilli(), c.Snapshot().Tags, nil); err != nil {
-			return err
+			return nil, err
 		}
 		if s.limits.Off {
 			gone, err := deleteUnlessEventsWait(ctx, tx, id)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			if gone {
-				return s.remember(ctx, tx, key, nil)
+				return nil, s.remember(ctx, tx, key, nil)
 			}
 		}
 		if _, err := tx.exec(ctx, removeCustomer, ev.At.UnixMilli(), id); err != nil {
-			return err
+			return nil, err
 		}
 		if err := s.recordEvent(ctx, tx, id, c.Version()+1, ev); err != nil {
-			return err
+			return nil, err
 		}
-		return s.remember(ctx, tx, key, nil)
+		return nil, s.remember(ctx, tx, key, nil)
 	})
 	return translate(err, "")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"iter"
 )
 
 // stmtCache holds a pool's fixed statements, prepared when the store
@@ -59,6 +60,15 @@ func (s session) exec(ctx context.Context, query string, args ...any) (sql.Resul
 	return st.ExecContext(ctx, args...)
 }
 
+// affected is exec, answering how many rows the statement changed.
+func (s session) affected(ctx context.Context, query string, args ...any) (int64, error) {
+	res, err := s.exec(ctx, query, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
 func (s session) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	st, err := s.stmt(ctx, query)
 	if err != nil {
@@ -80,3 +90,23 @@ func (s session) queryRow(ctx context.Context, query string, args ...any) scanne
 type failedRow struct{ err error }
 
 func (r failedRow) Scan(...any) error { return r.err }
+
+// rowsOf yields the rows of a query, and closes them; a query or a walk
+// that fails yields one last row, whose Scan answers its error.
+func rowsOf(rows *sql.Rows, err error) iter.Seq[scanner] {
+	return func(yield func(scanner) bool) {
+		if err != nil {
+			yield(failedRow{err})
+			return
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if !yield(rows) {
+				return
+			}
+		}
+		if err := rows.Err(); err != nil {
+			yield(failedRow{err})
+		}
+	}
+}

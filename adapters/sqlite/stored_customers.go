@@ -107,20 +107,12 @@ func storedAfter(ctx context.Context, db *sql.DB, query, after string) (page []a
 		return nil, "", err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, query, after, storedPage)
-	if err != nil {
-		return nil, "", err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		c, err := scanStored(rows)
+	for row := range rowsOf(tx.QueryContext(ctx, query, after, storedPage)) {
+		c, err := scanStored(row)
 		if err != nil {
 			return nil, "", err
 		}
 		page = append(page, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", err
 	}
 	if len(page) == 0 {
 		return nil, "", nil
@@ -146,25 +138,20 @@ func storedAfter(ctx context.Context, db *sql.DB, query, after string) (page []a
 // waitingBetween reads the events of the customers whose ids are after
 // from and up to to, each customer's oldest first.
 func waitingBetween(ctx context.Context, tx *sql.Tx, from, to string) (map[string][]application.StoredEvent, error) {
-	rows, err := tx.QueryContext(ctx, selectWaiting, from, to)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	events := map[string][]application.StoredEvent{}
-	for rows.Next() {
+	for row := range rowsOf(tx.QueryContext(ctx, selectWaiting, from, to)) {
 		var (
 			id, typ, args string
 			at            int64
 			ev            application.StoredEvent
 		)
-		if err := rows.Scan(&id, &ev.ID, &typ, &at, &args); err != nil {
+		if err := row.Scan(&id, &ev.ID, &typ, &at, &args); err != nil {
 			return nil, err
 		}
 		ev.Type, ev.At, ev.Args = application.EventType(typ), fromMillis(at), []byte(args)
 		events[id] = append(events[id], ev)
 	}
-	return events, rows.Err()
+	return events, nil
 }
 
 func countStored(ctx context.Context, db *sql.DB) (int64, error) {
@@ -222,7 +209,9 @@ func putStored(ctx context.Context, tx session, source string, p application.Mig
 		if err := tx.queryRow(ctx, customerExists, c.ID()).Scan(&found); err != nil || found {
 			return cmp.Or(err, application.ErrTargetChanged)
 		}
-	} else if err := replaceable(ctx, tx, c.ID(), *p.Expected); err != nil {
+	} else if err := replaceable(ctx, tx, c.ID(), func(current application.StoredCustomer) bool {
+		return current.Customer.Version() == *p.Expected
+	}); err != nil {
 		return err
 	}
 	r := toRow(c)
@@ -243,23 +232,25 @@ func putStored(ctx context.Context, tx session, source string, p application.Mig
 			return err
 		}
 	}
-	var err error
+	waiting := dropWaiting
 	if len(events) > 0 {
-		_, err = tx.exec(ctx, markPending, c.ID())
-	} else {
-		_, err = tx.exec(ctx, dropWaiting, c.ID())
+		waiting = markPending
 	}
+	_, err := tx.exec(ctx, waiting, c.ID())
 	return err
 }
 
 // replaceable removes the rows that go with the customer's copy, its
-// tags' and its events, if the copy is at version expected.
-func replaceable(ctx context.Context, tx session, id string, expected int64) error {
-	current, found, err := storedNow(ctx, tx, id)
-	if err != nil {
+// tags' and its events, if expected says the copy, as the write
+// transaction sees it (a tombstone's included), is the one expected.
+func replaceable(ctx context.Context, tx session, id string, expected func(application.StoredCustomer) bool) error {
+	current, err := scanStored(tx.queryRow(ctx, selectOneStored, id))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return application.ErrTargetChanged
+	case err != nil:
 		return err
-	}
-	if !found || current.Customer.Version() != expected {
+	case !expected(current):
 		return application.ErrTargetChanged
 	}
 	if !current.Removed {
@@ -271,32 +262,15 @@ func replaceable(ctx context.Context, tx session, id string, expected int64) err
 	return err
 }
 
-// storedNow reads the customer's row as the write transaction sees it,
-// a tombstone's included.
-func storedNow(ctx context.Context, tx session, id string) (application.StoredCustomer, bool, error) {
-	c, err := scanStored(tx.queryRow(ctx, selectOneStored, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return c, false, nil
-	}
-	return c, err == nil, err
-}
-
 // RemoveStored deletes the customer's row, its tags' rows and its events.
 func (s *Store) RemoveStored(ctx context.Context, source, id string, version int64) error {
 	err := s.inWriteTx(ctx, func(tx session) error {
-		current, found, err := storedNow(ctx, tx, id)
-		if err != nil {
+		if err := replaceable(ctx, tx, id, func(current application.StoredCustomer) bool {
+			return current.Customer.Version() == version && current.From(source)
+		}); err != nil {
 			return err
 		}
-		if !found || current.Customer.Version() != version || !current.From(source) {
-			return application.ErrTargetChanged
-		}
-		if !current.Removed {
-			if err := indexTags(ctx, tx, id, current.Customer.Snapshot().CreatedAt.UnixMilli(), current.Customer.Snapshot().Tags, nil); err != nil {
-				return err
-			}
-		}
-		for _, q := range []string{dropCustomer, dropEvents, dropWaiting} {
+		for _, q := range []string{dropCustomer, dropWaiting} {
 			if _, err := tx.exec(ctx, q, id); err != nil {
 				return err
 			}
