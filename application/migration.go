@@ -122,27 +122,30 @@ func (m *Migration) Run(ctx context.Context) (MigrationReport, error) {
 	return report, err
 }
 
-func (m *Migration) phase(ctx context.Context, name string) error {
+// pass is one phase: it walks both stores in id order at once, as a merge
+// (each id is on one side or both, and each side is read once), telling
+// the observer of each customer of the source before fn handles it.
+func (m *Migration) pass(ctx context.Context, name string, fn func(src, dst *StoredCustomer) error) error {
 	total, err := m.from.CountStored(ctx)
 	if err != nil {
 		return fmt.Errorf("counting the source's customers: %w", err)
 	}
 	m.observer.Phase(name, total)
-	return nil
+	return merge(ctx, m.from, m.to, func(src, dst *StoredCustomer) error {
+		if src != nil {
+			m.observer.Advanced(1)
+		}
+		return fn(src, dst)
+	})
 }
 
-// copy walks both stores in id order at once, as a merge: each id is on
-// one side or both, and each side is read once.
+// copy writes to the target what is new, changed or removed on the source.
 func (m *Migration) copy(ctx context.Context, report *MigrationReport) error {
-	if err := m.phase(ctx, "copy"); err != nil {
-		return err
-	}
 	c := copier{Migration: m, ctx: ctx, report: report}
-	err := merge(ctx, m.from, m.to, func(src, dst *StoredCustomer) error {
+	err := m.pass(ctx, "copy", func(src, dst *StoredCustomer) error {
 		if src == nil {
 			return c.sourceLacks(*dst)
 		}
-		m.observer.Advanced(1)
 		report.Customers++
 		switch {
 		case dst == nil:
@@ -159,12 +162,13 @@ func (m *Migration) copy(ctx context.Context, report *MigrationReport) error {
 	if err == nil {
 		err = c.flush()
 	}
-	// Removals free emails that the puts tried again may take.
+	// Removals free emails that the puts tried again may take: those
+	// whose email another customer held go once more, the pass written.
 	if err == nil {
 		err = c.remove()
 	}
 	if err == nil {
-		err = c.retry()
+		err = c.send(c.retried, false)
 	}
 	return err
 }
@@ -199,11 +203,6 @@ func (c *copier) flush() error {
 	return err
 }
 
-// retry puts once more the customers whose email another customer of the
-// target held, now that the pass has written and removed every other
-// one.
-func (c *copier) retry() error { return c.send(c.retried, false) }
-
 // send puts puts; with retry, those refused for their email are kept to
 // be tried again, up to maxRetried.
 func (c *copier) send(puts []MigrationPut, retry bool) error {
@@ -215,11 +214,10 @@ func (c *copier) send(puts []MigrationPut, retry bool) error {
 		return fmt.Errorf("writing the target: %w", err)
 	}
 	for i, p := range puts {
-		var dup *domain.DuplicateEmailError
 		switch {
 		case errs[i] == nil:
 			c.report.Copied++
-		case retry && errors.As(errs[i], &dup) && len(c.retried) < maxRetried:
+		case retry && errors.As(errs[i], new(*domain.DuplicateEmailError)) && len(c.retried) < maxRetried:
 			c.retried = append(c.retried, p)
 		default:
 			if err := c.refused(p, errs[i]); err != nil {
@@ -234,11 +232,10 @@ func (c *copier) send(puts []MigrationPut, retry bool) error {
 // holds the email when that was the reason (for the findings shown).
 func (c *copier) refused(p MigrationPut, err error) error {
 	id := p.Stored.Customer.ID()
-	var dup *domain.DuplicateEmailError
 	switch {
 	case errors.Is(err, ErrTargetChanged):
 		c.report.LeftAlone.add(id, "written on the target during the migration")
-	case errors.As(err, &dup):
+	case errors.As(err, new(*domain.DuplicateEmailError)):
 		what := "its email is held by another customer of the target"
 		if c.report.LeftAlone.showing() {
 			holder, ferr := c.to.FindByEmail(c.ctx, p.Stored.Customer.Email())
@@ -291,15 +288,11 @@ func (c *copier) remove() error {
 
 // verify compares every customer of the source with the target's.
 func (m *Migration) verify(ctx context.Context, report *MigrationReport) error {
-	if err := m.phase(ctx, "verify"); err != nil {
-		return err
-	}
-	return merge(ctx, m.from, m.to, func(src, dst *StoredCustomer) error {
+	return m.pass(ctx, "verify", func(src, dst *StoredCustomer) error {
 		if src == nil {
 			report.Differences.add(dst.Customer.ID(), "not in the source")
 			return nil
 		}
-		m.observer.Advanced(1)
 		if dst == nil {
 			report.Differences.add(src.Customer.ID(), "missing from the target")
 		} else if diffs := src.Differences(*dst); len(diffs) > 0 {

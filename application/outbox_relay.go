@@ -30,17 +30,10 @@ type RelayConfig struct {
 }
 
 func (c RelayConfig) withDefaults() RelayConfig {
-	def := func(d *time.Duration, v time.Duration) {
-		if *d <= 0 {
-			*d = v
-		}
-	}
-	def(&c.PollInterval, 200*time.Millisecond)
-	def(&c.PublishTimeout, 5*time.Second)
-	def(&c.MaxBackoff, 5*time.Second)
-	if c.Workers <= 0 {
-		c.Workers = 2
-	}
+	orDefault(&c.PollInterval, 200*time.Millisecond)
+	orDefault(&c.PublishTimeout, 5*time.Second)
+	orDefault(&c.MaxBackoff, 5*time.Second)
+	orDefault(&c.Workers, 2)
 	return c
 }
 
@@ -120,12 +113,12 @@ func (r *Relay) relayOne(ctx context.Context, owner string) (worked bool, err er
 	if !ok {
 		return false, nil
 	}
-	// The last steps run even when ctx has ended: an event the broker
-	// took must be acknowledged, and the lease given back, or another
-	// instance would wait for the lease to run out and publish it again.
+	err = r.publishAll(ctx, id, owner)
+	// The lease is given back even when ctx has ended, or another instance
+	// would wait for it to run out; its time starts once the queue is
+	// published, however long that took.
 	finish, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.cfg.PublishTimeout)
 	defer cancel()
-	err = r.publishAll(ctx, id, owner)
 	if rerr := r.outbox.Release(finish, id, owner); rerr != nil && err == nil {
 		r.observer.OutboxFailed(rerr)
 		err = rerr
@@ -143,6 +136,7 @@ func (r *Relay) publishAll(ctx context.Context, id, owner string) error {
 		if ctx.Err() != nil {
 			return nil
 		}
+		// An event the broker took is acknowledged even when ctx has ended.
 		pubCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.cfg.PublishTimeout)
 		if err := r.publisher.Publish(pubCtx, e); err != nil {
 			r.observer.PublishFailed(e, err)

@@ -34,25 +34,22 @@ type Settings struct {
 }
 
 func (s Settings) withDefaults() Settings {
-	if s.Lockout.MaxFailures <= 0 {
-		s.Lockout.MaxFailures = DefaultLoginMaxFailures
-	}
-	if s.Lockout.Window <= 0 {
-		s.Lockout.Window = DefaultLoginLockout
-	}
-	if s.BcryptSlots <= 0 {
-		s.BcryptSlots = defaultBcryptSlots()
-	}
-	if s.UnknownEmails <= 0 {
-		s.UnknownEmails = DefaultUnknownEmails
-	}
-	if s.PasswordTokenTTL <= 0 {
-		s.PasswordTokenTTL = DefaultPasswordTokenTTL
-	}
+	orDefault(&s.Lockout.MaxFailures, DefaultLoginMaxFailures)
+	orDefault(&s.Lockout.Window, DefaultLoginLockout)
+	orDefault(&s.BcryptSlots, defaultBcryptSlots())
+	orDefault(&s.UnknownEmails, DefaultUnknownEmails)
+	orDefault(&s.PasswordTokenTTL, DefaultPasswordTokenTTL)
 	if s.Observer == nil {
 		s.Observer = noObserver{}
 	}
 	return s
+}
+
+// orDefault sets *v, a setting left zero (or negative), to def.
+func orDefault[T int | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
 }
 
 // passwords is what the use cases that hash or check a password share:

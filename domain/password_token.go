@@ -50,12 +50,8 @@ func (t PasswordToken) LiveAt(now time.Time) bool { return now.Before(t.ExpiresA
 // value is looked up, and one that matches nothing is
 // ErrPasswordTokenInvalid.
 func CheckPasswordToken(field, token string) error {
-	var p problems
-	switch {
-	case token == "":
-		return CheckGiven(field, token)
-	case len(token) > MaxIDLength:
-		p.add(field, "must be at most "+strconv.Itoa(MaxIDLength)+" bytes")
+	if len(token) > MaxIDLength {
+		return &ValidationError{Problems: []Problem{{Field: field, Message: "must be at most " + strconv.Itoa(MaxIDLength) + " bytes"}}}
 	}
-	return p.err()
+	return CheckGiven(field, token)
 }
