@@ -182,6 +182,60 @@ func TestTwoRelaysPublishEachEventOnce(t *testing.T) {
 	}
 }
 
+// slowBus is a broker that takes delay to confirm each event.
+type slowBus struct {
+	*bus
+	delay time.Duration
+}
+
+func (b slowBus) Publish(ctx context.Context, e application.Event) error {
+	time.Sleep(b.delay)
+	return b.bus.Publish(ctx, e)
+}
+
+// releases records what each Release of the outbox it wraps answered.
+type releases struct {
+	application.Outbox
+	mu   sync.Mutex
+	errs []error
+}
+
+func (r *releases) Release(ctx context.Context, customerID, owner string) error {
+	err := r.Outbox.Release(ctx, customerID, owner)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.errs = append(r.errs, err)
+	return err
+}
+
+func (r *releases) answers() []error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.errs)
+}
+
+// A queue whose events take longer to publish, together, than one publish
+// may take: the lease is still given back, so no other instance waits for
+// it to run out.
+func TestRelayGivesItsLeaseBackAfterAQueueLongerThanOnePublishTimeout(t *testing.T) {
+	repo := sqlitetest.Open(t)
+	writes(t, repo, 1) // two events
+	b := &bus{}
+	outbox := &releases{Outbox: repo}
+	cfg := fastRelay
+	cfg.Owner, cfg.PublishTimeout = "relay", 100*time.Millisecond
+	relay := newRelay(t, outbox, slowBus{bus: b, delay: 60 * time.Millisecond}, application.SystemClock{}, cfg)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); relay.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+
+	waitFor(t, "the lease given back", func() bool { return len(outbox.answers()) > 0 })
+	if err := outbox.answers()[0]; err != nil || len(b.events()) != 2 {
+		t.Fatalf("Release after publishing %d events = %v, want both published and the lease given back", len(b.events()), err)
+	}
+}
+
 // stuck is a broker that takes events and never confirms them, as when
 // the process dies between the publish and its acknowledgement.
 type stuck struct{}
