@@ -61,10 +61,9 @@ type customerAddressUpdateRequest struct {
 
 func customerAddressUpdate(app application.Application) endpoint {
 	return handle(func(ctx context.Context, req customerAddressUpdateRequest, unread []domain.Problem) (customerPayload, error) {
-		cmd := application.UpdateAddressCommand{CustomerID: value(req.CustomerID), Unread: unread, Key: idempotencyKeyOf(ctx)}
-		if req.Address != nil {
-			cmd.AddressID, cmd.Address = req.Address.ID, req.Address.toDomain()
-		}
-		return customerAnswer(app.UpdateAddress.Handle(ctx, cmd))
+		a := value(req.Address) // none: no id, and an empty address
+		return customerAnswer(app.UpdateAddress.Handle(ctx, application.UpdateAddressCommand{
+			CustomerID: value(req.CustomerID), AddressID: a.ID, Address: a.toDomain(), Unread: unread, Key: idempotencyKeyOf(ctx),
+		}))
 	})
 }

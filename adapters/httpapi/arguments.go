@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
@@ -195,10 +196,7 @@ func jsonMembers(body []byte) (map[string]jsontext.Value, error) {
 	var members map[string]jsontext.Value
 	if err := readJSON(body, &members); err != nil {
 		p := problemOf("", err)
-		if p.Field = strings.TrimPrefix(p.Field, "."); p.Field == "" {
-			p.Field = "body"
-		}
-		return nil, &domain.ValidationError{Problems: []domain.Problem{p}}
+		return nil, invalid(cmp.Or(strings.TrimPrefix(p.Field, "."), "body"), p.Message)
 	}
 	return members, nil
 }

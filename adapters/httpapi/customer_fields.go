@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/go-json-experiment/json"
@@ -14,19 +15,18 @@ import (
 // of customer.list names it.
 type customerField struct {
 	name     string
-	index    int  // in jsonview.Customer
 	omitZero bool // left out when zero, as jsonview.Customer's tag says
 }
 
-// customerFields are jsonview.Customer's members in answer order, read
-// from the type itself: a field added there is one a client can pick.
+// customerFields are jsonview.Customer's members, each at its index in
+// the type, read from it: a field added there is one a client can pick.
 // The password is not among them: no answer can hold it.
 var customerFields = func() []customerField {
 	t := reflect.TypeFor[jsonview.Customer]()
 	fields := make([]customerField, t.NumField())
 	for i := range fields {
 		name, options, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
-		fields[i] = customerField{name: name, index: i, omitZero: strings.Contains(options, "omitzero")}
+		fields[i] = customerField{name: name, omitZero: strings.Contains(options, "omitzero")}
 	}
 	return fields
 }()
@@ -75,12 +75,7 @@ func (s fieldSelection) holds(name string) bool {
 }
 
 func fieldIndex(name string) int {
-	for i, f := range customerFields {
-		if f.name == name {
-			return i
-		}
-	}
-	return -1
+	return slices.IndexFunc(customerFields, func(f customerField) bool { return f.name == name })
 }
 
 // appendProjected appends c, with only the selected fields, as a JSON
@@ -90,7 +85,7 @@ func appendProjected(b []byte, c jsonview.Customer, fields fieldSelection) ([]by
 	b = append(b, '{')
 	first := true
 	for i, f := range customerFields {
-		value := v.Field(f.index)
+		value := v.Field(i)
 		if !fields[i] || f.omitZero && value.IsZero() {
 			continue
 		}

@@ -42,63 +42,60 @@ type pageJSON struct {
 }
 
 func customerList(app application.Application) endpoint {
-	ep := handle(func(ctx context.Context, req customerListRequest, unread []domain.Problem) (listAnswer, error) {
+	ep := handle(func(ctx context.Context, req customerListRequest, unread []domain.Problem) (*listAnswer, error) {
 		fields := selectFields(req.Fields)
-		page := &pageBuilder{ctx: ctx, room: claimOf(ctx), fields: fields}
+		answer := &listAnswer{ctx: ctx, room: claimOf(ctx), fields: fields}
 		applied, err := app.ListCustomers.Handle(ctx, application.ListCustomersQuery{
 			IDs: req.IDs, Emails: req.Emails, Statuses: req.Statuses, Tags: req.Tags,
 			Limit: (*int64)(req.Limit), Skip: (*int64)(req.Skip), After: req.After,
 			WithoutAddresses: !fields.holds(addressesField), Unread: unread,
-		}, page.add)
+		}, answer.add)
 		if err != nil {
-			return listAnswer{}, err
+			return nil, err
 		}
-		return listAnswer{page: pageJSON{Limit: applied.Limit, Skip: applied.Skip, Next: applied.Next}, data: page.data}, nil
+		answer.page = pageJSON(applied)
+		return answer, nil
 	})
 	ep.answerType = reflect.TypeFor[listPayload]()
 	return ep
 }
 
-// pageBuilder encodes the customers of a page as they come, so that the
-// page holds their JSON, not the customers, and ends once it holds
-// the most an answer may hold or no more room is to be had.
-type pageBuilder struct {
+// listAnswer is a customer.list answer. It encodes the customers of its
+// page as they come, so that it holds their JSON, not the customers, and
+// ends once it holds the most an answer may hold or no more room is to be
+// had.
+type listAnswer struct {
 	ctx    context.Context // the request's, for the wait for room
 	room   *claim
 	fields fieldSelection
+	page   pageJSON
 	data   []byte // the customers, comma-separated
 }
 
-func (p *pageBuilder) add(c *domain.Customer) error {
-	start := len(p.data)
+func (a *listAnswer) add(c *domain.Customer) error {
+	start := len(a.data)
 	if start > 0 {
-		p.data = append(p.data, ',')
+		a.data = append(a.data, ',')
 	}
-	data, err := appendProjected(p.data, jsonview.FromCustomer(c), p.fields)
+	data, err := appendProjected(a.data, jsonview.FromCustomer(c), a.fields)
 	if err != nil {
 		return err
 	}
-	p.data = data
-	n := int64(len(p.data) - start)
+	a.data = data
+	n := int64(len(a.data) - start)
 	if start == 0 {
 		// The first customer is waited for, however large: a page
 		// always moves the list on.
-		return p.room.wait(p.ctx, n)
+		return a.room.wait(a.ctx, n)
 	}
-	if int64(len(p.data)) > p.room.pool.answerBytes || !p.room.try(n) {
-		p.data = p.data[:start]
+	if int64(len(a.data)) > a.room.pool.answerBytes || !a.room.try(n) {
+		a.data = a.data[:start]
 		return application.ErrPageFull
 	}
 	return nil
 }
 
-// listAnswer is a customer.list answer whose customers are already JSON.
-type listAnswer struct {
-	page pageJSON
-	data []byte
-}
-
-func (a listAnswer) writeJSON(w io.Writer) error {
+func (a *listAnswer) writeJSON(w io.Writer) error {
 	page, err := json.Marshal(a.page, answerOptions)
 	if err != nil {
 		return err

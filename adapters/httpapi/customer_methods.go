@@ -38,10 +38,7 @@ func customerCreate(app application.Application) endpoint {
 	return handle(func(ctx context.Context, req customerCreateRequest, unread []domain.Problem) (customerPayload, error) {
 		in := domain.NewCustomerInput{
 			Email: value(req.Email), Password: value(req.Password), FirstName: value(req.FirstName),
-			LastName: value(req.LastName), Status: req.Status, Addresses: addressesToDomain(req.Addresses),
-		}
-		if req.Tags != nil {
-			in.Tags = *req.Tags
+			LastName: value(req.LastName), Status: req.Status, Tags: value(req.Tags), Addresses: addressesToDomain(req.Addresses),
 		}
 		return customerAnswer(app.CreateCustomer.Handle(ctx, application.CreateCustomerCommand{Customer: in, Unread: unread, Key: idempotencyKeyOf(ctx)}))
 	})

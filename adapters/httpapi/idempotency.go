@@ -12,7 +12,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/microbase-io/customer-service/application"
-	"github.com/microbase-io/customer-service/domain"
 )
 
 // IdempotencyKeyHeader names the key a client sends with a write it may
@@ -47,7 +46,7 @@ func (rt *router) idempotent(c *gin.Context) {
 		problem = "needs a token that names its subject (sub)"
 	}
 	if problem != "" {
-		rt.render(c, nil, &domain.ValidationError{Problems: []domain.Problem{{Field: IdempotencyKeyHeader, Message: problem}}})
+		rt.render(c, nil, invalid(IdempotencyKeyHeader, problem))
 		c.Abort()
 		return
 	}

@@ -135,10 +135,10 @@ func errorsOf(errs ...error) []error {
 	return append([]error{&domain.ValidationError{}}, errs...)
 }
 
-// value is the value of an optional string argument, "" when absent.
-func value(s *string) string {
-	if s == nil {
-		return ""
+// value is the value of an optional argument, zero when absent.
+func value[T any](p *T) T {
+	if p == nil {
+		return *new(T)
 	}
-	return *s
+	return *p
 }

@@ -49,7 +49,7 @@ func (rt *router) render(c *gin.Context, payload any, err error) {
 func writeJSON(c *gin.Context, status int, answer any) {
 	c.Header("Content-Type", "application/json; charset=utf-8")
 	c.Status(status)
-	if list, ok := answer.(listAnswer); ok {
+	if list, ok := answer.(*listAnswer); ok {
 		_ = list.writeJSON(c.Writer)
 		return
 	}
