@@ -195,12 +195,12 @@ func withID(c *domain.Customer, id string) *domain.Customer {
 }
 
 // forgetKeptTombstones deletes the tombstones kept for keys whose window
-// ended before now and whose events are all published.
-func (r *Repository) forgetKeptTombstones(ctx context.Context, now time.Time) error {
-	_, err := r.coll.DeleteMany(ctx, bson.D{
+// ended before now and whose events are all published; those it cannot
+// are the next removal's to forget.
+func (r *Repository) forgetKeptTombstones(ctx context.Context, now time.Time) {
+	_, _ = r.coll.DeleteMany(ctx, bson.D{
 		{Key: "removed", Value: true},
 		{Key: "keptUntil", Value: bson.D{{Key: "$lt", Value: now}}},
 		{Key: "outboxPending", Value: bson.D{{Key: "$exists", Value: false}}},
 	})
-	return err
 }

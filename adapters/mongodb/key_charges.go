@@ -81,24 +81,24 @@ func (c *charges) take(ctx context.Context, key application.IdempotencyKey, byte
 		// window go, so that a subject that stopped writing leaves none.
 		gone := bson.D{{Key: "until", Value: bson.D{{Key: "$lte", Value: key.At.Add(-application.IdempotencyWindow)}}}}
 		if _, err := c.coll.DeleteMany(ctx, gone); err != nil {
-			return nil, ch.undo(ctx, translate(err, ""))
+			return nil, ch.settle(ctx, translate(err, ""))
 		}
 	}
 	cur, err := c.coll.Find(ctx, bson.D{{Key: "subject", Value: key.Subject},
 		{Key: "until", Value: bson.D{{Key: "$gt", Value: key.At.Add(-application.IdempotencyWindow)}}}}, windowCounts)
 	if err != nil {
-		return nil, ch.undo(ctx, translate(err, ""))
+		return nil, ch.settle(ctx, translate(err, ""))
 	}
 	var counts []chargeDocument
 	if err := cur.All(ctx, &counts); err != nil {
-		return nil, ch.undo(ctx, translate(err, ""))
+		return nil, ch.settle(ctx, translate(err, ""))
 	}
 	var total int64
 	for _, n := range counts {
 		total += n.Bytes
 	}
 	if limit := c.limits.MaxBytesPerSubject; total > limit {
-		return nil, ch.undo(ctx, application.KeyRecordsFull(key.At, total-limit, func(yield func(time.Time, int64) bool) {
+		return nil, ch.settle(ctx, application.KeyRecordsFull(key.At, total-limit, func(yield func(time.Time, int64) bool) {
 			for _, n := range counts {
 				if !yield(n.Until, n.Bytes) {
 					return
@@ -109,23 +109,15 @@ func (c *charges) take(ctx context.Context, key application.IdempotencyKey, byte
 	return ch, nil
 }
 
-// undo takes the charge back and returns why; a charge that cannot be
-// taken back stays, which only makes the limit stricter until its period
-// leaves the window.
-func (ch *charge) undo(ctx context.Context, why error) error {
-	_ = ch.release(ctx)
-	return why
-}
-
 // release takes back the bytes of a write that did not happen. For a
 // write that may have happened (its outcome is unknown), keep the charge.
-func (ch *charge) release(ctx context.Context) error {
-	if ch == nil {
-		return nil
+// A charge that cannot be taken back stays, which only makes the limit
+// stricter until its period leaves the window.
+func (ch *charge) release(ctx context.Context) {
+	if ch != nil {
+		_, _ = ch.charges.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: ch.id}},
+			bson.D{{Key: "$inc", Value: bson.D{{Key: "bytes", Value: -ch.bytes}}}})
 	}
-	_, err := ch.charges.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: ch.id}},
-		bson.D{{Key: "$inc", Value: bson.D{{Key: "bytes", Value: -ch.bytes}}}})
-	return translate(err, "")
 }
 
 // settle keeps the charge of a write that happened or may have happened
@@ -133,7 +125,7 @@ func (ch *charge) release(ctx context.Context) error {
 // not; it returns err.
 func (ch *charge) settle(ctx context.Context, err error) error {
 	if err != nil && !errors.Is(err, application.ErrOutcomeUnknown) {
-		_ = ch.release(ctx)
+		ch.release(ctx)
 	}
 	return err
 }

@@ -33,11 +33,6 @@ type outboxEntry struct {
 	Args string `bson:"args"`
 }
 
-type outboxLease struct {
-	Owner string    `bson:"owner"`
-	Until time.Time `bson:"until"`
-}
-
 // entry is ev as the outbox keeps it, its arguments rendered for
 // consumers; none when the outbox is off.
 func (r *Repository) entry(ev application.NewEvent) (*outboxEntry, error) {
@@ -66,7 +61,7 @@ func (r *Repository) Claim(ctx context.Context, owner string, now time.Time, lea
 			bson.D{{Key: "outboxLease", Value: bson.D{{Key: "$exists", Value: false}}}},
 			bson.D{{Key: "outboxLease.until", Value: bson.D{{Key: "$lt", Value: now}}}},
 		}}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "outboxLease", Value: outboxLease{Owner: owner, Until: now.Add(lease)}}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "outboxLease", Value: bson.D{{Key: "owner", Value: owner}, {Key: "until", Value: now.Add(lease)}}}}}},
 	).Decode(&doc)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return "", false, nil

@@ -117,13 +117,14 @@ func (r *Repository) Create(ctx context.Context, c *domain.Customer, ev applicat
 	if !key.Set() || !isDuplicateKey(err) {
 		return nil, ch.settle(ctx, r.writeError(err, c.Email()))
 	}
-	_ = ch.release(ctx)
-	return r.createdBefore(ctx, c, key, err)
+	ch.release(ctx)
+	return r.createdBefore(ctx, c, key, translate(err, c.Email()))
 }
 
-// createdBefore answers a keyed create of c that could not insert (err):
-// either a copy of this create made the customer, or the email is taken,
-// or the write was refused; the customer the key names tells which.
+// createdBefore answers a keyed create of c that could not insert (err,
+// translated): either a copy of this create made the customer, or the
+// email is taken, or the write was refused; the customer the key names
+// tells which.
 func (r *Repository) createdBefore(ctx context.Context, c *domain.Customer, key application.IdempotencyKey, err error) (*domain.Customer, error) {
 	found, rerr := r.readKeyed(ctx, c.ID(), key)
 	if rerr != nil {
@@ -135,31 +136,35 @@ func (r *Repository) createdBefore(ctx context.Context, c *domain.Customer, key 
 	if found.exists {
 		return nil, application.ErrIdempotencyKeyReused
 	}
-	if isDuplicateKey(err) {
-		return nil, translate(err, c.Email())
-	}
 	return nil, err
 }
 
-// withEvent adds to a conditional write of one customer what recording
-// entry takes (nothing when there is none): a filter that the customer's
-// outbox has room, and the push of the event.
-func (r *Repository) withEvent(filter, update bson.D, entry *outboxEntry) (bson.D, bson.D) {
-	if entry == nil {
-		return filter, update
+// withEvent is the filter and update of a conditional write of one
+// customer that sets set and applies the update operators more, with what
+// recording entry takes (nothing when there is none): a filter that the
+// customer's outbox has room, the pending mark, and the push of the event.
+func (r *Repository) withEvent(filter, set, more bson.D, entry *outboxEntry) (bson.D, bson.D) {
+	var push bson.D
+	if entry != nil {
+		filter, set = append(filter, r.room), append(set, outboxPending)
+		push = bson.D{{Key: "$push", Value: bson.D{{Key: "outbox", Value: entry}}}}
 	}
-	return append(filter, r.room), append(update, bson.E{Key: "$push", Value: bson.D{{Key: "outbox", Value: entry}}})
+	return filter, slices.Concat(bson.D{{Key: "$set", Value: set}}, more, push)
 }
 
-// full tells whether the customer's outbox is at the cap, when a
-// conditional write matched nothing.
-func (r *Repository) full(ctx context.Context, id string) (bool, error) {
-	if r.limits.Off {
-		return false, nil
+// unmatched is why a conditional write of customer id matched nothing:
+// ErrEventBacklogFull when its outbox is at the cap; otherwise someone
+// wrote (or deleted) it in between, and the caller reads it again, so nil
+// unless ctx is done.
+func (r *Repository) unmatched(ctx context.Context, id string) error {
+	if !r.limits.Off {
+		room := r.room
+		room.Value = bson.D{{Key: "$exists", Value: true}}
+		if full, err := r.exists(ctx, bson.D{{Key: "_id", Value: id}, room}); full || err != nil {
+			return cmp.Or(err, application.ErrEventBacklogFull)
+		}
 	}
-	room := r.room
-	room.Value = bson.D{{Key: "$exists", Value: true}}
-	return r.exists(ctx, bson.D{{Key: "_id", Value: id}, room})
+	return translate(ctx.Err(), "")
 }
 
 // exists tells whether a document matches filter.
@@ -210,9 +215,6 @@ func (r *Repository) Patch(ctx context.Context, id string, patch domain.Customer
 	}
 	set, same := patchFields(patch)
 	set = append(set, bson.E{Key: "updatedAt", Value: now})
-	if entry != nil {
-		set = append(set, outboxPending)
-	}
 	email, _ := patch.Email()
 
 	// "Some named field differs": not every named field already holds
@@ -221,7 +223,7 @@ func (r *Repository) Patch(ctx context.Context, id string, patch domain.Customer
 	if expectedVersion != nil {
 		filter = append(filter, versionIs(*expectedVersion))
 	}
-	filter, update := r.withEvent(filter, bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bumpVersion}}, entry)
+	filter, update := r.withEvent(filter, set, bson.D{{Key: "$inc", Value: bumpVersion}}, entry)
 	for {
 		var doc customerDocument
 		// Decoding skips the outbox (see the package comment on projections).
@@ -242,12 +244,10 @@ func (r *Repository) Patch(ctx context.Context, id string, patch domain.Customer
 		if !domain.RestoreCustomer(current.Snapshot()).Apply(patch, now) {
 			return current, nil // already so
 		}
-		if full, err := r.full(ctx, id); full || err != nil {
-			return nil, cmp.Or(err, application.ErrEventBacklogFull)
-		}
-		// Another write changed the customer in between: decide again.
-		if err := ctx.Err(); err != nil {
-			return nil, translate(err, "")
+		// Unless its outbox is full, another write changed the customer in
+		// between: decide again.
+		if err := r.unmatched(ctx, id); err != nil {
+			return nil, err
 		}
 	}
 }
@@ -350,7 +350,7 @@ func (r *Repository) writeChange(ctx context.Context, c *domain.Customer, keys [
 		return nil, false, ch.settle(ctx, err)
 	}
 	if !written {
-		_ = ch.release(ctx)
+		ch.release(ctx)
 		return nil, false, nil
 	}
 	return c, true, nil
@@ -363,11 +363,7 @@ func (r *Repository) writeChange(ctx context.Context, c *domain.Customer, keys [
 // outbox had no room; its errors are translated, email being the one set
 // holds.
 func (r *Repository) writeIfUnchanged(ctx context.Context, id string, read int64, where, set, more bson.D, entry *outboxEntry, email string) (bool, error) {
-	if entry != nil {
-		set = append(set, outboxPending)
-	}
-	filter, update := r.withEvent(append(bson.D{{Key: "_id", Value: id}, notRemoved, versionIs(read)}, where...),
-		append(bson.D{{Key: "$set", Value: set}}, more...), entry)
+	filter, update := r.withEvent(append(bson.D{{Key: "_id", Value: id}, notRemoved, versionIs(read)}, where...), set, more, entry)
 	res, err := r.coll.UpdateOne(ctx, filter, update)
 	if err != nil {
 		return false, r.writeError(err, email)
@@ -375,11 +371,7 @@ func (r *Repository) writeIfUnchanged(ctx context.Context, id string, read int64
 	if res.MatchedCount == 1 {
 		return true, nil
 	}
-	if full, err := r.full(ctx, id); full || err != nil {
-		return false, cmp.Or(err, application.ErrEventBacklogFull)
-	}
-	// Someone wrote in between (or deleted it: the next read says so).
-	return false, translate(ctx.Err(), "")
+	return false, r.unmatched(ctx, id)
 }
 
 // versionIs matches a stored version; version 0 also matches documents
@@ -434,12 +426,11 @@ func (r *Repository) Delete(ctx context.Context, id string, ev application.NewEv
 			return ch.settle(ctx, err)
 		}
 		if written {
-			// The removal happened: tombstones left for good are the next
-			// removal's to forget if this one cannot.
-			_ = r.forgetKeptTombstones(ctx, ev.At)
+			// The removal happened: tombstones left for good go too.
+			r.forgetKeptTombstones(ctx, ev.At)
 			return nil
 		}
-		_ = ch.release(ctx)
+		ch.release(ctx)
 	}
 }
 
@@ -499,17 +490,23 @@ func (r *Repository) List(ctx context.Context, q application.ListQuery, each fun
 	if q.Limit > 0 {
 		opts.SetLimit(int64(q.Limit))
 	}
-	cur, err := r.coll.Find(ctx, filter, opts)
+	return walk(ctx, r.coll, filter, opts, func(doc *customerDocument) error { return each(doc.toDomain()) })
+}
+
+// walk hands each document filter finds, as opts say, to each, decoded
+// one at a time.
+func walk[T any](ctx context.Context, coll *mongo.Collection, filter bson.D, opts *options.FindOptionsBuilder, each func(*T) error) error {
+	cur, err := coll.Find(ctx, filter, opts)
 	if err != nil {
 		return translate(err, "")
 	}
 	defer cur.Close(context.WithoutCancel(ctx))
 	for cur.Next(ctx) {
-		var doc customerDocument
+		var doc T
 		if err := cur.Decode(&doc); err != nil {
 			return translate(err, "")
 		}
-		if err := each(doc.toDomain()); err != nil {
+		if err := each(&doc); err != nil {
 			return err
 		}
 	}

@@ -33,24 +33,12 @@ var walkStored = options.Find().
 	SetBatchSize(storedBatch)
 
 func (r *Repository) EachStored(ctx context.Context, each func(application.StoredCustomer) error) error {
-	cur, err := r.coll.Find(ctx, bson.D{}, walkStored)
-	if err != nil {
-		return translate(err, "")
-	}
-	defer cur.Close(context.WithoutCancel(ctx))
-	for cur.Next(ctx) {
-		var doc wholeDocument
-		if err := cur.Decode(&doc); err != nil {
-			return translate(err, "")
-		}
+	return walk(ctx, r.coll, bson.D{}, walkStored, func(doc *wholeDocument) error {
 		if doc.Customer.Removed && len(doc.Outbox) == 0 {
-			continue // a tombstone kept for a key: the customer is gone
+			return nil // a tombstone kept for a key: the customer is gone
 		}
-		if err := each(doc.stored()); err != nil {
-			return err
-		}
-	}
-	return translate(cur.Err(), "")
+		return each(doc.stored())
+	})
 }
 
 func (d *wholeDocument) stored() application.StoredCustomer {
