@@ -22,16 +22,11 @@ import (
 // that is MongoDB; without one, the embedded SQLite store in the data
 // directory.
 func databaseModule(cfg Config) fx.Option {
+	store := []fx.Annotation{fx.As(new(application.CustomerRepository)), fx.As(new(application.Outbox)), fx.As(new(application.Pinger))}
 	if cfg.Embedded() {
-		return fx.Module("sqlite", fx.Provide(fx.Annotate(newSQLiteStore,
-			fx.As(new(application.CustomerRepository)), fx.As(new(application.Outbox)), fx.As(new(application.Pinger)))))
+		return fx.Module("sqlite", fx.Provide(fx.Annotate(newSQLiteStore, store...)))
 	}
-	return fx.Module("mongodb", fx.Provide(
-		newMongoClient,
-		newMongoDatabase,
-		fx.Annotate(newMongoRepository,
-			fx.As(new(application.CustomerRepository)), fx.As(new(application.Outbox)), fx.As(new(application.Pinger))),
-	))
+	return fx.Module("mongodb", fx.Provide(newMongoClient, newMongoDatabase, fx.Annotate(newMongoRepository, store...)))
 }
 
 // legacyStoreFile is where the development store of earlier versions

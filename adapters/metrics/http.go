@@ -26,27 +26,17 @@ func newHTTPMetrics(r prometheus.Registerer) httpMetrics {
 		reasonNames = append(reasonNames, string(reason))
 	}
 	m := httpMetrics{
-		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: namespace, Subsystem: "http", Name: "requests_total",
-			Help: `Requests answered, by RPC method ("unknown" for a path that names none), HTTP status and MicroBase error code ("" on success).`,
-		}, []string{"method", "status", "code"}),
-		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Namespace: namespace, Subsystem: "http", Name: "request_duration_seconds",
-			Help:    "Time from a request's arrival to its answer, by RPC method.",
-			Buckets: latencyBuckets,
-		}, []string{"method"}),
-		writeFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: namespace, Subsystem: "http", Name: "write_failures_total",
-			Help: "Answers not written whole, by RPC method and reason (timeout: the client read too slowly; connection_closed: it went away).",
-		}, []string{"method", "reason"}),
-		authFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: namespace, Subsystem: "auth", Name: "failures_total",
-			Help: "Tokens refused, by reason (" + strings.Join(reasonNames, ", ") + ").",
-		}, []string{"reason"}),
-		heldBytes: prometheus.NewGauge(prometheus.GaugeOpts{
-			Namespace: namespace, Subsystem: "http", Name: "held_bytes",
-			Help: "Bytes the requests in flight hold: their bodies and the customer.list pages being built (at most CUSTOMER_MAX_HELD_BYTES).",
-		}),
+		requests: counterVec("http", "requests_total",
+			`Requests answered, by RPC method ("unknown" for a path that names none), HTTP status and MicroBase error code ("" on success).`,
+			"method", "status", "code"),
+		duration: histogramVec("http", "request_duration_seconds", "Time from a request's arrival to its answer, by RPC method.",
+			latencyBuckets, "method"),
+		writeFailures: counterVec("http", "write_failures_total",
+			"Answers not written whole, by RPC method and reason (timeout: the client read too slowly; connection_closed: it went away).",
+			"method", "reason"),
+		authFailures: counterVec("auth", "failures_total", "Tokens refused, by reason ("+strings.Join(reasonNames, ", ")+").", "reason"),
+		heldBytes: gauge("http", "held_bytes",
+			"Bytes the requests in flight hold: their bodies and the customer.list pages being built (at most CUSTOMER_MAX_HELD_BYTES)."),
 	}
 	// Counted from zero, so that rate() sees the first refusal of each.
 	for _, reason := range reasonNames {

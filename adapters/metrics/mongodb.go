@@ -19,15 +19,9 @@ type mongoMetrics struct {
 
 func newMongoMetrics(r prometheus.Registerer) *mongoMetrics {
 	m := &mongoMetrics{
-		commands: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Namespace: namespace, Subsystem: "mongodb", Name: "command_duration_seconds",
-			Help:    "Time of the MongoDB commands the service ran, failed ones included, by command name.",
-			Buckets: latencyBuckets,
-		}, []string{"command"}),
-		failures: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: namespace, Subsystem: "mongodb", Name: "command_failures_total",
-			Help: "MongoDB commands that failed, by command name.",
-		}, []string{"command"}),
+		commands: histogramVec("mongodb", "command_duration_seconds",
+			"Time of the MongoDB commands the service ran, failed ones included, by command name.", latencyBuckets, "command"),
+		failures: counterVec("mongodb", "command_failures_total", "MongoDB commands that failed, by command name.", "command"),
 		poolWait: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Namespace: namespace, Subsystem: "mongodb", Name: "pool_wait_duration_seconds",
 			Help:    "Time a command waited to check a connection out of the pool, failed check-outs included.",

@@ -22,14 +22,8 @@ type outboxMetrics struct {
 
 func newOutboxMetrics(r prometheus.Registerer) outboxMetrics {
 	m := outboxMetrics{
-		backlog: prometheus.NewGauge(prometheus.GaugeOpts{
-			Namespace: namespace, Subsystem: "outbox", Name: "backlog",
-			Help: "Customers with events waiting in the outbox to be published, as last counted.",
-		}),
-		publishFailures: prometheus.NewCounter(prometheus.CounterOpts{
-			Namespace: namespace, Subsystem: "outbox", Name: "publish_failures_total",
-			Help: "Attempts to publish an event of the outbox that failed.",
-		}),
+		backlog:         gauge("outbox", "backlog", "Customers with events waiting in the outbox to be published, as last counted."),
+		publishFailures: counter("outbox", "publish_failures_total", "Attempts to publish an event of the outbox that failed."),
 	}
 	r.MustRegister(m.backlog, m.publishFailures)
 	return m

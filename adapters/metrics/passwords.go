@@ -16,26 +16,12 @@ type passwordMetrics struct {
 
 func newPasswordMetrics(r prometheus.Registerer) passwordMetrics {
 	m := passwordMetrics{
-		slotsInUse: prometheus.NewGauge(prometheus.GaugeOpts{
-			Namespace: namespace, Subsystem: "bcrypt", Name: "slots_in_use",
-			Help: "bcrypt computations (password checks and new hashes) running now.",
-		}),
-		slots: prometheus.NewGauge(prometheus.GaugeOpts{
-			Namespace: namespace, Subsystem: "bcrypt", Name: "slots",
-			Help: "bcrypt computations that may run at once (CUSTOMER_BCRYPT_SLOTS).",
-		}),
-		waits: prometheus.NewCounter(prometheus.CounterOpts{
-			Namespace: namespace, Subsystem: "bcrypt", Name: "waits_total",
-			Help: "Password calls that found every bcrypt slot taken and queued.",
-		}),
-		refusals: prometheus.NewCounter(prometheus.CounterOpts{
-			Namespace: namespace, Subsystem: "bcrypt", Name: "refusals_total",
-			Help: "Password calls that got no bcrypt slot before their deadline, answered service_busy.",
-		}),
-		unknownEmails: prometheus.NewGauge(prometheus.GaugeOpts{
-			Namespace: namespace, Subsystem: "login", Name: "unknown_emails",
-			Help: "Emails nobody has whose failed sign-ins the lockout table holds (bounded; the least recently tried goes first).",
-		}),
+		slotsInUse: gauge("bcrypt", "slots_in_use", "bcrypt computations (password checks and new hashes) running now."),
+		slots:      gauge("bcrypt", "slots", "bcrypt computations that may run at once (CUSTOMER_BCRYPT_SLOTS)."),
+		waits:      counter("bcrypt", "waits_total", "Password calls that found every bcrypt slot taken and queued."),
+		refusals:   counter("bcrypt", "refusals_total", "Password calls that got no bcrypt slot before their deadline, answered service_busy."),
+		unknownEmails: gauge("login", "unknown_emails",
+			"Emails nobody has whose failed sign-ins the lockout table holds (bounded; the least recently tried goes first)."),
 	}
 	r.MustRegister(m.slotsInUse, m.slots, m.waits, m.refusals, m.unknownEmails)
 	return m

@@ -4,7 +4,6 @@ import (
 	"database/sql"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 )
 
@@ -38,27 +37,14 @@ type SQLiteCheckpoint struct {
 // SQLiteCheckpoints registers the metrics of the embedded store's
 // checkpoints and returns what records each.
 func (m *Metrics) SQLiteCheckpoints() func(SQLiteCheckpoint) {
-	duration := prometheus.NewHistogramVec(prometheus.HistogramOpts{
-		Namespace: namespace, Subsystem: "sqlite", Name: "checkpoint_duration_seconds",
-		Help:    "Time checkpoints of the WAL took, by mode (PASSIVE beside the writers, RESTART with this process's writers held back).",
-		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1},
-	}, []string{"mode"})
-	count := prometheus.NewCounterVec(prometheus.CounterOpts{
-		Namespace: namespace, Subsystem: "sqlite", Name: "checkpoints_total",
-		Help: "Checkpoints of the WAL, by mode and outcome (done, busy: another connection kept it from finishing, failed).",
-	}, []string{"mode", "outcome"})
-	walBytes := prometheus.NewGauge(prometheus.GaugeOpts{
-		Namespace: namespace, Subsystem: "sqlite", Name: "wal_bytes",
-		Help: "Size of the WAL file at the last checkpoint.",
-	})
-	walPages := prometheus.NewGauge(prometheus.GaugeOpts{
-		Namespace: namespace, Subsystem: "sqlite", Name: "wal_pages",
-		Help: "Pages the WAL held at the last checkpoint, since it last started from its beginning.",
-	})
-	left := prometheus.NewGauge(prometheus.GaugeOpts{
-		Namespace: namespace, Subsystem: "sqlite", Name: "wal_pages_left",
-		Help: "Pages of the WAL not yet copied into the database file at the last checkpoint.",
-	})
+	duration := histogramVec("sqlite", "checkpoint_duration_seconds",
+		"Time checkpoints of the WAL took, by mode (PASSIVE beside the writers, RESTART with this process's writers held back).",
+		[]float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1}, "mode")
+	count := counterVec("sqlite", "checkpoints_total",
+		"Checkpoints of the WAL, by mode and outcome (done, busy: another connection kept it from finishing, failed).", "mode", "outcome")
+	walBytes := gauge("sqlite", "wal_bytes", "Size of the WAL file at the last checkpoint.")
+	walPages := gauge("sqlite", "wal_pages", "Pages the WAL held at the last checkpoint, since it last started from its beginning.")
+	left := gauge("sqlite", "wal_pages_left", "Pages of the WAL not yet copied into the database file at the last checkpoint.")
 	m.registry.MustRegister(duration, count, walBytes, walPages, left)
 	return func(c SQLiteCheckpoint) {
 		duration.WithLabelValues(c.Mode).Observe(c.Took.Seconds())
