@@ -67,7 +67,7 @@ func Backup(ctx context.Context, opts BackupOptions, file string) (BackupResult,
 	if err != nil {
 		return BackupResult{}, err
 	}
-	defer held.release()
+	defer held.Close()
 	tmp, err := os.CreateTemp(filepath.Dir(file), filepath.Base(file)+".partial-*")
 	if err != nil {
 		return BackupResult{}, fmt.Errorf("the backup cannot be written beside %s: %w", file, err)

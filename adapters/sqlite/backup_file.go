@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"slices"
 )
@@ -95,12 +96,7 @@ func sameSchema(ctx context.Context, db *sql.DB, version int) error {
 	if err != nil {
 		return err
 	}
-	names := make([]string, 0, len(want))
-	for name := range want {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(want)) {
 		switch sql, ok := have[name]; {
 		case !ok:
 			return refuse("is not a customer store (it has no %s)", name)

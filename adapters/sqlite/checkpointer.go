@@ -27,12 +27,12 @@ import (
 // the rest, so that the next writer starts the WAL from its beginning,
 // writing over the file rather than growing it. Once writes have stopped
 // for a second, a TRUNCATE empties a file larger than a quarter of the
-// bound, giving its blocks back; under load that would cost the writers
-// twice the time of a RESTART, as the file then takes new blocks again. Either keeps the file's inode, which the store's
-// fileWatch holds. Writers are held for at most restartWait; a RESTART
-// or TRUNCATE that cannot finish by then lets them go, and the next is
-// tried after a pause that doubles each time, so that a long reader
-// elsewhere (a backup) does not hold writers again and again.
+// bound, giving its blocks back (not under load, where the writers would
+// wait for the file to take new blocks again). Either keeps the file's
+// inode, which the store's fileWatch holds. Writers are held for at most
+// restartWait; a RESTART or TRUNCATE that cannot finish by then lets them
+// go, and the next is tried after a pause that doubles each time, so that
+// a long reader elsewhere (a backup) does not hold writers again and again.
 //
 // Several processes on one file each run a checkpointer: SQLite lets one
 // checkpoint run at a time and tells the others busy, which they report
@@ -204,9 +204,7 @@ func (c *checkpointer) holdingWriters(ctx context.Context, mode string) Checkpoi
 	gate, err := c.writers.Conn(ctx)
 	if err != nil {
 		// The writers kept their connection for the whole wait.
-		r := c.result(mode, started, -1, -1)
-		r.Busy = true
-		return r
+		return c.result(mode, started, -1, -1, true)
 	}
 	defer gate.Close()
 	r := c.checkpoint(ctx, mode)
@@ -221,21 +219,17 @@ func (c *checkpointer) checkpoint(ctx context.Context, mode string) Checkpoint {
 	var busy, pages, copied int
 	err := c.conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(`+mode+`)`).Scan(&busy, &pages, &copied)
 	if err != nil {
-		r := c.result(mode, started, -1, -1)
-		if ctx.Err() != nil {
-			r.Busy = true
-		} else {
+		r := c.result(mode, started, -1, -1, ctx.Err() != nil)
+		if !r.Busy {
 			r.Err = translate(err, "")
 		}
 		return r
 	}
-	r := c.result(mode, started, pages, max(pages-copied, 0))
-	r.Busy = busy != 0
-	return r
+	return c.result(mode, started, pages, max(pages-copied, 0), busy != 0)
 }
 
-func (c *checkpointer) result(mode string, started time.Time, pages, left int) Checkpoint {
-	r := Checkpoint{Mode: mode, Took: time.Since(started), WALPages: pages, PagesLeft: left, WALBytes: -1}
+func (c *checkpointer) result(mode string, started time.Time, pages, left int, busy bool) Checkpoint {
+	r := Checkpoint{Mode: mode, Took: time.Since(started), WALPages: pages, PagesLeft: left, WALBytes: -1, Busy: busy}
 	if info, err := c.files.wal.Stat(); err == nil {
 		r.WALBytes = info.Size()
 	}

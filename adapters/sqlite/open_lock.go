@@ -24,16 +24,14 @@ const lockSuffix = "-lock"
 // the lock again.
 const lockPoll = 50 * time.Millisecond
 
-// openLock is a lock held on the lock file of a database.
-type openLock struct{ f *os.File }
-
 // errStoreOpen is a restore refused because a store has the database open.
 var errStoreOpen = errors.New("the store is open in another process (a service, or a backup running)")
 
 // holdOpen takes the shared lock of the database at dbPath, waiting
-// within ctx while a restore holds it. Where the system has no such
-// lock, the store opens without it, and restore refuses to run.
-func holdOpen(ctx context.Context, dbPath string) (*openLock, error) {
+// within ctx while a restore holds it, and returns the lock file:
+// closing it releases the lock. Where the system has no such lock, the
+// store opens without it, and restore refuses to run.
+func holdOpen(ctx context.Context, dbPath string) (*os.File, error) {
 	f, err := os.OpenFile(dbPath+lockSuffix, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite store %s: %w", dbPath, err)
@@ -42,7 +40,7 @@ func holdOpen(ctx context.Context, dbPath string) (*openLock, error) {
 		held, err := lockFile(f, false)
 		switch {
 		case held || errors.Is(err, errors.ErrUnsupported):
-			return &openLock{f: f}, nil
+			return f, nil
 		case err != nil:
 			_ = f.Close()
 			return nil, fmt.Errorf("sqlite store %s: locking %s: %w", dbPath, f.Name(), err)
@@ -59,7 +57,7 @@ func holdOpen(ctx context.Context, dbPath string) (*openLock, error) {
 
 // holdAlone takes the lock of the database at dbPath exclusively, without
 // waiting: errStoreOpen while any store has it open.
-func holdAlone(dbPath string) (*openLock, error) {
+func holdAlone(dbPath string) (*os.File, error) {
 	f, err := os.OpenFile(dbPath+lockSuffix, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, err
@@ -75,13 +73,5 @@ func holdAlone(dbPath string) (*openLock, error) {
 		_ = f.Close()
 		return nil, err
 	}
-	return &openLock{f: f}, nil
-}
-
-// release lets the lock go; closing the file is what releases it.
-func (l *openLock) release() error {
-	if l == nil {
-		return nil
-	}
-	return l.f.Close()
+	return f, nil
 }

@@ -38,7 +38,7 @@ type RestoreResult struct {
 }
 
 // Restore puts the backup file in place as the store of opts.DataDir.
-// It refuses while any store has that database open (see openLock), and
+// It refuses while any store has that database open (see holdAlone), and
 // a file that examine refuses; either way nothing is replaced. The
 // backup is copied beside the database under another name and checked
 // there, so that what is checked is what is put in place, and a service
@@ -74,17 +74,14 @@ func Restore(ctx context.Context, opts RestoreOptions, file string) (RestoreResu
 	} else if err != nil {
 		return RestoreResult{}, fmt.Errorf("restoring into %s: %w", path, err)
 	}
-	defer held.release()
+	defer held.Close()
 
 	tmp, err := copyInto(dir, file)
 	if err != nil {
 		return RestoreResult{}, err
 	}
-	placed := false
-	defer func() {
-		if !placed {
-			_ = os.Remove(tmp)
-		}
+	defer func() { // once in place, tmp names nothing
+		_ = os.Remove(tmp)
 		_ = removeCompanions(tmp)
 	}()
 	if opts.Checking != nil {
@@ -110,7 +107,6 @@ func Restore(ctx context.Context, opts RestoreOptions, file string) (RestoreResu
 	if err := os.Rename(tmp, path); err != nil {
 		return RestoreResult{}, err
 	}
-	placed = true
 	return res, syncDir(dir)
 }
 

@@ -89,7 +89,7 @@ type Store struct {
 	loseOnce  sync.Once
 	closeOnce sync.Once
 	closeErr  error
-	held      *openLock // tells restore the store is open
+	held      *os.File // the lock file, held shared: tells restore the store is open
 }
 
 var (
@@ -113,15 +113,12 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{path: path, held: held, limits: opts.Outbox, keyLimits: opts.Idempotency, busy: opts.BusyTimeout, log: opts.Log}
+	s := &Store{path: path, held: held, limits: opts.Outbox, keyLimits: opts.Idempotency, busy: opts.BusyTimeout,
+		// Its faults are the file's, which a stack trace does not explain.
+		log: cmp.Or(opts.Log, zap.NewNop()).WithOptions(zap.AddStacktrace(zapcore.FatalLevel))}
 	if s.busy <= 0 {
 		s.busy = 5 * time.Second
 	}
-	if s.log == nil {
-		s.log = zap.NewNop()
-	}
-	// Its faults are the file's, which a stack trace does not explain.
-	s.log = s.log.WithOptions(zap.AddStacktrace(zapcore.FatalLevel))
 	if err := s.open(ctx, opts); err != nil {
 		_ = s.Close()
 		return nil, err
@@ -226,7 +223,7 @@ func (s *Store) Close() error {
 		if s.files != nil {
 			errs = append(errs, s.files.close())
 		}
-		errs = append(errs, s.held.release())
+		errs = append(errs, s.held.Close())
 		s.closeErr = errors.Join(errs...)
 	})
 	return s.closeErr
