@@ -76,11 +76,10 @@ func validateAddress(id string, in AddressInput, prefix string, p *problems) Add
 		}
 		a.Phone = new(*in.Phone)
 	}
-	if country, err := cleanText(in.Country, MaxTextLength, true); err != nil {
-		p.check(prefix+"country", err)
-	} else {
+	country, err := cleanText(in.Country, MaxTextLength, true)
+	if err == nil {
 		a.Country, err = NormalizeCountry(country)
-		p.check(prefix+"country", err)
 	}
+	p.check(prefix+"country", err)
 	return a
 }

@@ -81,7 +81,7 @@ func newCustomer(in NewCustomerInput, now time.Time) (*Customer, error) {
 	}
 	c.tags, err = NormalizeTags(in.Tags)
 	p.check("tags", err)
-	c.addresses = newAddresses(nil, in.Addresses, "addresses", &p)
+	c.addresses = newAddresses(nil, in.Addresses, &p)
 	return c, p.err()
 }
 
@@ -188,8 +188,10 @@ func (c *Customer) CheckVersion(expected *int64) error {
 // address of this customer has. It returns the new addresses.
 func (c *Customer) AddAddresses(inputs []AddressInput, now time.Time) ([]Address, error) {
 	var p problems
-	requireAddresses(inputs, &p)
-	added := newAddresses(c.addresses, inputs, "addresses", &p)
+	if len(inputs) == 0 {
+		p.add("addresses", "must hold at least one address")
+	}
+	added := newAddresses(c.addresses, inputs, &p)
 	if err := p.err(); err != nil {
 		return nil, err
 	}
@@ -264,32 +266,24 @@ func (c *Customer) addressIndex(id string) int {
 	return slices.IndexFunc(c.addresses, func(a Address) bool { return a.ID == id })
 }
 
-// CheckAddressInputs validates addresses a caller wants to add, with the
-// messages AddAddresses gives, short of the limit of addresses per
-// customer, which needs the customer. A use case calls it to refuse bad
-// input before reading the store.
+// CheckAddressInputs validates addresses a caller wants to add as
+// AddAddresses does for a customer without any: the limit of addresses per
+// customer needs the customer. A use case calls it to refuse bad input
+// before reading the store.
 func CheckAddressInputs(inputs []AddressInput) error {
-	var p problems
-	requireAddresses(inputs, &p)
-	newAddresses(nil, inputs, "addresses", &p)
-	return p.err()
-}
-
-func requireAddresses(inputs []AddressInput, p *problems) {
-	if len(inputs) == 0 {
-		p.add("addresses", "must hold at least one address")
-	}
+	_, err := new(Customer).AddAddresses(inputs, time.Time{})
+	return err
 }
 
 // newAddresses validates inputs into addresses whose fresh ids differ from
 // every id in existing. The limit is checked here so that creating a
 // customer cannot exceed what adding addresses later may not.
-func newAddresses(existing []Address, inputs []AddressInput, field string, p *problems) []Address {
+func newAddresses(existing []Address, inputs []AddressInput, p *problems) []Address {
 	if len(existing)+len(inputs) > MaxAddresses {
 		// The addresses are not looked at: naming each one's problems
 		// would let a small body of 10,000 empty objects draw megabytes
 		// of messages, and the call fails on the count anyway.
-		p.add(field, "a customer has at most "+strconv.Itoa(MaxAddresses)+" addresses")
+		p.add("addresses", "a customer has at most "+strconv.Itoa(MaxAddresses)+" addresses")
 		return nil
 	}
 	if len(inputs) == 0 {
@@ -306,7 +300,7 @@ func newAddresses(existing []Address, inputs []AddressInput, field string, p *pr
 			id = NewID()
 		}
 		taken[id] = true
-		out[i] = validateAddress(id, in, field+"["+strconv.Itoa(i)+"].", p)
+		out[i] = validateAddress(id, in, "addresses["+strconv.Itoa(i)+"].", p)
 	}
 	return out
 }

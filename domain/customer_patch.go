@@ -26,36 +26,28 @@ type CustomerPatch struct {
 // NewCustomer and reports all problems at once.
 func NewCustomerPatch(ch CustomerChanges) (CustomerPatch, error) {
 	var p problems
+	name := func(v string) (string, error) { return cleanText(v, MaxNameLength, true) }
 	var patch CustomerPatch
-	if ch.Email != nil {
-		email, err := NormalizeEmail(*ch.Email)
-		p.check("email", err)
-		patch.email = &email
-	}
-	name := func(field string, value *string) *string {
-		if value == nil {
-			return nil
-		}
-		v, err := cleanText(*value, MaxNameLength, true)
-		p.check(field, err)
-		return &v
-	}
-	patch.firstName = name("firstName", ch.FirstName)
-	patch.lastName = name("lastName", ch.LastName)
-	if ch.Status != nil {
-		status, err := ParseStatus(*ch.Status)
-		p.check("status", err)
-		patch.status = &status
-	}
-	if ch.Tags != nil {
-		tags, err := NormalizeTags(*ch.Tags)
-		p.check("tags", err)
-		patch.tags = &tags
-	}
+	patch.email = checkPresent(&p, "email", ch.Email, NormalizeEmail)
+	patch.firstName = checkPresent(&p, "firstName", ch.FirstName, name)
+	patch.lastName = checkPresent(&p, "lastName", ch.LastName, name)
+	patch.status = checkPresent(&p, "status", ch.Status, ParseStatus)
+	patch.tags = checkPresent(&p, "tags", ch.Tags, NormalizeTags)
 	if err := p.err(); err != nil {
 		return CustomerPatch{}, err
 	}
 	return patch, nil
+}
+
+// checkPresent is check applied to a field the caller gave, its problem
+// recorded under field; nil for a field left out.
+func checkPresent[T, V any](p *problems, field string, value *T, check func(T) (V, error)) *V {
+	if value == nil {
+		return nil
+	}
+	v, err := check(*value)
+	p.check(field, err)
+	return &v
 }
 
 // IsEmpty reports a patch that names no field; applying it changes nothing.

@@ -22,6 +22,3 @@ func ParseStatus(s string) (Status, error) {
 }
 
 func (s Status) String() string { return s.s }
-
-// IsZero reports a status that was never set.
-func (s Status) IsZero() bool { return s.s == "" }

@@ -37,14 +37,11 @@ func TestParseStatus_AcceptsExactlyActiveOrInactive(t *testing.T) {
 	}
 }
 
-func TestStatus_PrintsAsStoredAndZeroMeansUnset(t *testing.T) {
+func TestStatus_PrintsAsStored(t *testing.T) {
 	if got := domain.StatusActive.String(); got != "ACTIVE" {
 		t.Errorf("StatusActive.String() = %q", got)
 	}
 	if got := domain.StatusInactive.String(); got != "INACTIVE" {
 		t.Errorf("StatusInactive.String() = %q", got)
-	}
-	if !(domain.Status{}).IsZero() || domain.StatusActive.IsZero() || domain.StatusInactive.IsZero() {
-		t.Error("only the zero Status may report IsZero")
 	}
 }

@@ -49,11 +49,7 @@ func JoinValidation(errs ...error) error {
 	var joined []Problem
 	var first error
 	for _, err := range errs {
-		if err == nil {
-			continue // the common case costs nothing
-		}
-		var ve *ValidationError
-		if errors.As(err, &ve) {
+		if ve, ok := errors.AsType[*ValidationError](err); ok {
 			joined = append(joined, ve.Problems...)
 		} else if first == nil {
 			first = err
@@ -77,8 +73,7 @@ func WithUnread(unread []Problem, errs ...error) error {
 		return err
 	}
 	problems := slices.Clone(unread)
-	var rules *ValidationError
-	if errors.As(err, &rules) {
+	if rules, ok := errors.AsType[*ValidationError](err); ok {
 		for _, p := range rules.Problems {
 			if !slices.ContainsFunc(unread, func(u Problem) bool { return u.Argument() == p.Argument() }) {
 				problems = append(problems, p)

@@ -114,7 +114,7 @@ func (a arguments) decode(req any, fields []argumentField) []domain.Problem {
 var requiredArguments = sync.OnceValue(func() *validator.Validate {
 	v := validator.New()
 	v.SetTagName("binding")
-	v.RegisterTagNameFunc(func(f reflect.StructField) string { return jsonName(f) })
+	v.RegisterTagNameFunc(jsonName)
 	return v
 })
 

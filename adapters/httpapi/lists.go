@@ -61,10 +61,10 @@ func (f *filter) UnmarshalJSON(b []byte) error {
 	if err := list.UnmarshalJSON(b); err != nil {
 		return err
 	}
-	*f = make(filter, len(list))
 	for i, v := range list {
-		(*f)[i] = strings.TrimSpace(v)
+		list[i] = strings.TrimSpace(v)
 	}
+	*f = filter(list)
 	return nil
 }
 

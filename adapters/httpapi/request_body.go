@@ -38,12 +38,11 @@ func readBody(w http.ResponseWriter, r *http.Request, maxBody int64) ([]byte, er
 		return nil, errPayloadTooLarge
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	var tooLarge *http.MaxBytesError
 	var network net.Error
 	switch {
 	case err == nil:
 		return body, nil
-	case errors.As(err, &tooLarge):
+	case errors.As(err, new(*http.MaxBytesError)):
 		return nil, errPayloadTooLarge
 	case errors.As(err, &network) && network.Timeout():
 		return nil, errRequestTimeout

@@ -5,6 +5,7 @@
 package httpapi
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"slices"
@@ -54,10 +55,7 @@ type router struct {
 // NewRouter returns the HTTP handler of the whole public API.
 func NewRouter(cfg Config, app application.Application, verifier *token.Verifier, log *zap.Logger) http.Handler {
 	gin.SetMode(gin.ReleaseMode)
-	rt := &router{cfg: cfg, verifier: verifier, log: log, observer: cfg.Observer}
-	if rt.observer == nil {
-		rt.observer = ignoreObserver{}
-	}
+	rt := &router{cfg: cfg, verifier: verifier, log: log, observer: cmp.Or[Observer](cfg.Observer, ignoreObserver{})}
 	rt.held = newHeldBytes(cfg.MaxHeldBytes, cfg.MaxAnswerBytes, rt.observer)
 	engine := gin.New()
 	// Proxies and clients of a MicroBase deployment are not ours to trust
