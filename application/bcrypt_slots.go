@@ -3,7 +3,7 @@ package application
 import (
 	"context"
 	"runtime"
-	"sync/atomic"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/semaphore"
@@ -18,8 +18,10 @@ import (
 type bcryptSlots struct {
 	sem      *semaphore.Weighted
 	size     int
-	inUse    atomic.Int64
 	observer PasswordObserver
+
+	mu    sync.Mutex // orders the reports as the count changes
+	inUse int
 }
 
 // busyBcrypt names the bound in a BusyError.
@@ -56,12 +58,22 @@ func (s *bcryptSlots) tryRun(work func()) bool {
 
 // work runs work in the slot its caller acquired, and gives it back.
 func (s *bcryptSlots) work(work func()) {
-	s.observer.BcryptSlotsInUse(int(s.inUse.Add(1)), s.size)
+	s.count(1)
 	defer func() {
-		s.observer.BcryptSlotsInUse(int(s.inUse.Add(-1)), s.size)
+		s.count(-1)
 		s.sem.Release(1)
 	}()
 	work()
+}
+
+// count changes the slots in use by delta and reports the new count,
+// under one lock: two computations ending at once would otherwise report
+// in either order, and the gauge could be left at 1 with none in use.
+func (s *bcryptSlots) count(delta int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.inUse += delta
+	s.observer.BcryptSlotsInUse(s.inUse, s.size)
 }
 
 // PasswordObserver hears how the password work is bounded, for metrics;
